@@ -1,0 +1,132 @@
+"""The organizers' side: competitions, data files, the hidden solution, submissions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from scoring.problems import InvalidFile
+
+from . import services
+from .gallery import gallery_build
+from .models import Competition, DataFile, Participation, Submission, Team
+
+SOLUTION_PROBLEMS_SHOWN = 10
+
+
+class LabelsField(forms.CharField):
+    """The ordered class labels, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        labels = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        if len(labels) != len(set(labels)):
+            raise forms.ValidationError(_("Each label may appear only once."))
+        if len(labels) < 2:
+            raise forms.ValidationError(_("A classification task needs at least two labels."))
+        return labels
+
+
+class CompetitionAdminForm(forms.ModelForm):
+    labels = LabelsField(label=_("class labels, one per line, in order"))
+    solution_upload = forms.FileField(
+        label=_("upload hidden solution"), required=False,
+        help_text=_('CSV with the header "id,label,usage"; usage is Public or Private. '
+                    "Stored where no URL serves it."))
+
+    class Meta:
+        model = Competition
+        fields = ["slug", "title", "short_description", "overview", "evaluation", "rules",
+                  "labels", "metric", "start_at", "end_at", "daily_submission_limit",
+                  "max_upload_bytes", "is_published"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("solution_upload")
+        labels = cleaned.get("labels")
+        if upload and labels:
+            self.solution_content = upload.read()
+            try:
+                services.parse_solution(self.solution_content, labels)
+            except InvalidFile as invalid:
+                shown = [problem.message(gettext) for problem in
+                         invalid.problems[:SOLUTION_PROBLEMS_SHOWN]]
+                if len(invalid.problems) > SOLUTION_PROBLEMS_SHOWN:
+                    shown.append(gettext("… %(count)s problems in all.")
+                                 % {"count": len(invalid.problems)})
+                self.add_error("solution_upload", shown)
+        return cleaned
+
+
+class DataFileInline(admin.TabularInline):
+    model = DataFile
+    extra = 1
+    fields = ["name", "file", "description", "order", "size"]
+    readonly_fields = ["size"]
+
+
+@admin.register(Competition)
+class CompetitionAdmin(admin.ModelAdmin):
+    form = CompetitionAdminForm
+    list_display = ["title", "slug", "is_published", "start_at", "end_at", "metric",
+                    "solution_public_rows", "solution_private_rows"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["solution_public_rows", "solution_private_rows"]
+    inlines = [DataFileInline]
+    actions = ["rebuild_gallery"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content = getattr(form, "solution_content", None)
+        if content is not None:
+            services.solution_set(competition=obj, content=content)
+            messages.success(request, _("Hidden solution stored: %(public)s public and "
+                                        "%(private)s private rows.") % {
+                "public": obj.solution_public_rows, "private": obj.solution_private_rows})
+
+    @admin.action(description=_("Rebuild the gallery from train.zip and train.csv"))
+    def rebuild_gallery(self, request, queryset):
+        for competition in queryset:
+            count = gallery_build(competition=competition)
+            self.message_user(request, _("%(competition)s: %(count)s gallery images.") % {
+                "competition": competition, "count": count})
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["id", "competition", "team", "submitted_by", "original_name", "status",
+                    "public_score", "private_score", "created_at", "finished_at"]
+    list_filter = ["competition", "status"]
+    search_fields = ["team__name", "submitted_by__username", "original_name"]
+    readonly_fields = ["competition", "team", "submitted_by", "file", "original_name", "size",
+                       "status", "public_score", "private_score", "problems", "problem_count",
+                       "error", "created_at", "started_at", "finished_at"]
+    actions = ["rescore"]
+
+    @admin.action(description=_("Rescore the selected submissions"))
+    def rescore(self, request, queryset):
+        for submission in queryset:
+            services.submission_rescore(submission=submission)
+        count = queryset.count()
+        self.message_user(request, ngettext("%(count)s submission queued for rescoring.",
+                                            "%(count)s submissions queued for rescoring.",
+                                            count) % {"count": count})
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "competition", "created_at"]
+    list_filter = ["competition"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["user", "competition", "team", "accepted_rules_at"]
+    list_filter = ["competition"]

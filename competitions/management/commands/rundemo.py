@@ -1,0 +1,67 @@
+"""Run a Celery worker and the web server together; Ctrl-C stops both."""
+
+import socket
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+STARTUP_SECONDS = 30
+STOP_SECONDS = 10
+
+
+class Command(BaseCommand):
+    help = "Run the demo: one Celery worker process and the development web server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, host: str, port: int, **options):
+        if _port_taken(host, port):
+            raise CommandError(f"Port {port} is in use: try `make demo PORT=8123`.")
+        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker",
+                                   "--loglevel", "INFO", "--pool", "threads",
+                                   "--concurrency", "2", "--without-gossip", "--without-mingle"])
+        server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload",
+                                   f"{host}:{port}"])
+        processes = {"worker": worker, "web server": server}
+        try:
+            self._wait_until_listening(host, port, server)
+            self.stdout.write(self.style.SUCCESS(
+                f"\nKompe is running at http://{host}:{port}/  (Ctrl-C stops it)\n"))
+            while all(process.poll() is None for process in processes.values()):
+                time.sleep(0.5)
+            stopped = [name for name, process in processes.items() if process.poll() is not None]
+            self.stderr.write(f"The {' and '.join(stopped)} stopped; stopping the rest.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping the worker and the web server…")
+        finally:
+            _stop(processes.values())
+        self.stdout.write("Stopped.")
+
+    def _wait_until_listening(self, host, port, server) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _port_taken(host, port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise CommandError("The web server did not start.")
+            time.sleep(0.2)
+
+
+def _port_taken(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
+def _stop(processes) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,123 @@
+from datetime import datetime
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from scoring.metrics import METRICS
+from scoring.solution import Solution, parse_solution
+
+from ..storage import data_file_path, gallery_path, private_storage, solution_path
+
+METRIC_CHOICES = [(name, _(metric.label)) for name, metric in METRICS.items()]
+_("Accuracy")  # The metric labels, for makemessages.
+
+
+class Competition(models.Model):
+    class Phase(models.TextChoices):
+        UPCOMING = "upcoming", _("Upcoming")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    short_description = models.CharField(_("short description"), max_length=300)
+    overview = models.TextField(_("overview (Markdown)"), blank=True)
+    evaluation = models.TextField(_("evaluation (Markdown)"), blank=True)
+    rules = models.TextField(_("rules (Markdown)"), blank=True)
+    labels = models.JSONField(_("class labels, in order"), default=list)
+    metric = models.CharField(_("metric"), max_length=40, choices=METRIC_CHOICES,
+                              default="accuracy")
+    start_at = models.DateTimeField(_("start"))
+    end_at = models.DateTimeField(_("end"), null=True, blank=True,
+                                  help_text=_("Empty for a practice competition with no end."))
+    daily_submission_limit = models.PositiveIntegerField(
+        _("submissions per day"), default=5, validators=[MinValueValidator(1)])
+    max_upload_bytes = models.PositiveIntegerField(
+        _("maximum upload size (bytes)"), default=5 * 1024 * 1024,
+        validators=[MinValueValidator(1)])
+    is_published = models.BooleanField(_("published"), default=False)
+    solution_file = models.FileField(_("hidden solution"), storage=private_storage,
+                                     upload_to=solution_path, blank=True)
+    solution_public_rows = models.PositiveIntegerField(default=0, editable=False)
+    solution_private_rows = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_at"]
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("competition_overview", args=[self.slug])
+
+    def phase(self, at: datetime | None = None) -> str:
+        at = at or timezone.now()
+        if at < self.start_at:
+            return self.Phase.UPCOMING
+        if self.end_at is not None and at >= self.end_at:
+            return self.Phase.CLOSED
+        return self.Phase.OPEN
+
+    def is_open(self, at: datetime | None = None) -> bool:
+        return self.phase(at) == self.Phase.OPEN
+
+    @property
+    def metric_info(self):
+        return METRICS[self.metric]
+
+    @property
+    def has_solution(self) -> bool:
+        return bool(self.solution_file)
+
+    def load_solution(self) -> Solution:
+        with self.solution_file.open("rb") as handle:
+            return parse_solution(handle.read(), self.labels)
+
+
+class DataFile(models.Model):
+    """A file participants download once they have joined (train.zip, train.csv, …)."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
+                                    related_name="data_files")
+    name = models.CharField(_("file name"), max_length=200)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=data_file_path)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["competition", "name"],
+                                               name="unique_data_file_name")]
+        verbose_name = _("data file")
+        verbose_name_plural = _("data files")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.file:
+            self.size = self.file.size
+        super().save(*args, **kwargs)
+
+
+class GalleryImage(models.Model):
+    """A few training images per class, shown on the data page."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
+                                    related_name="gallery_images")
+    label = models.CharField(max_length=200)
+    image = models.FileField(storage=private_storage, upload_to=gallery_path)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.order}"

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .competition import Competition
+
+
+class Team(models.Model):
+    """Who is ranked: a team, of one member unless the competition allows more.
+
+    Submissions and leaderboards refer to the team, so multi-member teams need no
+    change there.
+    """
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("team name"), max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "name"],
+                                               name="unique_team_name")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participation(models.Model):
+    """A user joined a competition, accepted its rules, and entered as a team member."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
+                                    related_name="participations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="participations")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participations")
+    accepted_rules_at = models.DateTimeField(_("accepted the rules at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "user"],
+                                               name="one_participation_per_user")]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.competition}"

@@ -1,0 +1,92 @@
+"""Reads that build pages. Everything a participant sees passes through here."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from .models import Competition, Participation, Submission
+
+
+def visible_competitions(user) -> QuerySet[Competition]:
+    competitions = Competition.objects.all()
+    if not (user.is_authenticated and user.is_staff):
+        competitions = competitions.filter(is_published=True)
+    return competitions
+
+
+def competition_for(user, slug: str) -> Competition:
+    """The competition if this user may see it; unpublished ones are 404 for non-staff."""
+    competition = visible_competitions(user).filter(slug=slug).first()
+    if competition is None:
+        raise Http404
+    return competition
+
+
+def participation_for(competition: Competition, user) -> Participation | None:
+    if not user.is_authenticated:
+        return None
+    return (Participation.objects.filter(competition=competition, user=user)
+            .select_related("team").first())
+
+
+def team_submissions(competition: Competition, participation: Participation
+                     ) -> QuerySet[Submission]:
+    return (Submission.objects.filter(competition=competition, team=participation.team)
+            .select_related("submitted_by"))
+
+
+def submission_file_for(user, submission_id: int) -> Submission:
+    """A submission whose file this user may download: their team's own, or any for staff."""
+    submissions = Submission.objects.select_related("competition")
+    if not user.is_staff:
+        submissions = submissions.filter(team__participations__user=user)
+    submission = submissions.filter(pk=submission_id).first()
+    if submission is None:
+        raise Http404
+    return submission
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    team_name: str
+    team_id: int
+    score: float
+    entries: int
+    best_at: datetime
+
+
+def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:
+    """Each team's best public score; ties go to the earlier entry."""
+    score_order = (F("public_score").desc() if competition.metric_info.higher_is_better
+                   else F("public_score").asc())
+    scored = Submission.objects.filter(competition=competition,
+                                       status=Submission.Status.SCORED,
+                                       public_score__isnull=False)
+    best = (scored.annotate(
+        position=Window(RowNumber(), partition_by=[F("team_id")],
+                        order_by=[score_order, F("created_at").asc(), F("id").asc()]),
+        entries=Window(Count("id"), partition_by=[F("team_id")]),
+    ).filter(position=1).select_related("team")
+        .order_by(score_order, "created_at", "id"))
+    return [LeaderboardRow(rank=rank, team_name=row.team.name, team_id=row.team_id,
+                           score=row.public_score, entries=row.entries, best_at=row.created_at)
+            for rank, row in enumerate(best, start=1)]
+
+
+def competition_counts(competition: Competition) -> dict[str, int]:
+    return competition.participations.aggregate(
+        participants=Count("id"),
+        teams=Count("team", distinct=True, filter=Q(team__isnull=False)),
+    )
+
+
+def gallery_by_label(competition: Competition) -> list[tuple[str, list]]:
+    """Gallery images grouped by class, in the competition's label order."""
+    images: dict[str, list] = {label: [] for label in competition.labels}
+    for image in competition.gallery_images.all():
+        images.setdefault(image.label, []).append(image)
+    return [(label, group) for label, group in images.items() if group]

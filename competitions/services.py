@@ -1,0 +1,132 @@
+"""Work that touches several models: joining, submitting, rescoring, setting the solution."""
+
+import logging
+from datetime import UTC, datetime, time, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from scoring.problems import InvalidFile
+from scoring.solution import parse_solution
+
+from .models import Competition, Participation, Submission, Team
+
+logger = logging.getLogger(__name__)
+
+NOT_JOINED = _("Join the competition and accept its rules first.")
+NOT_OPEN = _("This competition is not accepting submissions now.")
+NO_SOLUTION = _("This competition is not ready for submissions yet.")
+DAILY_LIMIT_REACHED = _(
+    "You have used all %(limit)s submissions for today. The count resets at 00:00 UTC."
+)
+FILE_TOO_LARGE = _("The file is %(size)s; the limit for this competition is %(limit)s.")
+EMPTY_UPLOAD = _("The file is empty.")
+
+
+class SubmissionRefused(Exception):
+    """The upload was not accepted; the message says why, in the reader's language."""
+
+
+def join_competition(*, competition: Competition, user) -> Participation:
+    """The user's participation, created with a team of one if they had not joined yet."""
+    with transaction.atomic():
+        existing = Participation.objects.filter(competition=competition, user=user).first()
+        if existing:
+            return existing
+        team = Team.objects.create(competition=competition,
+                                   name=_unique_team_name(competition, user.get_username()))
+        return Participation.objects.create(competition=competition, user=user, team=team,
+                                            accepted_rules_at=timezone.now())
+
+
+def _unique_team_name(competition: Competition, name: str) -> str:
+    candidate, number = name, 1
+    while Team.objects.filter(competition=competition, name=candidate).exists():
+        number += 1
+        candidate = f"{name} ({number})"
+    return candidate
+
+
+def start_of_utc_day(at: datetime) -> datetime:
+    return datetime.combine(at.astimezone(UTC).date(), time.min, tzinfo=UTC)
+
+
+def submissions_left_today(*, competition: Competition, team: Team) -> int:
+    """Failed submissions don't count: most failures are fixed by uploading again."""
+    today = start_of_utc_day(timezone.now())
+    used = team.submissions.filter(created_at__gte=today, created_at__lt=today + timedelta(1))
+    used = used.exclude(status=Submission.Status.FAILED).count()
+    return max(0, competition.daily_submission_limit - used)
+
+
+def submission_create(*, competition: Competition, user, file: UploadedFile,
+                      description: str = "") -> Submission:
+    """Store the upload and its row in one transaction; queue scoring after commit."""
+    if file.size == 0:
+        raise SubmissionRefused(EMPTY_UPLOAD)
+    if file.size > competition.max_upload_bytes:
+        raise SubmissionRefused(FILE_TOO_LARGE % {
+            "size": filesizeformat(file.size),
+            "limit": filesizeformat(competition.max_upload_bytes)})
+    if not competition.has_solution:
+        raise SubmissionRefused(NO_SOLUTION)
+    if not competition.is_open():
+        raise SubmissionRefused(NOT_OPEN)
+    with transaction.atomic():
+        participation = (Participation.objects.filter(competition=competition, user=user)
+                         .select_related("team").first())
+        if participation is None:
+            raise SubmissionRefused(NOT_JOINED)
+        # Lock the team so that concurrent uploads count one after another.
+        team = Team.objects.select_for_update().get(pk=participation.team_id)
+        if submissions_left_today(competition=competition, team=team) <= 0:
+            raise SubmissionRefused(DAILY_LIMIT_REACHED % {
+                "limit": competition.daily_submission_limit})
+        submission = Submission(competition=competition, team=team, submitted_by=user,
+                                original_name=file.name[:255], size=file.size,
+                                description=description.strip())
+        submission.file.save(file.name, file, save=False)
+        submission.save()
+        transaction.on_commit(lambda: enqueue_scoring(submission.pk))
+    return submission
+
+
+def enqueue_scoring(submission_id: int) -> None:
+    """Send the scoring task. If the broker is down the submission stays queued and
+    `manage.py requeue_submissions` sends it again later: the upload is never lost."""
+    from scoring.tasks import score_submission_task
+
+    try:
+        score_submission_task.delay(submission_id)
+    except Exception:
+        logger.exception("Could not queue submission %s; it stays queued", submission_id)
+
+
+def submission_rescore(*, submission: Submission) -> None:
+    with transaction.atomic():
+        submission.mark_queued()
+        transaction.on_commit(lambda: enqueue_scoring(submission.pk))
+
+
+def solution_set(*, competition: Competition, content: bytes) -> None:
+    """Check the hidden solution against the competition's labels and store it.
+
+    Raises InvalidFile listing every problem; nothing is stored then.
+    """
+    solution = parse_solution(content, competition.labels)
+    old_file = competition.solution_file.name if competition.has_solution else None
+    competition.solution_file.save("solution.csv", ContentFile(content), save=False)
+    competition.solution_public_rows = solution.public_count
+    competition.solution_private_rows = solution.private_count
+    competition.save(update_fields=["solution_file", "solution_public_rows",
+                                    "solution_private_rows"])
+    if old_file:
+        competition.solution_file.storage.delete(old_file)
+
+
+__all__ = ["InvalidFile", "parse_solution", "SubmissionRefused", "join_competition", "solution_set",
+           "submission_create", "submission_rescore", "submissions_left_today"]

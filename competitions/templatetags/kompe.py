@@ -1,0 +1,28 @@
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# What organizers may use in overview and evaluation texts; nh3 drops everything else
+# (scripts, event handlers, javascript: links, styles).
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"},
+                      "td": {"align"}, "th": {"align"}}
+
+
+@register.filter
+def markdown(text: str) -> str:
+    html = markdown_lib.markdown(text or "", extensions=["tables", "fenced_code"])
+    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                               url_schemes={"http", "https", "mailto"}))
+
+
+@register.filter
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.5f}"

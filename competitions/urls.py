@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.competition_list, name="competition_list"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("c/<slug:slug>/", views.competition_overview, name="competition_overview"),
+    path("c/<slug:slug>/join/", views.competition_join, name="competition_join"),
+    path("c/<slug:slug>/data/", views.competition_data, name="competition_data"),
+    path("c/<slug:slug>/data/<str:name>", views.data_file_download, name="data_file_download"),
+    path("c/<slug:slug>/gallery/<int:pk>.png", views.gallery_image, name="gallery_image"),
+    path("c/<slug:slug>/submit/", views.submission_new, name="submission_new"),
+    path("c/<slug:slug>/submissions/", views.submission_list, name="submission_list"),
+    path("c/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
+    path("submissions/<int:pk>/file", views.submission_file, name="submission_file"),
+]

@@ -1,0 +1,130 @@
+"""Pages. Each view reads the request, asks a selector or a service, and renders."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import JoinForm, SignupForm, SubmissionForm
+from .permissions import participant_required
+
+
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if form.is_valid():
+        user = form.save()
+        login(request, user)
+        messages.success(request, _("Welcome to Kompe, %(name)s!") % {"name": user.username})
+        return redirect("competition_list")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def competition_list(request):
+    competitions = selectors.visible_competitions(request.user)
+    return render(request, "competitions/list.html", {"competitions": competitions})
+
+
+def competition_overview(request, slug):
+    competition = selectors.competition_for(request.user, slug)
+    return render(request, "competitions/overview.html", {
+        **_tab_context(request, competition, "overview"),
+        "join_form": JoinForm(),
+        "counts": selectors.competition_counts(competition),
+    })
+
+
+@login_required
+@require_POST
+def competition_join(request, slug):
+    competition = selectors.competition_for(request.user, slug)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return render(request, "competitions/overview.html", {
+            **_tab_context(request, competition, "overview"), "join_form": form,
+            "counts": selectors.competition_counts(competition)}, status=400)
+    services.join_competition(competition=competition, user=request.user)
+    messages.success(request, _("You joined %(title)s. Good luck!") % {"title": competition})
+    return redirect("competition_data", slug=slug)
+
+
+def competition_data(request, slug):
+    competition = selectors.competition_for(request.user, slug)
+    return render(request, "competitions/data.html", {
+        **_tab_context(request, competition, "data"),
+        "data_files": competition.data_files.all(),
+        "gallery": selectors.gallery_by_label(competition),
+    })
+
+
+@participant_required
+def data_file_download(request, competition, participation, name):
+    data_file = competition.data_files.filter(name=name).first()
+    if data_file is None:
+        raise Http404
+    return FileResponse(data_file.file.open("rb"), as_attachment=True, filename=data_file.name)
+
+
+def gallery_image(request, slug, pk):
+    competition = selectors.competition_for(request.user, slug)
+    image = competition.gallery_images.filter(pk=pk).first()
+    if image is None:
+        raise Http404
+    response = FileResponse(image.image.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@participant_required
+def submission_new(request, competition, participation):
+    form = SubmissionForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        try:
+            services.submission_create(competition=competition, user=request.user,
+                                       file=form.cleaned_data["file"],
+                                       description=form.cleaned_data["description"])
+        except services.SubmissionRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            messages.success(request, _("Your file was received and is being scored."))
+            return redirect("submission_list", slug=competition.slug)
+    return render(request, "competitions/submit.html", {
+        **_tab_context(request, competition, "submit"), "form": form,
+        "left_today": services.submissions_left_today(competition=competition,
+                                                      team=participation.team),
+    }, status=400 if form.errors else 200)
+
+
+@participant_required
+def submission_list(request, competition, participation):
+    template = ("competitions/_submission_rows.html" if request.GET.get("fragment")
+                else "competitions/submissions.html")
+    return render(request, template, {
+        **_tab_context(request, competition, "submissions"),
+        "submissions": selectors.team_submissions(competition, participation),
+    })
+
+
+@login_required
+def submission_file(request, pk):
+    submission = selectors.submission_file_for(request.user, pk)
+    return FileResponse(submission.file.open("rb"), as_attachment=True,
+                        filename=submission.original_name)
+
+
+def leaderboard(request, slug):
+    competition = selectors.competition_for(request.user, slug)
+    participation = selectors.participation_for(competition, request.user)
+    return render(request, "competitions/leaderboard.html", {
+        **_tab_context(request, competition, "leaderboard"),
+        "rows": selectors.public_leaderboard(competition),
+        "my_team_id": participation.team_id if participation else None,
+    })
+
+
+def _tab_context(request, competition, tab):
+    return {"competition": competition, "tab": tab,
+            "participation": selectors.participation_for(competition, request.user)}

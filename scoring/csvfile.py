@@ -1,0 +1,49 @@
+"""Reading an uploaded CSV into rows that remember their line numbers."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .problems import InvalidFile, Problem
+
+# How much of the file is inspected for binary content.
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    fields: list[str]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or InvalidFile saying what it is."""
+    if not data.strip():
+        raise InvalidFile([Problem("empty_file")])
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise InvalidFile([Problem("binary_file")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InvalidFile([Problem(_encoding_code(data), line=line)]) from None
+
+
+def _encoding_code(data: bytes) -> str:
+    try:
+        data.decode("cp932")
+    except UnicodeDecodeError:
+        return "not_utf8"
+    return "shift_jis"
+
+
+def read_rows(text: str) -> Iterator[Row]:
+    """Non-blank CSV records, each with the line it starts on (1-based)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next_line = 1
+    for fields in reader:
+        line, next_line = next_line, reader.line_num + 1
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            continue
+        yield Row(line=line, fields=[value.strip() for value in fields])

@@ -1,0 +1,90 @@
+"""Problems found in an uploaded file, as values.
+
+A problem is a code, a line (and a column where it matters) and the values its message
+needs. The message itself is an English template marked for translation; the page, the
+API and the admin render it in the reader's language with `Problem.message()`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a string for Django's `makemessages` without importing Django."""
+    return text
+
+
+MESSAGES: dict[str, str] = {
+    "empty_file": gettext_noop("The file is empty."),
+    "binary_file": gettext_noop("The file is not a CSV text file: it contains binary data."),
+    "not_utf8": gettext_noop(
+        "line {line}: the file is not UTF-8 text. Save it as “CSV UTF-8” and upload again."
+    ),
+    "shift_jis": gettext_noop(
+        "line {line}: the file looks like Shift_JIS (Excel's default on Japanese Windows), "
+        "not UTF-8. Save it as “CSV UTF-8” and upload again."
+    ),
+    "header": gettext_noop('line {line}: the header must be "{expected}", found "{found}".'),
+    "delimiter": gettext_noop(
+        'line {line}: columns must be separated by commas, found "{delimiter}".'
+    ),
+    "columns": gettext_noop("line {line}: expected {expected} columns, found {found}."),
+    "empty_id": gettext_noop("line {line}: the id is empty."),
+    "unknown_id": gettext_noop('line {line}: unknown id "{id}".'),
+    "duplicate_id": gettext_noop(
+        'line {line}: id "{id}" appears twice (first on line {first_line}).'
+    ),
+    "empty_label": gettext_noop("line {line}: the label is empty."),
+    "unknown_label": gettext_noop('line {line}: unknown label "{label}".'),
+    "missing_id": gettext_noop("missing 1 id: {example}."),
+    "missing_ids": gettext_noop("missing {count} ids, e.g. {example}."),
+    "bad_usage": gettext_noop(
+        'line {line}: usage must be "Public" or "Private", found "{usage}".'
+    ),
+    "no_rows": gettext_noop("The file has a header but no rows."),
+    "no_public_rows": gettext_noop('No row has usage "Public": the public score needs some.'),
+    "internal_error": gettext_noop(
+        "The platform could not score this file because of an error on our side. "
+        "It does not count against your limit; please upload it again."
+    ),
+}
+
+# Values quoted back to the participant are cut to this length.
+MAX_QUOTED_CHARS = 60
+
+
+def quote(value: str) -> str:
+    """A participant's value, shortened so that a message stays a message."""
+    if len(value) <= MAX_QUOTED_CHARS:
+        return value
+    return value[: MAX_QUOTED_CHARS - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    line: int | None = None
+    column: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, translate: Callable[[str], str] = str) -> str:
+        template = translate(MESSAGES[self.code])
+        return template.format(line=self.line, column=self.column, **self.params)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "line": self.line, "column": self.column,
+                "params": dict(self.params)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Problem":
+        return cls(code=data["code"], line=data.get("line"), column=data.get("column"),
+                   params=dict(data.get("params") or {}))
+
+
+class InvalidFile(Exception):
+    """The file cannot be scored; `problems` says every reason found, in file order."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s), first: {problems[0].message()}")
+        self.problems = problems

@@ -1,0 +1,115 @@
+"""Hidden labels and other people's files are unreachable, by any URL of the site."""
+
+import itertools
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from competitions.models import Submission
+from competitions.services import submission_create
+from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, upload
+
+BOB_FILE_MARKER = "bob-only-secret-row"
+
+
+def all_url_patterns(resolver=None, prefix=""):
+    """Every route of the site as a regex-ish string, admin included."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from all_url_patterns(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def fill(route: str, values: dict[str, list[str]]) -> list[str]:
+    """All URLs made by putting candidate values into a route's parameters."""
+    route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
+    names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", route)
+    names = [a or b for a, b in names]
+    choices = [values.get(name, values["*"]) for name in names]
+    placeholder = re.compile(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)")
+    return ["/" + _substitute(placeholder, route, combination)
+            for combination in itertools.product(*choices)]
+
+
+def _substitute(placeholder: re.Pattern, route: str, values: tuple[str, ...]) -> str:
+    parts = iter(values)
+    return placeholder.sub(lambda _: next(parts), route)
+
+
+@pytest.fixture
+def bob_submission(competition, bob, bob_joined):
+    content = perfect_csv() + f"{BOB_FILE_MARKER},いぬ\n".encode()
+    return submission_create(competition=competition, user=bob, file=upload(content, "b.csv"))
+
+
+def response_text(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "participant", "outsider"])
+def test_no_url_of_the_site_reveals_the_hidden_solution_or_another_users_file(
+        client, competition, alice, alice_joined, mallory, bob_submission, who):
+    if who == "participant":
+        client.force_login(alice)
+    elif who == "outsider":
+        client.force_login(mallory)
+    solution_path = competition.solution_file.name
+    candidate_values = {
+        "slug": [competition.slug],
+        "name": ["solution.csv", solution_path, "../solution.csv",
+                 "sample_submission.csv", bob_submission.file.name],
+        "path": [solution_path, "solution.csv", bob_submission.file.name],
+        "pk": [str(bob_submission.pk), str(competition.pk)],
+        "object_id": [str(bob_submission.pk), str(competition.pk)],
+        "*": [str(competition.pk), str(bob_submission.pk), "solution.csv"],
+    }
+    urls = [url for route in all_url_patterns() for url in fill(route, candidate_values)]
+    urls += [f"/media/{solution_path}", f"/private/{solution_path}",
+             f"/var/private/{solution_path}", f"/static/../var/private/{solution_path}",
+             f"/media/{bob_submission.file.name}"]
+    assert len(urls) > 40
+    for url in urls:
+        for method in (client.get, client.post):
+            text = response_text(method(url))
+            assert SECRET_MARKER not in text, url
+            assert ",".join(TRUE_LABELS[:3]) not in text, url
+            assert BOB_FILE_MARKER not in text, url
+
+
+def test_participant_cannot_download_another_participants_submission(
+        client, alice, alice_joined, bob_submission):
+    client.force_login(alice)
+    assert client.get(reverse("submission_file", args=[bob_submission.pk])).status_code == 404
+
+
+def test_submitter_can_download_their_own_file(client, bob, bob_submission):
+    client.force_login(bob)
+    response = client.get(reverse("submission_file", args=[bob_submission.pk]))
+    assert response.status_code == 200
+    assert BOB_FILE_MARKER in response_text(response)
+
+
+def test_data_files_are_for_joined_participants_only(client, competition, alice, mallory):
+    url = reverse("data_file_download", args=[competition.slug, "sample_submission.csv"])
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(mallory)
+    assert client.get(url).url == reverse("competition_overview", args=[competition.slug])
+    client.force_login(alice)
+    client.post(reverse("competition_join", args=[competition.slug]), {"accept_rules": "on"})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response_text(response).startswith("id,label\n")
+
+
+def test_my_submissions_lists_only_my_teams_submissions(
+        client, competition, alice, alice_joined, bob_submission):
+    client.force_login(alice)
+    page = client.get(reverse("submission_list", args=[competition.slug])).content.decode()
+    assert "b.csv" not in page
+    assert Submission.objects.count() == 1

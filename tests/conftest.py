@@ -1,0 +1,172 @@
+"""Personas and factories shared by the tests.
+
+alice and bob are participants, olivia organizes, and mallory tries what she should not.
+The test competition has three Japanese classes and ten test images.
+"""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from competitions.models import Competition, DataFile
+from competitions.services import join_competition, solution_set
+
+LABELS = ["いぬ", "ねこ", "とり"]
+TEST_IDS = [f"img_{number:02d}.png" for number in range(1, 11)]
+# Public rows: 1-4; private rows: 5-10.
+TRUE_LABELS = ["いぬ", "ねこ", "とり", "いぬ", "ねこ", "とり", "いぬ", "ねこ", "とり", "いぬ"]
+USAGES = ["Public"] * 4 + ["Private"] * 6
+SOLUTION_CSV = ("id,label,usage\n" + "".join(
+    f"{id_},{label},{usage}\n" for id_, label, usage in zip(TEST_IDS, TRUE_LABELS, USAGES,
+                                                            strict=True))).encode()
+SECRET_MARKER = "img_10.png,いぬ,Private"
+
+REQUIRE_ALL = os.environ.get("KOMPE_REQUIRE_ALL_TESTS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """In CI every test must run: what would be a skip on a laptop is a failure there."""
+    if REQUIRE_ALL:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def submission_csv(labels: list[str], ids: list[str] = TEST_IDS) -> bytes:
+    return ("id,label\n" + "".join(f"{i},{label}\n" for i, label in zip(ids, labels,
+                                                                       strict=True))).encode()
+
+
+def perfect_csv() -> bytes:
+    return submission_csv(TRUE_LABELS)
+
+
+def upload(content: bytes, name: str = "predictions.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str, **extra):
+        return django_user_model.objects.create_user(username=username,
+                                                     password=f"{username}-password-1",
+                                                     **extra)
+    return make
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def mallory(make_user):
+    return make_user("mallory")
+
+
+@pytest.fixture
+def olivia(make_user):
+    return make_user("olivia", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def make_competition(db):
+    def make(slug: str = "animals", **fields) -> Competition:
+        now = timezone.now()
+        defaults = {"title": "Animals 動物", "short_description": "Three animals",
+                    "labels": LABELS, "start_at": now - timedelta(days=1),
+                    "end_at": now + timedelta(days=30), "is_published": True,
+                    "daily_submission_limit": 5, "overview": "# Hello\n\nClassify **animals**."}
+        competition = Competition.objects.create(slug=slug, **{**defaults, **fields})
+        solution_set(competition=competition, content=SOLUTION_CSV)
+        data_file = DataFile(competition=competition, name="sample_submission.csv")
+        data_file.file.save("sample_submission.csv",
+                            ContentFile(submission_csv(["いぬ"] * len(TEST_IDS))), save=False)
+        data_file.save()
+        return competition
+    return make
+
+
+@pytest.fixture
+def competition(make_competition):
+    return make_competition()
+
+
+@pytest.fixture
+def alice_joined(competition, alice):
+    return join_competition(competition=competition, user=alice)
+
+
+@pytest.fixture
+def bob_joined(competition, bob):
+    return join_competition(competition=competition, user=bob)
+
+
+def database_url(settings_dict: dict) -> str:
+    """A URL for the test database, so that a worker process opens the same one."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    credentials = f"{user}{password}@" if user else ""
+    host = settings_dict.get("HOST") or "localhost"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{credentials}{host}{port}/{settings_dict['NAME']}"
+
+
+WORKER_START_SECONDS = 60
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker process on the configured broker and the test database."""
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict)}
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+             "--loglevel", "INFO", "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+             "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--hostname", f"test-{os.getpid()}@%h"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR)
+    deadline = time.monotonic() + WORKER_START_SECONDS
+    while b" ready." not in log_path.read_bytes():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail("The Celery worker did not start:\n" + log_path.read_text())
+        time.sleep(0.1)
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    print(log_path.read_text()[-3000:])
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
+    """Poll until predicate() is truthy; its last value, or a failure after the timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"Timed out after {timeout}s waiting for {predicate}")

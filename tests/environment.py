@@ -1,0 +1,11 @@
+"""Loaded by pytest before Django (`-p tests.environment` in pyproject.toml): the test
+run's own folders, queue and secret, so that it never touches a running demo's."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("KOMPE_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
+# A queue of this run only: a demo worker on the same broker must not take its tasks.
+os.environ.setdefault("CELERY_QUEUE", f"kompe-test-{os.getpid()}")
+# Static files come from the apps' folders, not from a `collectstatic` run.
+os.environ.setdefault("STATIC_MANIFEST", "0")
