@@ -17,7 +17,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 # The Japanese and English catalogues, compiled with Babel (pure Python: no gettext needed).
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
-	$(VENV)/bin/pybabel compile --statistics -D django -d locale -l $* 2>&1 | tail -1
+	$(VENV)/bin/pybabel compile --statistics -D django -d locale -l $*
 
 messages: $(COMPILED)
 

@@ -170,3 +170,26 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     pytest.fail(f"Timed out after {timeout}s waiting for {predicate}")
+
+
+def pytest_sessionstart(session):
+    """In CI the real services must be in use; a silent fallback would hide a gap."""
+    if not REQUIRE_ALL:
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine or not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.exit(f"KOMPE_REQUIRE_ALL_TESTS is set but the tests would run on {engine} "
+                    f"and {settings.CELERY_BROKER_URL}: set DATABASE_URL and CELERY_BROKER_URL.",
+                    returncode=1)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not REQUIRE_ALL:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"{len(skipped)} test(s) skipped, and CI runs every test.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

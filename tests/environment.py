@@ -9,3 +9,7 @@ os.environ.setdefault("KOMPE_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
 os.environ.setdefault("CELERY_QUEUE", f"kompe-test-{os.getpid()}")
 # Static files come from the apps' folders, not from a `collectstatic` run.
 os.environ.setdefault("STATIC_MANIFEST", "0")
+# The live server of the browser tests speaks plain HTTP on localhost.
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")

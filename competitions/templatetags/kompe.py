@@ -1,7 +1,9 @@
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 register = template.Library()
 
@@ -26,3 +28,11 @@ def markdown(text: str) -> str:
 @register.filter
 def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.5f}"
+
+
+@register.filter
+def when(value) -> str:
+    """A moment as "2026-11-28 09:14 JST": the same in every language, with its zone."""
+    if value is None:
+        return "—"
+    return date_format(localtime(value), "Y-m-d H:i T")

@@ -1,5 +1,6 @@
 """Run a Celery worker and the web server together; Ctrl-C stops both."""
 
+import signal
 import socket
 import subprocess
 import sys
@@ -27,17 +28,22 @@ class Command(BaseCommand):
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload",
                                    f"{host}:{port}"])
         processes = {"worker": worker, "web server": server}
+        stop_requested = []
+        # Ctrl-C reaches the whole process group: the children stop on their own, and
+        # this process only has to wait for them.
+        signal.signal(signal.SIGINT, lambda *_: stop_requested.append(True))
+        signal.signal(signal.SIGTERM, lambda *_: stop_requested.append(True))
         try:
             self._wait_until_listening(host, port, server)
             self.stdout.write(self.style.SUCCESS(
                 f"\nKompe is running at http://{host}:{port}/  (Ctrl-C stops it)\n"))
-            while all(process.poll() is None for process in processes.values()):
-                time.sleep(0.5)
-            stopped = [name for name, process in processes.items() if process.poll() is not None]
-            self.stderr.write(f"The {' and '.join(stopped)} stopped; stopping the rest.")
-        except KeyboardInterrupt:
-            self.stdout.write("\nStopping the worker and the web server…")
+            while not stop_requested and all(p.poll() is None for p in processes.values()):
+                time.sleep(0.2)
+            if not stop_requested:
+                stopped = [name for name, p in processes.items() if p.poll() is not None]
+                self.stderr.write(f"The {' and '.join(stopped)} stopped; stopping the rest.")
         finally:
+            self.stdout.write("Stopping the worker and the web server…")
             _stop(processes.values())
         self.stdout.write("Stopped.")
 

@@ -1,0 +1,74 @@
+"""The participant's path through a real browser: log in, join, download, upload, score."""
+
+import pytest
+from django.utils import translation
+
+from tests.browser.conftest import log_in, screenshot
+from tests.conftest import TRUE_LABELS, submission_csv
+
+pytestmark = pytest.mark.browser
+
+
+def test_participant_joins_uploads_a_csv_and_sees_its_score_appear(
+        page, celery_worker_process, competition, alice, tmp_path):
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/")
+    page.check("#id_accept_rules")
+    page.get_by_role("button", name="Join the competition").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="sample_submission.csv").click()
+    assert download.value.suggested_filename == "sample_submission.csv"
+
+    predictions = tmp_path / "予測_v1.csv"
+    predictions.write_bytes(submission_csv(["ねこ"] + TRUE_LABELS[1:]))
+    page.goto(f"/c/{competition.slug}/submit/")
+    page.set_input_files("#id_file", str(predictions))
+    page.fill("#id_description", "first CNN")
+    page.locator("main button[type=submit]").click()
+
+    # The row changes from queued to scored without a reload.
+    scored_row = page.locator("tr[data-status=scored]")
+    scored_row.wait_for()
+    assert "0.75000" in scored_row.inner_text()
+    assert "予測_v1.csv" in scored_row.inner_text()
+    screenshot(page, "my-submissions")
+    page.get_by_role("link", name="Leaderboard").click()
+    assert "0.75000" in page.locator("table.leaderboard").inner_text()
+
+
+def test_bad_file_shows_its_problems_with_line_numbers(
+        page, celery_worker_process, competition, alice, alice_joined, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(submission_csv(["cat"] + TRUE_LABELS[1:]))
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/submit/")
+    page.set_input_files("#id_file", str(bad))
+    page.locator("main button[type=submit]").click()
+    failed_row = page.locator("tr[data-status=failed]")
+    failed_row.wait_for()
+    assert 'line 2: unknown label "cat".' in failed_row.inner_text()
+
+
+def test_switching_to_japanese_shows_competition_submit_and_leaderboard_in_japanese(
+        page, competition, alice, alice_joined):
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/")
+    page.get_by_test_id("language-ja").click()
+    with translation.override("ja"):
+        expected = {"overview": translation.gettext("Overview"),
+                    "submit": translation.gettext("Submit predictions"),
+                    "leaderboard": translation.gettext("Public leaderboard")}
+    assert expected["leaderboard"] != "Public leaderboard", "the Japanese catalogue is missing"
+
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert expected["overview"] in page.locator("main").inner_text()
+    screenshot(page, "overview-ja")
+    page.goto(f"/c/{competition.slug}/submit/")
+    assert expected["submit"] in page.locator("main").inner_text()
+    screenshot(page, "submit-ja")
+    page.goto(f"/c/{competition.slug}/leaderboard/")
+    assert expected["leaderboard"] in page.locator("main").inner_text()
+    screenshot(page, "leaderboard-ja")
+
+    page.get_by_test_id("language-en").click()
+    assert "Public leaderboard" in page.locator("main").inner_text()
