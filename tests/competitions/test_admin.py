@@ -1,0 +1,83 @@
+"""Organizers create competitions, store the hidden solution and rescore in the admin."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from competitions.models import Competition, Submission
+from tests.conftest import SOLUTION_CSV
+
+
+def competition_form(**overrides):
+    now = timezone.localtime()
+    form = {
+        "slug": "birds", "title": "Birds", "short_description": "Birds of Japan",
+        "overview": "", "evaluation": "", "rules": "", "labels": "すずめ\nからす\nはと",
+        "metric": "accuracy", "start_at_0": now.strftime("%Y-%m-%d"),
+        "start_at_1": now.strftime("%H:%M:%S"),
+        "end_at_0": (now + timedelta(days=9)).strftime("%Y-%m-%d"), "end_at_1": "12:00:00",
+        "daily_submission_limit": 5, "max_upload_bytes": 1000000, "is_published": "on",
+        "data_files-TOTAL_FORMS": 0, "data_files-INITIAL_FORMS": 0,
+    }
+    return {**form, **overrides}
+
+
+def test_organizer_sees_every_problem_of_a_bad_solution_and_nothing_is_stored(client, olivia):
+    client.force_login(olivia)
+    bad = SimpleUploadedFile("solution.csv", "id,label,usage\na,すずめ,Public\na,ねこ,Hidden\n"
+                             .encode())
+    response = client.post(reverse("admin:competitions_competition_add"),
+                           competition_form(solution_upload=bad))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "line 3: id &quot;a&quot; appears twice (first on line 2)." in page
+    assert "line 3: unknown label &quot;ねこ&quot;." in page
+    assert "line 3: usage must be &quot;Public&quot; or &quot;Private&quot;" in page
+    assert not Competition.objects.exists()
+
+
+def test_organizer_creates_a_competition_with_its_hidden_solution(client, olivia):
+    client.force_login(olivia)
+    good = "id,label,usage\na,すずめ,Public\nb,からす,Private\nc,はと,Private\n".encode()
+    response = client.post(reverse("admin:competitions_competition_add"), competition_form(
+        solution_upload=SimpleUploadedFile("solution.csv", good)))
+    assert response.status_code == 302
+    competition = Competition.objects.get(slug="birds")
+    assert competition.labels == ["すずめ", "からす", "はと"]
+    assert (competition.solution_public_rows, competition.solution_private_rows) == (1, 2)
+    assert competition.solution_file.read() == good
+
+
+def test_labels_must_be_unique(client, olivia):
+    client.force_login(olivia)
+    response = client.post(reverse("admin:competitions_competition_add"),
+                           competition_form(labels="すずめ\nすずめ"))
+    assert "Each label may appear only once." in response.content.decode()
+
+
+def test_organizer_rescores_a_submission(client, olivia, competition, alice, alice_joined,
+                                         django_capture_on_commit_callbacks, monkeypatch):
+    from competitions import services
+
+    submission = Submission.objects.create(competition=competition, team=alice_joined.team,
+                                           submitted_by=alice, original_name="p.csv")
+    submission.mark_failed([])
+    queued = []
+    monkeypatch.setattr(services, "enqueue_scoring", queued.append)
+    client.force_login(olivia)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:competitions_submission_changelist"),
+                    {"action": "rescore", "_selected_action": [submission.pk]})
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.QUEUED
+    assert queued == [submission.pk]
+
+
+def test_participant_cannot_open_the_admin(client, alice, competition):
+    client.force_login(alice)
+    response = client.get(reverse("admin:competitions_competition_change",
+                                  args=[competition.pk]))
+    assert response.status_code == 302
+    assert SOLUTION_CSV.decode() not in client.get(response.url).content.decode()

@@ -1,0 +1,40 @@
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from competitions import services
+from competitions.models import Submission
+
+
+def test_submissions_stuck_in_the_queue_are_sent_again(competition, alice, alice_joined,
+                                                       monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "enqueue_scoring", sent.append)
+    monkeypatch.setattr("competitions.management.commands.requeue_submissions.enqueue_scoring",
+                        sent.append)
+    old = timezone.now() - timedelta(hours=1)
+    stuck = Submission.objects.create(competition=competition, team=alice_joined.team,
+                                      submitted_by=alice, created_at=old)
+    dying = Submission.objects.create(competition=competition, team=alice_joined.team,
+                                      submitted_by=alice, created_at=old,
+                                      status=Submission.Status.SCORING, started_at=old)
+    Submission.objects.create(competition=competition, team=alice_joined.team,
+                              submitted_by=alice)  # fresh: left alone
+    call_command("requeue_submissions", "--older-than", "60")
+    assert sorted(sent) == sorted([stuck.pk, dying.pk])
+    dying.refresh_from_db()
+    assert dying.status == Submission.Status.QUEUED
+
+
+def test_broker_outage_leaves_the_submission_queued(competition, alice_joined, monkeypatch):
+    from scoring.tasks import score_submission_task
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(score_submission_task, "delay", broker_down)
+    submission = Submission.objects.create(competition=competition, team=alice_joined.team,
+                                           submitted_by=alice_joined.user)
+    services.enqueue_scoring(submission.pk)
+    assert Submission.objects.get().status == Submission.Status.QUEUED
