@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import id_problem, label_problem
 from .csvfile import decode, read_rows
 from .problems import InvalidFile, Problem, quote
 
@@ -55,16 +56,10 @@ def parse_solution(data: bytes, labels: Sequence[str]) -> Solution:
                 "expected": len(SOLUTION_HEADER), "found": len(row.fields)}))
             continue
         id_, label, usage = row.fields
-        if not id_:
-            problems.append(Problem("empty_id", line=row.line, column=1))
-        elif id_ in first_line:
-            problems.append(Problem("duplicate_id", line=row.line, column=1, params={
-                "id": quote(id_), "first_line": first_line[id_]}))
-        else:
-            first_line[id_] = row.line
-        if label not in label_index:
-            code = "empty_label" if not label else "unknown_label"
-            problems.append(Problem(code, line=row.line, column=2, params={"label": quote(label)}))
+        row_problems = [id_problem(row.line, id_, first_line),
+                        label_problem(row.line, label, label_index)]
+        first_line.setdefault(id_, row.line)
+        problems.extend(problem for problem in row_problems if problem)
         if usage not in USAGES:
             problems.append(Problem("bad_usage", line=row.line, column=3,
                                     params={"usage": quote(usage)}))

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .checks import id_problem, label_problem
 from .csvfile import decode, read_rows
 from .problems import InvalidFile, Problem, quote
 from .solution import Solution
@@ -40,19 +41,16 @@ def parse_submission(data: bytes, solution: Solution, labels: Sequence[str]) -> 
             continue
         id_, label = row.fields
         row_index = solution.row_of.get(id_)
-        if not id_:
-            problems.append(Problem("empty_id", line=row.line, column=1))
-        elif id_ in first_line:
-            problems.append(Problem("duplicate_id", line=row.line, column=1, params={
-                "id": quote(id_), "first_line": first_line[id_]}))
-        elif row_index is None:
-            problems.append(Problem("unknown_id", line=row.line, column=1,
-                                    params={"id": quote(id_)}))
+        problem = id_problem(row.line, id_, first_line)
+        if problem is None and row_index is None:
+            problem = Problem("unknown_id", line=row.line, column=1, params={"id": quote(id_)})
+        if problem:
+            problems.append(problem)
         else:
             first_line[id_] = row.line
-        if label not in label_index:
-            code = "empty_label" if not label else "unknown_label"
-            problems.append(Problem(code, line=row.line, column=2, params={"label": quote(label)}))
+        problem = label_problem(row.line, label, label_index)
+        if problem:
+            problems.append(problem)
         elif row_index is not None:
             predictions[row_index] = label_index[label]
     missing = [id_ for id_ in solution.ids if id_ not in first_line]

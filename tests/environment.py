@@ -1,7 +1,10 @@
 """Loaded by pytest before Django (`-p tests.environment` in pyproject.toml): the test
 run's own folders, queue and secret, so that it never touches a running demo's."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("KOMPE_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
@@ -13,3 +16,9 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
+# Uploaded files of this run (the demo competition alone is 10 MB) go to a scratch folder
+# that the worker processes share through the environment, and that goes at exit.
+_scratch = tempfile.mkdtemp(prefix="kompe-tests-")
+os.environ.setdefault("PRIVATE_ROOT", os.path.join(_scratch, "private"))
+os.environ.setdefault("MEDIA_ROOT", os.path.join(_scratch, "media"))
+atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
