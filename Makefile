@@ -1,16 +1,23 @@
 # Two commands do all set-up on a fresh machine: `make demo` and `make test`.
 PORT ?= 8000
-PYTHON ?= python3.11
+# Python 3.11 exactly (pyproject.toml says so); python3 is used if it is 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
+# What `make extract-messages` (and the test that keeps the catalogues in step) passes.
+MAKEMESSAGES_OPTIONS := --locale ja --locale en --no-obsolete --ignore '.venv/*' \
+	--ignore 'var/*' --ignore 'demo/*' --ignore 'tests/*' --ignore 'bench/*'
+
 .PHONY: demo test lint messages extract-messages clean
 
 $(INSTALLED): pyproject.toml constraints.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "Kompe needs Python 3.11: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $@
@@ -23,7 +30,7 @@ messages: $(COMPILED)
 
 # For developers (needs GNU gettext's xgettext): refresh the .po files from the code.
 extract-messages: $(INSTALLED)
-	DEBUG=1 $(PY) manage.py makemessages --locale ja --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'demo/*' --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages $(MAKEMESSAGES_OPTIONS)
 
 demo: $(INSTALLED) messages
 	DEBUG=1 $(PY) manage.py migrate --noinput

@@ -46,20 +46,32 @@ class CompetitionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        upload = cleaned.get("solution_upload")
         labels = cleaned.get("labels")
-        if upload and labels:
+        upload = cleaned.get("solution_upload")
+        if not labels:
+            return cleaned
+        if upload:
             self.solution_content = upload.read()
-            try:
-                services.parse_solution(self.solution_content, labels)
-            except InvalidFile as invalid:
-                shown = [problem.message(gettext) for problem in
-                         invalid.problems[:SOLUTION_PROBLEMS_SHOWN]]
-                if len(invalid.problems) > SOLUTION_PROBLEMS_SHOWN:
-                    shown.append(gettext("… %(count)s problems in all.")
-                                 % {"count": len(invalid.problems)})
-                self.add_error("solution_upload", shown)
+            self._check_solution(self.solution_content, labels, "solution_upload")
+        elif self.instance.has_solution and labels != self.instance.labels:
+            # New labels must still fit the stored solution, or every score would fail.
+            with self.instance.solution_file.open("rb") as handle:
+                self._check_solution(handle.read(), labels, "labels", first=gettext(
+                    "The stored hidden solution does not fit these labels; upload a "
+                    "corrected solution together with them."))
         return cleaned
+
+    def _check_solution(self, content: bytes, labels: list[str], field: str,
+                        first: str | None = None) -> None:
+        try:
+            services.parse_solution(content, labels)
+        except InvalidFile as invalid:
+            shown = [problem.message(gettext) for problem in
+                     invalid.problems[:SOLUTION_PROBLEMS_SHOWN]]
+            if len(invalid.problems) > SOLUTION_PROBLEMS_SHOWN:
+                shown.append(gettext("… %(count)s problems in all.")
+                             % {"count": len(invalid.problems)})
+            self.add_error(field, ([first] if first else []) + shown)
 
 
 class DataFileInline(admin.TabularInline):

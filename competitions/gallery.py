@@ -9,6 +9,7 @@ from django.db import transaction
 from PIL import Image
 
 from .models import Competition, GalleryImage
+from .services import delete_file_after_commit
 
 IMAGES_PER_CLASS = 6
 THUMBNAIL_SIDE = 96
@@ -36,7 +37,7 @@ def gallery_build(*, competition: Competition, per_class: int = IMAGES_PER_CLASS
                 thumbnails.append((order, label, _thumbnail(archive.read(member))))
     with transaction.atomic():
         for old in competition.gallery_images.all():
-            old.image.delete(save=False)
+            delete_file_after_commit(old.image.storage, old.image.name)
             old.delete()
         for order, label, png in thumbnails:
             image = GalleryImage(competition=competition, label=label, order=order)

@@ -34,6 +34,9 @@ class SubmissionRefused(Exception):
 def join_competition(*, competition: Competition, user) -> Participation:
     """The user's participation, created with a team of one if they had not joined yet."""
     with transaction.atomic():
+        # Joins of one competition go one at a time: a double-click must not race into
+        # the unique constraints on participation and team name.
+        Competition.objects.select_for_update().filter(pk=competition.pk).first()
         existing = Participation.objects.filter(competition=competition, user=user).first()
         if existing:
             return existing
@@ -112,6 +115,7 @@ def submission_rescore(*, submission: Submission) -> None:
         transaction.on_commit(lambda: enqueue_scoring(submission.pk))
 
 
+@transaction.atomic
 def solution_set(*, competition: Competition, content: bytes) -> None:
     """Check the hidden solution against the competition's labels and store it.
 
@@ -125,8 +129,15 @@ def solution_set(*, competition: Competition, content: bytes) -> None:
     competition.save(update_fields=["solution_file", "solution_public_rows",
                                     "solution_private_rows"])
     if old_file:
-        competition.solution_file.storage.delete(old_file)
+        delete_file_after_commit(competition.solution_file.storage, old_file)
 
 
-__all__ = ["InvalidFile", "parse_solution", "SubmissionRefused", "join_competition", "solution_set",
-           "submission_create", "submission_rescore", "submissions_left_today"]
+def delete_file_after_commit(storage, name: str) -> None:
+    """Files are not transactional: delete one only once the rows that named it are gone
+    for good, so that a rollback never leaves a row pointing at a deleted file."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+__all__ = ["InvalidFile", "SubmissionRefused", "delete_file_after_commit", "join_competition",
+           "parse_solution", "solution_set", "submission_create", "submission_rescore",
+           "submissions_left_today"]

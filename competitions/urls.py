@@ -14,4 +14,5 @@ urlpatterns = [
     path("c/<slug:slug>/submissions/", views.submission_list, name="submission_list"),
     path("c/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
     path("submissions/<int:pk>/file", views.submission_file, name="submission_file"),
+    path("staff/files/<path:path>", views.staff_private_file, name="staff_private_file"),
 ]

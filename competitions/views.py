@@ -1,18 +1,22 @@
 """Pages. Each view reads the request, asks a selector or a service, and renders."""
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import JoinForm, SignupForm, SubmissionForm
 from .permissions import participant_required
+from .storage import private_storage
 
 
+@sensitive_post_parameters("password1", "password2")
 def signup(request):
     form = SignupForm(request.POST or None)
     if form.is_valid():
@@ -113,6 +117,16 @@ def submission_file(request, pk):
     submission = selectors.submission_file_for(request.user, pk)
     return FileResponse(submission.file.open("rb"), as_attachment=True,
                         filename=submission.original_name)
+
+
+@staff_member_required
+def staff_private_file(request, path):
+    """Any stored file, for organizers: the admin links here for solutions and uploads."""
+    storage = private_storage()
+    if not storage.exists(path):
+        raise Http404
+    return FileResponse(storage.open(path, "rb"), as_attachment=True,
+                        filename=path.rsplit("/", 1)[-1])
 
 
 def leaderboard(request, slug):

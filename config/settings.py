@@ -166,8 +166,8 @@ STORAGES = {
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/" + MEDIA_URL},
     },
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+        "BACKEND": "competitions.storage.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
     },
     "staticfiles": {
         # Production serves hashed, compressed files made by `collectstatic`.

@@ -42,7 +42,14 @@ def read_rows(text: str) -> Iterator[Row]:
     """Non-blank CSV records, each with the line it starts on (1-based)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     next_line = 1
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            # An unclosed quote swallows the rest of the file into one huge field.
+            raise InvalidFile([Problem("csv_syntax", line=next_line)]) from None
         line, next_line = next_line, reader.line_num + 1
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue

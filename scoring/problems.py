@@ -25,6 +25,10 @@ MESSAGES: dict[str, str] = {
         "line {line}: the file looks like Shift_JIS (Excel's default on Japanese Windows), "
         "not UTF-8. Save it as “CSV UTF-8” and upload again."
     ),
+    "csv_syntax": gettext_noop(
+        "line {line}: this line cannot be read as CSV: a quotation mark is not closed or a "
+        "field is longer than 131,072 characters."
+    ),
     "header": gettext_noop('line {line}: the header must be "{expected}", found "{found}".'),
     "delimiter": gettext_noop(
         'line {line}: columns must be separated by commas, found "{delimiter}".'

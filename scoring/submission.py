@@ -76,6 +76,9 @@ def _column_problem(line: int, fields: list[str]) -> Problem | None:
 
 
 def _missing_problem(missing: list[str]) -> Problem:
+    # The example is the smallest missing id, never the first in the solution's order:
+    # that order is hidden (a solution grouped by label would give labels away).
+    example = quote(min(missing))
     if len(missing) == 1:
-        return Problem("missing_id", params={"example": quote(missing[0])})
-    return Problem("missing_ids", params={"count": len(missing), "example": quote(missing[0])})
+        return Problem("missing_id", params={"example": example})
+    return Problem("missing_ids", params={"count": len(missing), "example": example})

@@ -3,7 +3,6 @@
 import logging
 
 from celery import shared_task
-from django.db import transaction
 
 from .problems import InvalidFile, Problem
 from .scorer import score_submission
@@ -13,15 +12,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def score_submission_task(submission_id: int) -> str:
-    """Score one submission. Idempotent: a duplicate message for a finished one is a no-op."""
+    """Score one queued submission. Idempotent: a second message for it finds it claimed
+    or finished and does nothing."""
     from competitions.models import Submission
 
-    with transaction.atomic():
-        submission = (Submission.objects.select_for_update().select_related("competition")
-                      .filter(pk=submission_id).first())
-        if submission is None or not submission.is_pending:
-            return "skipped"
-        submission.mark_scoring()
+    submission = (Submission.objects.select_related("competition")
+                  .filter(pk=submission_id).first())
+    if submission is None or not submission.claim_for_scoring():
+        return "skipped"
     competition = submission.competition
     try:
         # A broken solution is the organizer's problem: its messages could quote hidden
@@ -35,12 +33,10 @@ def score_submission_task(submission_id: int) -> str:
         scores = score_submission(data, solution=solution, labels=competition.labels,
                                   metric=competition.metric)
     except InvalidFile as invalid:
-        submission.mark_failed(invalid.problems)
-        return "failed"
+        return "failed" if submission.mark_failed(invalid.problems) else "superseded"
     except Exception:  # SoftTimeLimitExceeded included.
         return _fail_on_our_side(submission)
-    submission.mark_scored(scores)
-    return "scored"
+    return "scored" if submission.mark_scored(scores) else "superseded"
 
 
 def _fail_on_our_side(submission) -> str:

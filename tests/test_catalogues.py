@@ -1,5 +1,9 @@
 """The Japanese and English catalogues are complete: every string has a translation."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +34,24 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries(language):
 def test_every_scoring_problem_is_in_the_catalogue(language):
     ids = {message.id for message in catalogue(language)}
     assert set(MESSAGES.values()) <= ids
+
+
+def test_catalogues_hold_exactly_the_strings_of_the_code(tmp_path):
+    """Run makemessages on a copy of the code: no string may be missing from the catalogues."""
+    from tests.conftest import skip_or_fail
+
+    if not shutil.which("xgettext"):
+        skip_or_fail("GNU gettext (xgettext) is needed: apt-get install gettext")
+    base = Path(settings.BASE_DIR)
+    for folder in ("config", "competitions", "scoring", "templates", "static", "locale"):
+        shutil.copytree(base / folder, tmp_path / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    shutil.copy(base / "manage.py", tmp_path)
+    subprocess.run([sys.executable, "manage.py", "makemessages", "--locale", "ja",
+                    "--no-obsolete"], cwd=tmp_path, check=True, capture_output=True,
+                   env={**os.environ, "DEBUG": "1"})
+    with (tmp_path / "locale/ja/LC_MESSAGES/django.po").open("rb") as handle:
+        extracted = {message.id for message in read_po(handle) if message.id}
+    committed = {message.id for message in catalogue("ja") if message.id}
+    assert extracted - committed == set(), "run `make extract-messages` and translate"
+    assert committed - extracted == set(), "run `make extract-messages`: stale entries"

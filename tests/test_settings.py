@@ -38,4 +38,4 @@ def test_hidden_files_live_outside_every_served_folder():
     for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT, *settings.STATICFILES_DIRS):
         assert not private.is_relative_to(served)
         assert not served.is_relative_to(private)
-    assert settings.STORAGES["private"]["OPTIONS"]["base_url"] is None
+    assert "base_url" not in settings.STORAGES["private"]["OPTIONS"]

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -41,9 +41,11 @@ class Competition(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     solution_file = models.FileField(_("hidden solution"), storage=private_storage,
                                      upload_to=solution_path, blank=True)
-    solution_public_rows = models.PositiveIntegerField(default=0, editable=False)
-    solution_private_rows = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    solution_public_rows = models.PositiveIntegerField(_("public rows of the solution"),
+                                                       default=0, editable=False)
+    solution_private_rows = models.PositiveIntegerField(_("private rows of the solution"),
+                                                        default=0, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-start_at"]
@@ -84,12 +86,14 @@ class DataFile(models.Model):
     """A file participants download once they have joined (train.zip, train.csv, …)."""
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
-                                    related_name="data_files")
-    name = models.CharField(_("file name"), max_length=200)
+                                    related_name="data_files", verbose_name=_("competition"))
+    # The name is the last segment of the download URL: no slashes, not "." or "..".
+    name = models.CharField(_("file name"), max_length=200, validators=[RegexValidator(
+        r"^(?!\.{1,2}$)[^/\\]+$", _("A file name without slashes, such as train.zip."))])
     description = models.CharField(_("description"), max_length=300, blank=True)
     file = models.FileField(_("file"), storage=private_storage, upload_to=data_file_path)
-    size = models.PositiveBigIntegerField(default=0, editable=False)
-    order = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "name"]
@@ -111,10 +115,10 @@ class GalleryImage(models.Model):
     """A few training images per class, shown on the data page."""
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
-                                    related_name="gallery_images")
-    label = models.CharField(max_length=200)
-    image = models.FileField(storage=private_storage, upload_to=gallery_path)
-    order = models.PositiveIntegerField(default=0)
+                                    related_name="gallery_images", verbose_name=_("competition"))
+    label = models.CharField(_("label"), max_length=200)
+    image = models.FileField(_("image"), storage=private_storage, upload_to=gallery_path)
+    order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order"]

@@ -12,9 +12,10 @@ class Team(models.Model):
     change there.
     """
 
-    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams",
+                                    verbose_name=_("competition"))
     name = models.CharField(_("team name"), max_length=150)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["competition", "name"],
@@ -30,10 +31,11 @@ class Participation(models.Model):
     """A user joined a competition, accepted its rules, and entered as a team member."""
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
-                                    related_name="participations")
+                                    related_name="participations", verbose_name=_("competition"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="participations")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participations")
+                             related_name="participations", verbose_name=_("user"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participations",
+                             verbose_name=_("team"))
     accepted_rules_at = models.DateTimeField(_("accepted the rules at"))
 
     class Meta:
@@ -43,4 +45,4 @@ class Participation(models.Model):
         verbose_name_plural = _("participations")
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.competition}"
+        return f"{self.user} · {self.competition}"

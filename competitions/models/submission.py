@@ -16,6 +16,12 @@ STORED_PROBLEMS = 10
 
 
 class Submission(models.Model):
+    """One uploaded file and its way through scoring: queued → scoring → scored | failed.
+
+    The worker's writes are compare-and-set on (status, started_at): a rescore requested
+    while a score is in flight wins, and the stale worker's result is dropped.
+    """
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SCORING = "scoring", _("Scoring")
@@ -23,25 +29,27 @@ class Submission(models.Model):
         FAILED = "failed", _("Failed")
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
-                                    related_name="submissions")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+                                    related_name="submissions", verbose_name=_("competition"))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions",
+                             verbose_name=_("team"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                     related_name="submissions")
-    file = models.FileField(storage=private_storage, upload_to=submission_path)
+                                     related_name="submissions", verbose_name=_("submitted by"))
+    file = models.FileField(_("file"), storage=private_storage, upload_to=submission_path)
     original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(default=0)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     description = models.CharField(_("description"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED, db_index=True)
     public_score = models.FloatField(_("public score"), null=True, blank=True)
     # Stored, never shown to participants before the private leaderboard is revealed.
     private_score = models.FloatField(_("private score"), null=True, blank=True)
-    problems = models.JSONField(default=list, blank=True)
-    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
     error = models.TextField(_("error (English)"), blank=True)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("scoring started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -56,38 +64,47 @@ class Submission(models.Model):
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.SCORING)
 
-    def mark_scoring(self) -> None:
-        self.status = self.Status.SCORING
-        self.started_at = timezone.now()
-        self.save(update_fields=["status", "started_at"])
+    def claim_for_scoring(self) -> bool:
+        """Queued → scoring, unless another worker or a finished score got there first."""
+        started_at = timezone.now()
+        claimed = Submission.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
+            status=self.Status.SCORING, started_at=started_at)
+        if claimed:
+            self.status, self.started_at = self.Status.SCORING, started_at
+        return bool(claimed)
 
-    def mark_scored(self, scores: Scores) -> None:
-        self.status = self.Status.SCORED
-        self.public_score = scores.public
-        self.private_score = scores.private
-        self.problems, self.problem_count, self.error = [], 0, ""
-        self.finished_at = timezone.now()
-        self.save(update_fields=["status", "public_score", "private_score", "problems",
-                                 "problem_count", "error", "finished_at"])
+    def mark_scored(self, scores: Scores) -> bool:
+        return self._finish(status=self.Status.SCORED, public_score=scores.public,
+                            private_score=scores.private, problems=[], problem_count=0,
+                            error="")
 
-    def mark_failed(self, problems: list[Problem]) -> None:
-        self.status = self.Status.FAILED
-        self.public_score = self.private_score = None
-        self.problems = [problem.as_dict() for problem in problems[:STORED_PROBLEMS]]
-        self.problem_count = len(problems)
-        self.error = "\n".join(problem.message() for problem in problems[:STORED_PROBLEMS])
-        self.finished_at = timezone.now()
-        self.save(update_fields=["status", "public_score", "private_score", "problems",
-                                 "problem_count", "error", "finished_at"])
+    def mark_failed(self, problems: list[Problem]) -> bool:
+        return self._finish(
+            status=self.Status.FAILED, public_score=None, private_score=None,
+            problems=[problem.as_dict() for problem in problems[:STORED_PROBLEMS]],
+            problem_count=len(problems),
+            error="\n".join(problem.message() for problem in problems[:STORED_PROBLEMS]))
+
+    def _finish(self, **result) -> bool:
+        """Save a result only if this is still the scoring that was claimed."""
+        result["finished_at"] = timezone.now()
+        saved = Submission.objects.filter(pk=self.pk, status=self.Status.SCORING,
+                                          started_at=self.started_at).update(**result)
+        if saved:
+            for field, value in result.items():
+                setattr(self, field, value)
+        return bool(saved)
 
     def mark_queued(self) -> None:
         """Back to the queue, for a rescore or a lost message."""
         self.status = self.Status.QUEUED
         self.public_score = self.private_score = None
         self.problems, self.problem_count, self.error = [], 0, ""
+        self.queued_at = timezone.now()
         self.started_at = self.finished_at = None
         self.save(update_fields=["status", "public_score", "private_score", "problems",
-                                 "problem_count", "error", "started_at", "finished_at"])
+                                 "problem_count", "error", "queued_at", "started_at",
+                                 "finished_at"])
 
     def problem_messages(self) -> list[str]:
         """The stored problems in the reader's language."""

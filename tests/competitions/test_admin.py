@@ -63,6 +63,7 @@ def test_organizer_rescores_a_submission(client, olivia, competition, alice, ali
 
     submission = Submission.objects.create(competition=competition, team=alice_joined.team,
                                            submitted_by=alice, original_name="p.csv")
+    assert submission.claim_for_scoring()
     submission.mark_failed([])
     queued = []
     monkeypatch.setattr(services, "enqueue_scoring", queued.append)
@@ -81,3 +82,41 @@ def test_participant_cannot_open_the_admin(client, alice, competition):
                                   args=[competition.pk]))
     assert response.status_code == 302
     assert SOLUTION_CSV.decode() not in client.get(response.url).content.decode()
+
+
+def test_changing_labels_that_no_longer_fit_the_stored_solution_is_refused(
+        client, olivia, competition):
+    client.force_login(olivia)
+    response = client.post(
+        reverse("admin:competitions_competition_change", args=[competition.pk]),
+        competition_form(slug=competition.slug, labels="いぬ\nねこ"))
+    page = response.content.decode()
+    assert "The stored hidden solution does not fit these labels" in page
+    assert "unknown label &quot;とり&quot;" in page
+    competition.refresh_from_db()
+    assert competition.labels == ["いぬ", "ねこ", "とり"]
+
+
+def test_organizer_downloads_the_stored_solution_through_the_admin_link(
+        client, olivia, competition):
+    client.force_login(olivia)
+    url = competition.solution_file.url
+    assert url.startswith("/staff/files/")
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == SOLUTION_CSV
+
+
+def test_staff_file_view_refuses_paths_outside_the_private_folder(client, olivia):
+    client.force_login(olivia)
+    assert client.get("/staff/files/../../config/settings.py").status_code in (400, 404)
+
+
+def test_data_file_names_cannot_hold_slashes(competition):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from competitions.models import DataFile
+
+    for name in ("a/b.zip", "..", "a\\b.csv"):
+        with pytest.raises(ValidationError):
+            DataFile(competition=competition, name=name, file="x").full_clean()

@@ -43,6 +43,7 @@ def test_failed_submission_is_shown_in_the_readers_language(
         client, competition, alice, alice_joined):
     submission = Submission.objects.create(competition=competition, team=alice_joined.team,
                                            submitted_by=alice, original_name="bad.csv")
+    assert submission.claim_for_scoring()
     submission.mark_failed([Problem("unknown_label", line=7, column=2,
                                     params={"label": "cat"})])
     client.force_login(alice)

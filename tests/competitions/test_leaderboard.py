@@ -12,6 +12,7 @@ def scored(team, user, competition, public, private=0.5, minutes_ago=0):
     submission = Submission.objects.create(
         competition=competition, team=team, submitted_by=user, original_name="p.csv",
         created_at=timezone.now() - timedelta(minutes=minutes_ago))
+    assert submission.claim_for_scoring()
     submission.mark_scored(Scores(public=public, private=private))
     return submission
 
@@ -38,6 +39,7 @@ def test_ties_go_to_the_earlier_entry(competition, alice, bob, alice_joined, bob
 def test_failed_and_pending_submissions_are_not_ranked(competition, alice, alice_joined):
     failed = Submission.objects.create(competition=competition, team=alice_joined.team,
                                        submitted_by=alice, original_name="bad.csv")
+    assert failed.claim_for_scoring()
     failed.mark_failed([])
     Submission.objects.create(competition=competition, team=alice_joined.team,
                               submitted_by=alice, original_name="queued.csv")

@@ -15,9 +15,9 @@ def test_submissions_stuck_in_the_queue_are_sent_again(competition, alice, alice
                         sent.append)
     old = timezone.now() - timedelta(hours=1)
     stuck = Submission.objects.create(competition=competition, team=alice_joined.team,
-                                      submitted_by=alice, created_at=old)
+                                      submitted_by=alice, created_at=old, queued_at=old)
     dying = Submission.objects.create(competition=competition, team=alice_joined.team,
-                                      submitted_by=alice, created_at=old,
+                                      submitted_by=alice, created_at=old, queued_at=old,
                                       status=Submission.Status.SCORING, started_at=old)
     Submission.objects.create(competition=competition, team=alice_joined.team,
                               submitted_by=alice)  # fresh: left alone

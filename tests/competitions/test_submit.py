@@ -55,6 +55,7 @@ def test_daily_limit_counts_only_files_that_did_not_fail(make_competition, alice
     participation = services.join_competition(competition=competition, user=alice)
     first = services.submission_create(competition=competition, user=alice,
                                        file=upload(perfect_csv()))
+    assert first.claim_for_scoring()
     first.mark_failed([])
     services.submission_create(competition=competition, user=alice, file=upload(perfect_csv()))
     services.submission_create(competition=competition, user=alice, file=upload(perfect_csv()))

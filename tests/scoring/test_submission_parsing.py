@@ -120,3 +120,19 @@ def test_problems_carry_line_column_and_code_as_values():
     problem = caught.value.problems[0]
     assert (problem.code, problem.line, problem.column) == ("unknown_label", 2, 2)
     assert problem.params == {"label": "x"}
+
+
+def test_missing_id_example_does_not_reveal_the_solutions_row_order():
+    # A solution grouped by label: its order must not leak through the example.
+    grouped = parse_solution("id,label,usage\nz.png,あ,Public\nm.png,あ,Private\n"
+                             "a.png,い,Public\n".encode(), LABELS)
+    with pytest.raises(InvalidFile) as caught:
+        parse_submission(b"id,label\n", grouped, LABELS)
+    assert caught.value.problems[0].message() == "missing 3 ids, e.g. a.png."
+
+
+def test_unclosed_quote_or_huge_field_is_a_problem_of_the_file():
+    huge = "id,label\na.png,あ\n\"b.png" + "x" * 200_000 + "\n"
+    assert problems_of(huge) == [
+        "line 3: this line cannot be read as CSV: a quotation mark is not closed or a field "
+        "is longer than 131,072 characters."]

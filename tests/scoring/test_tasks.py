@@ -51,3 +51,22 @@ def test_missing_submission_file_fails_with_a_reason(competition, alice_joined):
     submission.refresh_from_db()
     assert submission.status == Submission.Status.FAILED
     assert "error on our side" in submission.error
+
+
+def test_a_rescore_during_scoring_wins_over_the_stale_result(competition, alice_joined):
+    submission = make_submission(competition, alice_joined, perfect_csv())
+    assert submission.claim_for_scoring()
+    Submission.objects.get(pk=submission.pk).mark_queued()  # the organizer rescores
+    from scoring.scorer import Scores
+
+    assert not submission.mark_scored(Scores(public=0.1, private=0.1))
+    assert Submission.objects.get().status == Submission.Status.QUEUED
+    assert score_submission_task(submission.pk) == "scored"
+    assert Submission.objects.get().public_score == 1.0
+
+
+def test_only_one_of_two_claims_succeeds(competition, alice_joined):
+    make_submission(competition, alice_joined, perfect_csv())
+    first, second = Submission.objects.get(), Submission.objects.get()
+    assert first.claim_for_scoring()
+    assert not second.claim_for_scoring()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from competitions.gallery import gallery_build
 from competitions.models import Competition, DataFile
-from competitions.services import solution_set
+from competitions.services import delete_file_after_commit, solution_set
 
 DEMO_DIR = settings.BASE_DIR / "demo" / "hiragana-20"
 DATA_FILES = [
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             "daily_submission_limit": 20, "is_published": True,
         })
         for old in competition.data_files.all():
-            old.file.delete(save=False)
+            delete_file_after_commit(old.file.storage, old.file.name)
             old.delete()
         for order, (name, description) in enumerate(DATA_FILES):
             with (source / name).open("rb") as handle:

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than: int, **options):
         cutoff = timezone.now() - timedelta(seconds=older_than)
         stuck = Submission.objects.filter(
-            Q(status=Submission.Status.QUEUED, created_at__lt=cutoff)
+            Q(status=Submission.Status.QUEUED, queued_at__lt=cutoff)
             | Q(status=Submission.Status.SCORING, started_at__lt=cutoff))
         count = 0
         for submission in stuck:
