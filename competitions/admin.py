@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
 from . import services
 from .gallery import gallery_build
 from .models import Competition, DataFile, Participation, Submission, Team
+from .models.competition import METRIC_CHOICES, KindChoice
 
 SOLUTION_PROBLEMS_SHOWN = 10
 
@@ -33,6 +35,10 @@ class LabelsField(forms.CharField):
 
 class CompetitionAdminForm(forms.ModelForm):
     labels = LabelsField(label=_("class labels, one per line, in order"))
+    extra_metrics = forms.MultipleChoiceField(
+        label=_("extra metrics shown"), choices=METRIC_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Shown beside the ranking metric on the participant's submissions."))
     solution_upload = forms.FileField(
         label=_("upload hidden solution"), required=False,
         help_text=_('CSV with the header "id,label,usage"; usage is Public or Private. '
@@ -41,11 +47,13 @@ class CompetitionAdminForm(forms.ModelForm):
     class Meta:
         model = Competition
         fields = ["slug", "title", "short_description", "overview", "evaluation", "rules",
-                  "labels", "metric", "start_at", "end_at", "daily_submission_limit",
-                  "max_upload_bytes", "is_published"]
+                  "labels", "submission_kind", "submission_header", "submission_labels_as",
+                  "metric", "extra_metrics", "top_k", "start_at", "end_at",
+                  "daily_submission_limit", "max_upload_bytes", "is_published"]
 
     def clean(self):
         cleaned = super().clean()
+        self._check_metrics_fit_the_format(cleaned)
         labels = cleaned.get("labels")
         upload = cleaned.get("solution_upload")
         if not labels:
@@ -60,6 +68,17 @@ class CompetitionAdminForm(forms.ModelForm):
                     "The stored hidden solution does not fit these labels; upload a "
                     "corrected solution together with them."))
         return cleaned
+
+    def _check_metrics_fit_the_format(self, cleaned) -> None:
+        if cleaned.get("submission_kind") == KindChoice.PROBABILITY:
+            return
+        for field in ("metric", "extra_metrics"):
+            chosen = cleaned.get(field) or []
+            for name in [chosen] if isinstance(chosen, str) else chosen:
+                if name in METRICS and METRICS[name].needs_probabilities:
+                    self.add_error(field, gettext(
+                        "%(metric)s needs probability submissions: choose that format.")
+                        % {"metric": dict(METRIC_CHOICES)[name]})
 
     def _check_solution(self, content: bytes, labels: list[str], field: str,
                         first: str | None = None) -> None:

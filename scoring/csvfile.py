@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .compression import unpack
 from .problems import InvalidFile, Problem
 
 # How much of the file is inspected for binary content.
@@ -18,7 +19,9 @@ class Row:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text (a byte-order mark is dropped), or InvalidFile saying what it is."""
+    """UTF-8 text (a byte-order mark is dropped, gzip and zip are unpacked), or InvalidFile
+    saying what the bytes are instead."""
+    data = unpack(data)
     if not data.strip():
         raise InvalidFile([Problem("empty_file")])
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:

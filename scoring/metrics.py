@@ -1,10 +1,33 @@
-"""The metrics a competition can rank by, each knowing which direction is better."""
+"""The metrics a competition can rank by or show, each knowing which direction is better.
 
+Every metric is scikit-learn's definition; the tests compare against scikit-learn directly.
+"""
+
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    f1_score,
+    log_loss,
+    top_k_accuracy_score,
+)
+
+# Log loss clips probabilities to [EPSILON, 1] and rescales rows, as Kaggle does, so that
+# one confident mistake costs a lot but not infinity.
+LOG_LOSS_EPSILON = 1e-15
+
+
+@dataclass(frozen=True)
+class MetricInput:
+    targets: np.ndarray  # true class index per row
+    classes: np.ndarray  # predicted class index per row
+    probabilities: np.ndarray | None  # (rows, classes) for probability submissions
+    n_classes: int
+    top_k: int = 3
 
 
 @dataclass(frozen=True)
@@ -13,13 +36,43 @@ class Metric:
     # The human name is marked for translation by the Django side (competitions.models).
     label: str
     higher_is_better: bool
-    compute: Callable[[np.ndarray, np.ndarray], float]
+    needs_probabilities: bool
+    compute: Callable[[MetricInput], float]
+
+    def better(self, a: float, b: float) -> bool:
+        return a > b if self.higher_is_better else a < b
 
 
-def accuracy(targets: np.ndarray, predictions: np.ndarray) -> float:
-    return float(accuracy_score(targets, predictions))
+def _accuracy(data: MetricInput) -> float:
+    return float(accuracy_score(data.targets, data.classes))
 
 
-METRICS: dict[str, Metric] = {
-    "accuracy": Metric("accuracy", "Accuracy", higher_is_better=True, compute=accuracy),
-}
+def _balanced_accuracy(data: MetricInput) -> float:
+    with warnings.catch_warnings():
+        # "y_pred contains classes not in y_true" is expected on a subset of the test set.
+        warnings.simplefilter("ignore", UserWarning)
+        return float(balanced_accuracy_score(data.targets, data.classes))
+
+
+def _macro_f1(data: MetricInput) -> float:
+    return float(f1_score(data.targets, data.classes, average="macro", zero_division=0))
+
+
+def _top_k_accuracy(data: MetricInput) -> float:
+    return float(top_k_accuracy_score(data.targets, data.probabilities, k=data.top_k,
+                                      labels=np.arange(data.n_classes)))
+
+
+def _log_loss(data: MetricInput) -> float:
+    clipped = np.clip(data.probabilities, LOG_LOSS_EPSILON, 1.0)
+    clipped /= clipped.sum(axis=1, keepdims=True)
+    return float(log_loss(data.targets, clipped, labels=np.arange(data.n_classes)))
+
+
+METRICS: dict[str, Metric] = {metric.name: metric for metric in [
+    Metric("accuracy", "Accuracy", True, False, _accuracy),
+    Metric("balanced_accuracy", "Balanced accuracy", True, False, _balanced_accuracy),
+    Metric("macro_f1", "Macro-F1", True, False, _macro_f1),
+    Metric("top_k_accuracy", "Top-k accuracy", True, True, _top_k_accuracy),
+    Metric("log_loss", "Log loss", False, True, _log_loss),
+]}

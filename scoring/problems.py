@@ -29,7 +29,34 @@ MESSAGES: dict[str, str] = {
         "line {line}: this line cannot be read as CSV: a quotation mark is not closed or a "
         "field is longer than 131,072 characters."
     ),
+    "bad_archive": gettext_noop(
+        "The compressed file cannot be opened: upload a .csv, .csv.gz or a .zip with one CSV."
+    ),
+    "zip_members": gettext_noop("The zip file must hold exactly one CSV file; it holds {count}."),
+    "unpacked_too_large": gettext_noop(
+        "Unpacked, the file is larger than {limit_mb} MB: that is no submission of this "
+        "competition."
+    ),
     "header": gettext_noop('line {line}: the header must be "{expected}", found "{found}".'),
+    "header_not_expected": gettext_noop(
+        'line {line}: this competition takes files without a header; remove the line "{found}".'
+    ),
+    "bad_index": gettext_noop(
+        'line {line}: the label must be a class number from 0 to {last}, found "{label}".'
+    ),
+    "not_a_number": gettext_noop(
+        'line {line}, column {column} ({label}): "{value}" is not a number.'
+    ),
+    "not_finite": gettext_noop(
+        'line {line}, column {column} ({label}): "{value}" is not a finite number.'
+    ),
+    "negative_probability": gettext_noop(
+        "line {line}, column {column} ({label}): probabilities cannot be negative, found {value}."
+    ),
+    "bad_sum": gettext_noop(
+        "line {line}: the probabilities sum to {total}, not 1. Rows within ±{tolerance} of 1 "
+        "are rescaled to 1; this one is too far off."
+    ),
     "delimiter": gettext_noop(
         'line {line}: columns must be separated by commas, found "{delimiter}".'
     ),

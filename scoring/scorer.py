@@ -1,29 +1,50 @@
 """Score a submission's bytes against a parsed solution: the whole core in one call."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .metrics import METRICS
+import numpy as np
+
+from .fastpath import parse_fast
+from .formats import DEFAULT_FORMAT, SubmissionFormat
+from .metrics import METRICS, MetricInput
 from .solution import Solution
-from .submission import parse_submission
+from .submission import Predictions, parse_submission
 
 
 @dataclass(frozen=True)
 class Scores:
     public: float
     private: float | None
+    # Display metrics: name → {"public": x, "private": y}.
+    extra: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
 
-def score_submission(
-    data: bytes, *, solution: Solution, labels: Sequence[str], metric: str
-) -> Scores:
+def score_submission(data: bytes, *, solution: Solution, labels: Sequence[str], metric: str,
+                     fmt: SubmissionFormat = DEFAULT_FORMAT,
+                     extra_metrics: Sequence[str] = (), top_k: int = 3) -> Scores:
     """Public and private scores, or InvalidFile (from parsing) with every problem."""
-    predictions = parse_submission(data, solution, labels)
-    compute = METRICS[metric].compute
+    predictions = validate_submission(data, solution=solution, labels=labels, fmt=fmt)
     public = solution.is_public
-    private = ~public
+
+    def on_rows(name: str, rows: np.ndarray) -> float | None:
+        if not rows.any():
+            return None
+        probabilities = predictions.probabilities
+        return METRICS[name].compute(MetricInput(
+            targets=solution.targets[rows], classes=predictions.classes[rows],
+            probabilities=None if probabilities is None else probabilities[rows],
+            n_classes=len(labels), top_k=top_k))
+
     return Scores(
-        public=compute(solution.targets[public], predictions[public]),
-        private=compute(solution.targets[private], predictions[private]) if private.any()
-        else None,
-    )
+        public=on_rows(metric, public), private=on_rows(metric, ~public),
+        extra={name: {"public": on_rows(name, public), "private": on_rows(name, ~public)}
+               for name in extra_metrics if name != metric})
+
+
+def validate_submission(data: bytes, *, solution: Solution, labels: Sequence[str],
+                        fmt: SubmissionFormat = DEFAULT_FORMAT) -> Predictions:
+    """The predictions of a valid file, or InvalidFile with every problem. Never a score:
+    the dry run calls this alone."""
+    return parse_fast(data, solution, labels, fmt) or parse_submission(data, solution,
+                                                                       labels, fmt)

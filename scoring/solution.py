@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 from .checks import id_problem, label_problem
 from .csvfile import decode, read_rows
@@ -22,6 +24,11 @@ class Solution:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "row_of", {id_: row for row, id_ in enumerate(self.ids)})
+
+    @cached_property
+    def id_index(self) -> pd.Index:
+        """For looking up a whole column of ids at once (the fast path)."""
+        return pd.Index(self.ids)
 
     def __len__(self) -> int:
         return len(self.ids)

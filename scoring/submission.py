@@ -1,78 +1,179 @@
-"""A participant's `id,label` CSV, checked against the hidden solution's ids."""
+"""A participant's CSV, checked row by row against the hidden solution's ids.
 
-from collections.abc import Sequence
+This is the precise path: every problem is found, with its line and column. The fast path
+(`fastpath.py`) handles well-formed files and falls back to this one for any doubt.
+"""
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from .checks import id_problem, label_problem
-from .csvfile import decode, read_rows
+from .csvfile import Row, decode, read_rows
+from .formats import (
+    DEFAULT_FORMAT,
+    PROBABILITY_SUM_TOLERANCE,
+    Header,
+    Kind,
+    LabelsAs,
+    SubmissionFormat,
+)
 from .problems import InvalidFile, Problem, quote
 from .solution import Solution
 
-SUBMISSION_HEADER = ("id", "label")
 # A single column holding one of these means the wrong separator was used.
 OTHER_DELIMITERS = (";", "\t", "|")
 
 
-def parse_submission(data: bytes, solution: Solution, labels: Sequence[str]) -> np.ndarray:
-    """Predicted class indices in the solution's row order, or InvalidFile with every problem.
+@dataclass(frozen=True)
+class Predictions:
+    """Predicted class indices in the solution's row order, and for probability files the
+    probabilities (rows sum to 1)."""
+
+    classes: np.ndarray
+    probabilities: np.ndarray | None = None
+
+
+def parse_submission(data: bytes, solution: Solution, labels: Sequence[str],
+                     fmt: SubmissionFormat = DEFAULT_FORMAT) -> Predictions:
+    """The predictions, or InvalidFile with every problem in file order.
 
     The problems never reveal a hidden label: they quote only what the participant sent
     and the ids, which `sample_submission.csv` makes public anyway.
     """
-    rows = iter(read_rows(decode(data)))
-    header = next(rows, None)
-    if header is None:
+    reader = _SubmissionReader(solution, labels, fmt)
+    for row in _data_rows(read_rows(decode(data)), fmt.expected_header(labels), fmt,
+                          reader.problems):
+        reader.add(row)
+    return reader.result()
+
+
+def _data_rows(rows: Iterator[Row], expected: tuple[str, ...], fmt: SubmissionFormat,
+               problems: list[Problem]) -> Iterator[Row]:
+    first = next(rows, None)
+    if first is None:
         raise InvalidFile([Problem("empty_file")])
-    problems: list[Problem] = []
-    if tuple(header.fields) != SUBMISSION_HEADER:
-        problems.append(Problem("header", line=header.line, params={
-            "expected": ",".join(SUBMISSION_HEADER), "found": quote(",".join(header.fields))}))
-    label_index = {label: index for index, label in enumerate(labels)}
-    predictions = np.full(len(solution), -1, dtype=np.int32)
-    first_line: dict[str, int] = {}
-    for row in rows:
-        problem = _column_problem(row.line, row.fields)
+    is_header = tuple(first.fields) == expected
+    if fmt.header == Header.REQUIRED and not is_header:
+        problems.append(Problem("header", line=first.line, params={
+            "expected": ",".join(expected), "found": quote(",".join(first.fields))}))
+    elif fmt.header == Header.ABSENT and is_header:
+        problems.append(Problem("header_not_expected", line=first.line,
+                                params={"found": quote(",".join(first.fields))}))
+    elif fmt.header != Header.REQUIRED and not is_header:
+        yield first
+    yield from rows
+
+
+class _SubmissionReader:
+    def __init__(self, solution: Solution, labels: Sequence[str], fmt: SubmissionFormat):
+        self.solution, self.labels, self.fmt = solution, list(labels), fmt
+        self.label_index = {label: index for index, label in enumerate(labels)}
+        self.columns = len(fmt.expected_header(labels))
+        self.problems: list[Problem] = []
+        self.first_line: dict[str, int] = {}
+        self.classes = np.full(len(solution), -1, dtype=np.int32)
+        self.probabilities = (np.zeros((len(solution), len(labels)))
+                              if fmt.kind == Kind.PROBABILITY else None)
+
+    def add(self, row: Row) -> None:
+        problem = self._column_problem(row)
         if problem:
-            problems.append(problem)
+            self.problems.append(problem)
             # The row's id was sent, even if badly: don't also report it as missing.
-            if row.fields[0] in solution.row_of:
-                first_line.setdefault(row.fields[0], row.line)
-            continue
-        id_, label = row.fields
-        row_index = solution.row_of.get(id_)
-        problem = id_problem(row.line, id_, first_line)
+            if row.fields[0] in self.solution.row_of:
+                self.first_line.setdefault(row.fields[0], row.line)
+            return
+        row_index = self._row_index(row)
+        if self.fmt.kind == Kind.PROBABILITY:
+            self._add_probabilities(row, row_index)
+        else:
+            self._add_label(row, row_index)
+
+    def result(self) -> Predictions:
+        missing = [id_ for id_ in self.solution.ids if id_ not in self.first_line]
+        # When no row matched at all, the problems above already say why; "missing 2,000
+        # ids" would only bury them.
+        if missing and (self.first_line or not self.problems):
+            self.problems.append(_missing_problem(missing))
+        if self.problems:
+            raise InvalidFile(self.problems)
+        return Predictions(self.classes, self.probabilities)
+
+    def _column_problem(self, row: Row) -> Problem | None:
+        if len(row.fields) == self.columns:
+            return None
+        if len(row.fields) == 1:
+            for delimiter in OTHER_DELIMITERS:
+                if delimiter in row.fields[0]:
+                    shown = "TAB" if delimiter == "\t" else delimiter
+                    return Problem("delimiter", line=row.line, params={"delimiter": shown})
+        return Problem("columns", line=row.line, params={
+            "expected": self.columns, "found": len(row.fields)})
+
+    def _row_index(self, row: Row) -> int | None:
+        """The solution row of this id, or None after recording why there is none."""
+        id_ = row.fields[0]
+        row_index = self.solution.row_of.get(id_)
+        problem = id_problem(row.line, id_, self.first_line)
         if problem is None and row_index is None:
             problem = Problem("unknown_id", line=row.line, column=1, params={"id": quote(id_)})
         if problem:
-            problems.append(problem)
+            self.problems.append(problem)
+            return None
+        self.first_line[id_] = row.line
+        return row_index
+
+    def _add_label(self, row: Row, row_index: int | None) -> None:
+        label = row.fields[1]
+        if self.fmt.labels_as == LabelsAs.INDEX and label:
+            class_index = int(label) if label.isdecimal() else -1
+            if not 0 <= class_index < len(self.labels):
+                self.problems.append(Problem("bad_index", line=row.line, column=2, params={
+                    "label": quote(label), "last": len(self.labels) - 1}))
+                return
         else:
-            first_line[id_] = row.line
-        problem = label_problem(row.line, label, label_index)
-        if problem:
-            problems.append(problem)
+            problem = label_problem(row.line, label, self.label_index)
+            if problem:
+                self.problems.append(problem)
+                return
+            class_index = self.label_index[label]
+        if row_index is not None:
+            self.classes[row_index] = class_index
+
+    def _add_probabilities(self, row: Row, row_index: int | None) -> None:
+        values = []
+        for column, (label, text) in enumerate(zip(self.labels, row.fields[1:], strict=True),
+                                               start=2):
+            value, problem = _probability(row.line, column, label, text)
+            if problem:
+                self.problems.append(problem)
+            values.append(value)
+        if any(value is None for value in values):
+            return
+        total = math.fsum(values)
+        if abs(total - 1) > PROBABILITY_SUM_TOLERANCE:
+            self.problems.append(Problem("bad_sum", line=row.line, params={
+                "total": f"{total:.4g}", "tolerance": PROBABILITY_SUM_TOLERANCE}))
         elif row_index is not None:
-            predictions[row_index] = label_index[label]
-    missing = [id_ for id_ in solution.ids if id_ not in first_line]
-    # When no row matched at all, the problems above already say why; "missing 2,000 ids"
-    # would only bury them.
-    if missing and (first_line or not problems):
-        problems.append(_missing_problem(missing))
-    if problems:
-        raise InvalidFile(problems)
-    return predictions
+            self.probabilities[row_index] = np.array(values) / total
+            self.classes[row_index] = int(np.argmax(values))
 
 
-def _column_problem(line: int, fields: list[str]) -> Problem | None:
-    if len(fields) == len(SUBMISSION_HEADER):
-        return None
-    if len(fields) == 1:
-        for delimiter in OTHER_DELIMITERS:
-            if delimiter in fields[0]:
-                shown = "TAB" if delimiter == "\t" else delimiter
-                return Problem("delimiter", line=line, params={"delimiter": shown})
-    return Problem("columns", line=line, params={
-        "expected": len(SUBMISSION_HEADER), "found": len(fields)})
+def _probability(line: int, column: int, label: str, text: str
+                 ) -> tuple[float | None, Problem | None]:
+    params = {"label": quote(label), "value": quote(text)}
+    try:
+        value = float(text)
+    except ValueError:
+        return None, Problem("not_a_number", line=line, column=column, params=params)
+    if not math.isfinite(value):
+        return None, Problem("not_finite", line=line, column=column, params=params)
+    if value < 0:
+        return None, Problem("negative_probability", line=line, column=column, params=params)
+    return value, None
 
 
 def _missing_problem(missing: list[str]) -> Problem:

@@ -31,7 +31,9 @@ def score_submission_task(submission_id: int) -> str:
         return _fail_on_our_side(submission)
     try:
         scores = score_submission(data, solution=solution, labels=competition.labels,
-                                  metric=competition.metric)
+                                  metric=competition.metric, fmt=competition.submission_format,
+                                  extra_metrics=competition.extra_metrics,
+                                  top_k=competition.top_k)
     except InvalidFile as invalid:
         return "failed" if submission.mark_failed(invalid.problems) else "superseded"
     except Exception:  # SoftTimeLimitExceeded included.

@@ -6,13 +6,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scoring.formats import Header, Kind, LabelsAs, SubmissionFormat
 from scoring.metrics import METRICS
 from scoring.solution import Solution, parse_solution
 
 from ..storage import data_file_path, gallery_path, private_storage, solution_path
 
 METRIC_CHOICES = [(name, _(metric.label)) for name, metric in METRICS.items()]
-_("Accuracy")  # The metric labels, for makemessages.
+# The metric labels, for makemessages.
+_("Accuracy"), _("Balanced accuracy"), _("Macro-F1"), _("Top-k accuracy"), _("Log loss")
+
+
+class HeaderChoice(models.TextChoices):
+    REQUIRED = Header.REQUIRED.value, _("required (Kaggle style)")
+    ABSENT = Header.ABSENT.value, _("absent (SIGNATE style)")
+    EITHER = Header.EITHER.value, _("either")
+
+
+class LabelsAsChoice(models.TextChoices):
+    NAME = LabelsAs.NAME.value, _("class names")
+    INDEX = LabelsAs.INDEX.value, _("class numbers from 0")
+
+
+class KindChoice(models.TextChoices):
+    LABEL = Kind.LABEL.value, _("one label per row (id,label)")
+    PROBABILITY = Kind.PROBABILITY.value, _("probabilities (id and one column per class)")
 
 
 class Competition(models.Model):
@@ -28,8 +46,19 @@ class Competition(models.Model):
     evaluation = models.TextField(_("evaluation (Markdown)"), blank=True)
     rules = models.TextField(_("rules (Markdown)"), blank=True)
     labels = models.JSONField(_("class labels, in order"), default=list)
-    metric = models.CharField(_("metric"), max_length=40, choices=METRIC_CHOICES,
+    metric = models.CharField(_("ranking metric"), max_length=40, choices=METRIC_CHOICES,
                               default="accuracy")
+    extra_metrics = models.JSONField(_("extra metrics shown"), default=list, blank=True)
+    top_k = models.PositiveSmallIntegerField(_("k of top-k accuracy"), default=3,
+                                             validators=[MinValueValidator(1)])
+    submission_header = models.CharField(_("header line of submissions"), max_length=10,
+                                         choices=HeaderChoice.choices,
+                                         default=HeaderChoice.REQUIRED)
+    submission_labels_as = models.CharField(_("labels in submissions"), max_length=10,
+                                            choices=LabelsAsChoice.choices,
+                                            default=LabelsAsChoice.NAME)
+    submission_kind = models.CharField(_("submission format"), max_length=12,
+                                       choices=KindChoice.choices, default=KindChoice.LABEL)
     start_at = models.DateTimeField(_("start"))
     end_at = models.DateTimeField(_("end"), null=True, blank=True,
                                   help_text=_("Empty for a practice competition with no end."))
@@ -72,6 +101,16 @@ class Competition(models.Model):
     @property
     def metric_info(self):
         return METRICS[self.metric]
+
+    @property
+    def submission_format(self) -> SubmissionFormat:
+        return SubmissionFormat(header=Header(self.submission_header),
+                                labels_as=LabelsAs(self.submission_labels_as),
+                                kind=Kind(self.submission_kind))
+
+    @property
+    def expected_header(self) -> str:
+        return ",".join(self.submission_format.expected_header(self.labels))
 
     @property
     def has_solution(self) -> bool:

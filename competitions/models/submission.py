@@ -8,7 +8,7 @@ from scoring.problems import Problem
 from scoring.scorer import Scores
 
 from ..storage import private_storage, submission_path
-from .competition import Competition
+from .competition import METRIC_CHOICES, Competition
 from .entrants import Team
 
 # Problems stored with a failed submission; the total is counted separately.
@@ -43,6 +43,8 @@ class Submission(models.Model):
     public_score = models.FloatField(_("public score"), null=True, blank=True)
     # Stored, never shown to participants before the private leaderboard is revealed.
     private_score = models.FloatField(_("private score"), null=True, blank=True)
+    # The competition's display metrics: name → {"public": x, "private": y}.
+    extra_scores = models.JSONField(_("extra scores"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
     error = models.TextField(_("error (English)"), blank=True)
@@ -75,12 +77,12 @@ class Submission(models.Model):
 
     def mark_scored(self, scores: Scores) -> bool:
         return self._finish(status=self.Status.SCORED, public_score=scores.public,
-                            private_score=scores.private, problems=[], problem_count=0,
-                            error="")
+                            private_score=scores.private, extra_scores=scores.extra,
+                            problems=[], problem_count=0, error="")
 
     def mark_failed(self, problems: list[Problem]) -> bool:
         return self._finish(
-            status=self.Status.FAILED, public_score=None, private_score=None,
+            status=self.Status.FAILED, public_score=None, private_score=None, extra_scores={},
             problems=[problem.as_dict() for problem in problems[:STORED_PROBLEMS]],
             problem_count=len(problems),
             error="\n".join(problem.message() for problem in problems[:STORED_PROBLEMS]))
@@ -99,12 +101,20 @@ class Submission(models.Model):
         """Back to the queue, for a rescore or a lost message."""
         self.status = self.Status.QUEUED
         self.public_score = self.private_score = None
+        self.extra_scores = {}
         self.problems, self.problem_count, self.error = [], 0, ""
         self.queued_at = timezone.now()
         self.started_at = self.finished_at = None
-        self.save(update_fields=["status", "public_score", "private_score", "problems",
-                                 "problem_count", "error", "queued_at", "started_at",
-                                 "finished_at"])
+        self.save(update_fields=["status", "public_score", "private_score", "extra_scores",
+                                 "problems", "problem_count", "error", "queued_at",
+                                 "started_at", "finished_at"])
+
+    def public_extra_scores(self) -> list[tuple[str, float]]:
+        """The display metrics on the public rows, labelled in the reader's language."""
+        labels = dict(METRIC_CHOICES)
+        return [(labels.get(name, name), values["public"])
+                for name, values in self.extra_scores.items()
+                if values.get("public") is not None]
 
     def problem_messages(self) -> list[str]:
         """The stored problems in the reader's language."""

@@ -15,7 +15,8 @@ def competition_form(**overrides):
     form = {
         "slug": "birds", "title": "Birds", "short_description": "Birds of Japan",
         "overview": "", "evaluation": "", "rules": "", "labels": "すずめ\nからす\nはと",
-        "metric": "accuracy", "start_at_0": now.strftime("%Y-%m-%d"),
+        "metric": "accuracy", "submission_kind": "label", "submission_header": "required",
+        "submission_labels_as": "name", "top_k": 3, "start_at_0": now.strftime("%Y-%m-%d"),
         "start_at_1": now.strftime("%H:%M:%S"),
         "end_at_0": (now + timedelta(days=9)).strftime("%Y-%m-%d"), "end_at_1": "12:00:00",
         "daily_submission_limit": 5, "max_upload_bytes": 1000000, "is_published": "on",
@@ -120,3 +121,20 @@ def test_data_file_names_cannot_hold_slashes(competition):
     for name in ("a/b.zip", "..", "a\\b.csv"):
         with pytest.raises(ValidationError):
             DataFile(competition=competition, name=name, file="x").full_clean()
+
+
+def test_probability_metrics_need_the_probability_format(client, olivia):
+    client.force_login(olivia)
+    response = client.post(reverse("admin:competitions_competition_add"),
+                           competition_form(metric="log_loss", extra_metrics=["top_k_accuracy"]))
+    page = response.content.decode()
+    assert "Log loss needs probability submissions: choose that format." in page
+    assert "Top-k accuracy needs probability submissions: choose that format." in page
+    assert not Competition.objects.exists()
+    response = client.post(reverse("admin:competitions_competition_add"), competition_form(
+        metric="log_loss", extra_metrics=["top_k_accuracy", "accuracy"],
+        submission_kind="probability"))
+    assert response.status_code == 302
+    competition = Competition.objects.get()
+    assert competition.extra_metrics == ["top_k_accuracy", "accuracy"]
+    assert competition.expected_header == "id,すずめ,からす,はと"

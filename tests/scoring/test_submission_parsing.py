@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from scoring.problems import InvalidFile
+from scoring.scorer import validate_submission
 from scoring.solution import parse_solution
 from scoring.submission import parse_submission
 
@@ -15,7 +16,7 @@ SOLUTION = parse_solution(
 def problems_of(text: str | bytes) -> list[str]:
     data = text.encode() if isinstance(text, str) else text
     with pytest.raises(InvalidFile) as caught:
-        parse_submission(data, SOLUTION, LABELS)
+        validate_submission(data, solution=SOLUTION, labels=LABELS)
     return [problem.message() for problem in caught.value.problems]
 
 
@@ -26,13 +27,15 @@ def problems_of(text: str | bytes) -> list[str]:
     "id,label\nc.png,う\na.png,あ\nb.png,い",
 ])
 def test_valid_files_in_every_accepted_shape_parse_to_the_solution_order(content):
-    predictions = parse_submission(content.encode(), SOLUTION, LABELS)
-    assert predictions.tolist() == [0, 1, 2]
+    predictions = validate_submission(content.encode(), solution=SOLUTION, labels=LABELS)
+    assert predictions.classes.tolist() == [0, 1, 2]
+    assert parse_submission(content.encode(), SOLUTION, LABELS).classes.tolist() == [0, 1, 2]
 
 
 def test_predictions_are_class_indices_in_solution_row_order():
-    content = "id,label\nc.png,あ\nb.png,あ\na.png,う\n"
-    assert np.array_equal(parse_submission(content.encode(), SOLUTION, LABELS), [2, 0, 0])
+    content = "id,label\nc.png,あ\nb.png,あ\na.png,う\n".encode()
+    assert np.array_equal(validate_submission(content, solution=SOLUTION, labels=LABELS)
+                          .classes, [2, 0, 0])
 
 
 def test_empty_file_is_reported():

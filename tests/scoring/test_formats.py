@@ -1,0 +1,129 @@
+"""Every submission format an organizer can choose, through both parsing paths."""
+
+import gzip
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from scoring.fastpath import parse_fast
+from scoring.formats import Header, Kind, LabelsAs, SubmissionFormat
+from scoring.problems import InvalidFile
+from scoring.scorer import validate_submission
+from scoring.solution import parse_solution
+from scoring.submission import parse_submission
+
+LABELS = ["あ", "い", "う"]
+SOLUTION = parse_solution(
+    "id,label,usage\na.png,あ,Public\nb.png,い,Private\nc.png,う,Public\n".encode(), LABELS)
+HEADERLESS = SubmissionFormat(header=Header.ABSENT)
+EITHER = SubmissionFormat(header=Header.EITHER)
+BY_INDEX = SubmissionFormat(labels_as=LabelsAs.INDEX)
+PROBABILITIES = SubmissionFormat(kind=Kind.PROBABILITY)
+
+
+def both_paths(content: bytes, fmt: SubmissionFormat):
+    """The precise path's result, after checking the fast path agrees (or stays out)."""
+    precise = parse_submission(content, SOLUTION, LABELS, fmt)
+    fast = parse_fast(content, SOLUTION, LABELS, fmt)
+    if fast is not None:
+        assert np.array_equal(fast.classes, precise.classes)
+        if precise.probabilities is not None:
+            assert np.allclose(fast.probabilities, precise.probabilities)
+    return precise
+
+
+def messages(content: bytes, fmt: SubmissionFormat) -> list[str]:
+    assert parse_fast(content, SOLUTION, LABELS, fmt) is None
+    with pytest.raises(InvalidFile) as caught:
+        validate_submission(content, solution=SOLUTION, labels=LABELS, fmt=fmt)
+    return [problem.message() for problem in caught.value.problems]
+
+
+def test_headerless_file_is_read_from_its_first_line():
+    content = "a.png,あ\nb.png,い\nc.png,う\n".encode()
+    assert both_paths(content, HEADERLESS).classes.tolist() == [0, 1, 2]
+    assert both_paths(content, EITHER).classes.tolist() == [0, 1, 2]
+
+
+def test_header_where_none_is_expected_is_named():
+    content = "id,label\na.png,あ\nb.png,い\nc.png,う\n".encode()
+    assert messages(content, HEADERLESS) == [
+        'line 1: this competition takes files without a header; remove the line "id,label".']
+    assert both_paths(content, EITHER).classes.tolist() == [0, 1, 2]
+
+
+def test_labels_as_class_indices():
+    assert both_paths(b"id,label\na.png,2\nb.png,0\nc.png,1\n", BY_INDEX).classes.tolist() == [
+        2, 0, 1]
+    assert messages(b"id,label\na.png,3\nb.png,x\nc.png,-1\n", BY_INDEX) == [
+        'line 2: the label must be a class number from 0 to 2, found "3".',
+        'line 3: the label must be a class number from 0 to 2, found "x".',
+        'line 4: the label must be a class number from 0 to 2, found "-1".']
+
+
+def test_probabilities_are_read_rescaled_and_argmaxed():
+    content = ("id,あ,い,う\na.png,0.7,0.2,0.1\nb.png,0.1,0.8,0.1\n"
+               "c.png,0.2,0.2,0.605\n").encode()
+    predictions = both_paths(content, PROBABILITIES)
+    assert predictions.classes.tolist() == [0, 1, 2]
+    assert np.allclose(predictions.probabilities.sum(axis=1), 1)
+    assert np.isclose(predictions.probabilities[2, 2], 0.605 / 1.005)
+
+
+def test_bad_probabilities_are_each_named_with_line_and_column():
+    content = ("id,あ,い,う\na.png,0.7,abc,0.1\nb.png,-0.1,0.8,0.3\n"
+               "c.png,nan,inf,0.5\nc.png,0.2,0.2,0.2\n").encode()
+    assert messages(content, PROBABILITIES) == [
+        'line 2, column 3 (い): "abc" is not a number.',
+        "line 3, column 2 (あ): probabilities cannot be negative, found -0.1.",
+        'line 4, column 2 (あ): "nan" is not a finite number.',
+        'line 4, column 3 (い): "inf" is not a finite number.',
+        'line 5: id "c.png" appears twice (first on line 4).',
+        "line 5: the probabilities sum to 0.6, not 1. Rows within ±0.01 of 1 are rescaled to "
+        "1; this one is too far off.",
+    ]
+
+
+def test_probability_header_must_name_the_classes_in_order():
+    content = "id,い,あ,う\na.png,1,0,0\nb.png,0,1,0\nc.png,0,0,1\n".encode()
+    assert messages(content, PROBABILITIES) == [
+        'line 1: the header must be "id,あ,い,う", found "id,い,あ,う".']
+
+
+def gz(content: bytes) -> bytes:
+    return gzip.compress(content)
+
+
+def zipped(**members: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+VALID = "id,label\na.png,あ\nb.png,い\nc.png,う\n".encode()
+
+
+@pytest.mark.parametrize("packed", [gz(VALID), zipped(**{"予測.csv": VALID}),
+                                    zipped(**{"p.csv": VALID, "__MACOSX/._p.csv": b"x"})])
+def test_compressed_uploads_are_unpacked(packed):
+    assert both_paths(packed, SubmissionFormat()).classes.tolist() == [0, 1, 2]
+
+
+def test_broken_or_crowded_archives_are_named():
+    assert messages(b"\x1f\x8b\x08broken", SubmissionFormat()) == [
+        "The compressed file cannot be opened: upload a .csv, .csv.gz or a .zip with one CSV."]
+    assert messages(zipped(a=VALID, b=VALID), SubmissionFormat()) == [
+        "The zip file must hold exactly one CSV file; it holds 2."]
+
+
+def test_zip_bomb_stops_at_the_ceiling():
+    from scoring.compression import unpack
+
+    bomb = gz(b"0" * (3 * 2**20))
+    with pytest.raises(InvalidFile) as caught:
+        unpack(bomb, max_bytes=2**20)
+    assert caught.value.problems[0].code == "unpacked_too_large"
