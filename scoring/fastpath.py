@@ -11,37 +11,44 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .csvfile import decode
+from .compression import unpack
 from .formats import PROBABILITY_SUM_TOLERANCE, Header, Kind, LabelsAs, SubmissionFormat
 from .problems import InvalidFile
 from .solution import Solution
 from .submission import Predictions
 
+BOM = "\ufeff".encode()
+NEWLINE, COMMA = ord("\n"), ord(",")
+
 
 def parse_fast(data: bytes, solution: Solution, labels: Sequence[str],
                fmt: SubmissionFormat) -> Predictions | None:
     try:
-        text = decode(data)
+        raw = unpack(data)
     except InvalidFile:
         return None
-    if '"' in text:
+    raw = raw.removeprefix(BOM).replace(b"\r\n", b"\n").rstrip(b"\n")
+    if b'"' in raw or b"\r" in raw or b"\n\n" in raw:
         return None
-    lines = text.replace("\r\n", "\n").split("\n")
-    while lines and not lines[-1]:
-        lines.pop()
-    lines = _without_header(lines, ",".join(fmt.expected_header(labels)), fmt.header)
-    if lines is None or len(lines) != len(solution):
+    header = ",".join(fmt.expected_header(labels)).encode()
+    raw = _without_header(raw, header, fmt.header)
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
         return None
     if fmt.kind == Kind.PROBABILITY:
-        return _probabilities(lines, solution, labels)
-    return _labels(lines, solution, labels, fmt.labels_as)
+        return _probabilities(text, solution, labels)
+    return _labels(raw, text, solution, labels, fmt.labels_as)
 
 
-def _without_header(lines: list[str], header: str, mode: Header) -> list[str] | None:
-    has_header = bool(lines) and lines[0] == header
+def _without_header(raw: bytes, header: bytes, mode: Header) -> bytes | None:
+    first, _, rest = raw.partition(b"\n")
+    has_header = first == header
     if mode == Header.REQUIRED and not has_header or mode == Header.ABSENT and has_header:
         return None
-    return lines[1:] if has_header else lines
+    return rest if has_header else raw
 
 
 def _rows_of(ids: list[str], solution: Solution) -> np.ndarray | None:
@@ -52,17 +59,31 @@ def _rows_of(ids: list[str], solution: Solution) -> np.ndarray | None:
     return rows
 
 
-def _labels(lines: list[str], solution: Solution, labels: Sequence[str],
+def _one_comma_per_line(raw: bytes) -> bool:
+    """Every line holds exactly one comma: checked on byte positions, without splitting."""
+    array = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.append(np.flatnonzero(array == NEWLINE), len(array))
+    commas = np.flatnonzero(array == COMMA)
+    if len(commas) != len(ends):
+        return False
+    starts = np.append(0, ends[:-1] + 1)
+    return bool(((commas > starts - 1) & (commas < ends)).all())
+
+
+def _labels(raw: bytes, text: str, solution: Solution, labels: Sequence[str],
             labels_as: LabelsAs) -> Predictions | None:
-    fields = [line.split(",") for line in lines]
-    if any(len(pair) != 2 for pair in fields):
+    if not raw or not _one_comma_per_line(raw):
         return None
-    ids, predicted = zip(*fields, strict=True)
-    rows = _rows_of(list(ids), solution)
+    fields = text.replace("\n", ",").split(",")
+    ids, predicted = fields[0::2], fields[1::2]
+    if len(ids) != len(solution):
+        return None
+    rows = _rows_of(ids, solution)
     if rows is None:
         return None
     if labels_as == LabelsAs.INDEX:
-        if not all(value.isdigit() and value.isascii() for value in predicted):
+        joined = "".join(predicted)
+        if not (joined.isdigit() and joined.isascii()) or "" in predicted:
             return None
         classes = np.array(predicted, dtype=np.int64)
         if (classes >= len(labels)).any():
@@ -76,19 +97,18 @@ def _labels(lines: list[str], solution: Solution, labels: Sequence[str],
     return Predictions(ordered)
 
 
-def _probabilities(lines: list[str], solution: Solution, labels: Sequence[str]
+def _probabilities(text: str, solution: Solution, labels: Sequence[str]
                    ) -> Predictions | None:
     columns = len(labels) + 1
     try:
-        table = pd.read_csv(io.StringIO("\n".join(lines)), header=None, engine="c",
-                            dtype={0: str}, na_filter=False)
-    except (ValueError, pd.errors.ParserError):
+        table = pd.read_csv(io.StringIO(text), header=None, engine="c", dtype={0: str},
+                            na_filter=False)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
-    if table.shape != (len(lines), columns) or any(line.count(",") != columns - 1
-                                                  for line in lines):
+    if table.shape != (len(solution), columns) or text.count(",") != len(table) * (columns - 1):
         return None
     values = table.iloc[:, 1:]
-    if not all(dtype.kind == "f" or dtype.kind == "i" for dtype in values.dtypes):
+    if not all(dtype.kind in "fi" for dtype in values.dtypes):
         return None
     probabilities = values.to_numpy(dtype=np.float64)
     if not np.isfinite(probabilities).all() or (probabilities < 0).any():

@@ -127,3 +127,50 @@ def test_zip_bomb_stops_at_the_ceiling():
     with pytest.raises(InvalidFile) as caught:
         unpack(bomb, max_bytes=2**20)
     assert caught.value.problems[0].code == "unpacked_too_large"
+
+
+MUTATIONS = [
+    lambda lines, rng: lines[:-1],  # a row missing
+    lambda lines, rng: lines + [lines[1]],  # a row twice
+    lambda lines, rng: [line.replace(",", ",,", 1) if i == 2 else line
+                        for i, line in enumerate(lines)],
+    lambda lines, rng: [line.replace(",", "", 1) if i == 2 else line
+                        for i, line in enumerate(lines)],
+    lambda lines, rng: lines[:2] + [lines[2] + "," + lines[3]] + lines[4:],  # merged rows
+    lambda lines, rng: [lines[0]] + [f" {line}" for line in lines[1:]],
+    lambda lines, rng: [lines[0]] + ['"' + line.replace(",", '","') + '"' for line in lines[1:]],
+    lambda lines, rng: lines[:3] + [""] + lines[3:],
+    lambda lines, rng: lines[1:],  # no header
+    lambda lines, rng: [lines[0]] + [line.replace("い", "x") for line in lines[1:]],
+    lambda lines, rng: [lines[0]] + list(rng.permutation(lines[1:])),
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_path_never_accepts_what_the_precise_path_refuses(seed):
+    rng = np.random.default_rng(seed)
+    ids = [f"{n:03d}.png" for n in range(12)]
+    solution = parse_solution(("id,label,usage\n" + "".join(
+        f"{i},{LABELS[n % 3]},{'Public' if n % 2 else 'Private'}\n"
+        for n, i in enumerate(ids))).encode(), LABELS)
+    lines = ["id,label"] + [f"{i},{LABELS[rng.integers(3)]}" for i in ids]
+    for index in rng.choice(len(MUTATIONS), size=rng.integers(0, 3), replace=False):
+        lines = MUTATIONS[index](lines, rng)
+    newline = "\r\n" if seed % 3 == 0 else "\n"
+    content = (("\ufeff" if seed % 4 == 0 else "") + newline.join(lines) + newline).encode()
+    fast = parse_fast(content, solution, LABELS, SubmissionFormat())
+    try:
+        precise = parse_submission(content, solution, LABELS, SubmissionFormat())
+    except InvalidFile:
+        assert fast is None
+    else:
+        if fast is not None:
+            assert np.array_equal(fast.classes, precise.classes)
+
+
+def test_fast_path_answers_for_well_formed_files():
+    assert parse_fast(VALID, SOLUTION, LABELS, SubmissionFormat()) is not None
+    assert parse_fast(b"a.png,2\nb.png,0\nc.png,1\n", SOLUTION, LABELS,
+                      SubmissionFormat(header=Header.ABSENT, labels_as=LabelsAs.INDEX)) is not None
+    probabilities = "id,あ,い,う\na.png,1,0,0\nb.png,0,1,0\nc.png,0,0,1\n".encode()
+    assert parse_fast(probabilities, SOLUTION, LABELS, PROBABILITIES) is not None
