@@ -10,7 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scoring.problems import InvalidFile
+from scoring.problems import InvalidFile, Problem
+from scoring.scorer import validate_submission
 from scoring.solution import parse_solution
 
 from .models import Competition, Participation, Submission, Team
@@ -69,14 +70,7 @@ def submissions_left_today(*, competition: Competition, team: Team) -> int:
 def submission_create(*, competition: Competition, user, file: UploadedFile,
                       description: str = "") -> Submission:
     """Store the upload and its row in one transaction; queue scoring after commit."""
-    if file.size == 0:
-        raise SubmissionRefused(EMPTY_UPLOAD)
-    if file.size > competition.max_upload_bytes:
-        raise SubmissionRefused(FILE_TOO_LARGE % {
-            "size": filesizeformat(file.size),
-            "limit": filesizeformat(competition.max_upload_bytes)})
-    if not competition.has_solution:
-        raise SubmissionRefused(NO_SOLUTION)
+    _check_upload(competition, file)
     if not competition.is_open():
         raise SubmissionRefused(NOT_OPEN)
     with transaction.atomic():
@@ -96,6 +90,32 @@ def submission_create(*, competition: Competition, user, file: UploadedFile,
         submission.save()
         transaction.on_commit(lambda: enqueue_scoring(submission.pk))
     return submission
+
+
+def submission_validate(*, competition: Competition, user, file: UploadedFile
+                        ) -> list[Problem]:
+    """The dry run: the same checks as scoring, against the hidden ids and labels. It
+    answers valid (no problems) or the problems, never a score, and uses no quota."""
+    _check_upload(competition, file)
+    if not Participation.objects.filter(competition=competition, user=user).exists():
+        raise SubmissionRefused(NOT_JOINED)
+    try:
+        validate_submission(file.read(), solution=competition.load_solution(),
+                            labels=competition.labels, fmt=competition.submission_format)
+    except InvalidFile as invalid:
+        return invalid.problems
+    return []
+
+
+def _check_upload(competition: Competition, file: UploadedFile) -> None:
+    if file.size == 0:
+        raise SubmissionRefused(EMPTY_UPLOAD)
+    if file.size > competition.max_upload_bytes:
+        raise SubmissionRefused(FILE_TOO_LARGE % {
+            "size": filesizeformat(file.size),
+            "limit": filesizeformat(competition.max_upload_bytes)})
+    if not competition.has_solution:
+        raise SubmissionRefused(NO_SOLUTION)
 
 
 def enqueue_scoring(submission_id: int) -> None:
@@ -140,4 +160,4 @@ def delete_file_after_commit(storage, name: str) -> None:
 
 __all__ = ["InvalidFile", "SubmissionRefused", "delete_file_after_commit", "join_competition",
            "parse_solution", "solution_set", "submission_create", "submission_rescore",
-           "submissions_left_today"]
+           "submission_validate", "submissions_left_today"]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import JoinForm, SignupForm, SubmissionForm
+from .models.submission import STORED_PROBLEMS
 from .permissions import participant_required
 from .storage import private_storage
 
@@ -85,7 +86,10 @@ def gallery_image(request, slug, pk):
 @participant_required
 def submission_new(request, competition, participation):
     form = SubmissionForm(request.POST or None, request.FILES or None)
-    if form.is_valid():
+    check = None
+    if form.is_valid() and "validate" in request.POST:
+        check = _validate(form, competition, request.user)
+    elif form.is_valid():
         try:
             services.submission_create(competition=competition, user=request.user,
                                        file=form.cleaned_data["file"],
@@ -96,10 +100,24 @@ def submission_new(request, competition, participation):
             messages.success(request, _("Your file was received and is being scored."))
             return redirect("submission_list", slug=competition.slug)
     return render(request, "competitions/submit.html", {
-        **_tab_context(request, competition, "submit"), "form": form,
+        **_tab_context(request, competition, "submit"), "form": form, "check": check,
         "left_today": services.submissions_left_today(competition=competition,
                                                       team=participation.team),
     }, status=400 if form.errors else 200)
+
+
+def _validate(form, competition, user) -> dict | None:
+    """The dry run's answer for the page: the file's name and its problems (none: valid)."""
+    upload = form.cleaned_data["file"]
+    try:
+        problems = services.submission_validate(competition=competition, user=user,
+                                                file=upload)
+    except services.SubmissionRefused as refusal:
+        form.add_error("file", str(refusal))
+        return None
+    return {"name": upload.name, "problem_count": len(problems),
+            "messages": [problem.message(_) for problem in problems[:STORED_PROBLEMS]],
+            "unlisted": max(0, len(problems) - STORED_PROBLEMS)}
 
 
 @participant_required

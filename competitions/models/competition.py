@@ -1,4 +1,5 @@
 from datetime import datetime
+from functools import lru_cache
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -117,8 +118,15 @@ class Competition(models.Model):
         return bool(self.solution_file)
 
     def load_solution(self) -> Solution:
-        with self.solution_file.open("rb") as handle:
-            return parse_solution(handle.read(), self.labels)
+        return _parsed_solution(self.solution_file.name, tuple(self.labels))
+
+
+@lru_cache(maxsize=16)
+def _parsed_solution(name: str, labels: tuple[str, ...]) -> Solution:
+    """Parsed once per process: every stored solution has a name of its own (a new upload
+    gets a new one), so a cached parse is never stale."""
+    with private_storage().open(name, "rb") as handle:
+        return parse_solution(handle.read(), labels)
 
 
 class DataFile(models.Model):

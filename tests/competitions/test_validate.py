@@ -1,0 +1,53 @@
+"""The dry run: the same checks as scoring, never a score, no quota, no submission."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from competitions import services
+from competitions.models import Submission
+from scoring.problems import MESSAGES
+from tests.conftest import TRUE_LABELS, perfect_csv, submission_csv, upload
+
+
+def check(client, competition, content: bytes, name: str = "予測.csv"):
+    return client.post(reverse("submission_new", args=[competition.slug]),
+                       {"file": upload(content, name), "validate": "1"})
+
+
+def test_valid_file_is_reported_valid_without_a_score_or_a_submission(
+        client, competition, alice, alice_joined):
+    client.force_login(alice)
+    page = check(client, competition, perfect_csv()).content.decode()
+    assert "予測.csv is valid and ready to submit." in page
+    assert "1.00000" not in page and "0.75" not in page
+    assert not Submission.objects.exists()
+    assert services.submissions_left_today(competition=competition,
+                                           team=alice_joined.team) == 5
+
+
+def test_invalid_file_lists_its_problems_with_lines(client, competition, alice, alice_joined):
+    client.force_login(alice)
+    page = check(client, competition, submission_csv(["cat"] + TRUE_LABELS[1:])).content.decode()
+    assert "1 problem found. Nothing was submitted." in page
+    assert "line 2: unknown label &quot;cat&quot;." in page
+    assert not Submission.objects.exists()
+
+
+def test_dry_run_answers_in_japanese(client, competition, alice, alice_joined):
+    client.force_login(alice)
+    page = client.post(reverse("submission_new", args=[competition.slug]),
+                       {"file": upload(b"id,label\n"), "validate": "1"},
+                       HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    with translation.override("ja"):
+        expected = translation.gettext(MESSAGES["missing_ids"]).format(
+            count=10, example="img_01.png")
+    assert expected in page
+    assert "Nothing was submitted" not in page
+
+
+def test_dry_run_needs_a_joined_participant(competition, bob):
+    import pytest
+
+    with pytest.raises(services.SubmissionRefused):
+        services.submission_validate(competition=competition, user=bob,
+                                     file=upload(perfect_csv()))
