@@ -24,7 +24,7 @@ def test_participant_joins_uploads_a_csv_and_sees_its_score_appear(
     page.goto(f"/c/{competition.slug}/submit/")
     page.set_input_files("#id_file", str(predictions))
     page.fill("#id_description", "first CNN")
-    page.locator("main button[type=submit]").click()
+    page.get_by_test_id("submit-button").click()
 
     # The row changes from queued to scored without a reload.
     scored_row = page.locator("tr[data-status=scored]")
@@ -43,7 +43,7 @@ def test_bad_file_shows_its_problems_with_line_numbers(
     log_in(page, "alice")
     page.goto(f"/c/{competition.slug}/submit/")
     page.set_input_files("#id_file", str(bad))
-    page.locator("main button[type=submit]").click()
+    page.get_by_test_id("submit-button").click()
     failed_row = page.locator("tr[data-status=failed]")
     failed_row.wait_for()
     assert 'line 2: unknown label "cat".' in failed_row.inner_text()
@@ -72,3 +72,17 @@ def test_switching_to_japanese_shows_competition_submit_and_leaderboard_in_japan
 
     page.get_by_test_id("language-en").click()
     assert "Public leaderboard" in page.locator("main").inner_text()
+
+
+def test_dry_run_answers_on_the_page_without_submitting(page, competition, alice, alice_joined,
+                                                        tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(submission_csv(["cat"] + TRUE_LABELS[1:]))
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/submit/")
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_test_id("check-button").click()
+    result = page.get_by_test_id("check-result")
+    assert 'line 2: unknown label "cat".' in result.inner_text()
+    assert "Nothing was submitted." in result.inner_text()
+    screenshot(page, "dry-run")
