@@ -3,9 +3,11 @@
 import logging
 from datetime import UTC, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +131,26 @@ def enqueue_scoring(submission_id: int) -> None:
         logger.exception("Could not queue submission %s; it stays queued", submission_id)
 
 
+def submissions_requeue_stuck(*, older_than_seconds: int | None = None) -> int:
+    """Send again submissions queued or scoring for too long: the message was lost (broker
+    down at upload) or the worker died. Scoring is idempotent, so a duplicate is harmless."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.SUBMISSION_REQUEUE_AFTER_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stuck = Submission.objects.filter(
+        Q(status=Submission.Status.QUEUED, queued_at__lt=cutoff)
+        | Q(status=Submission.Status.SCORING, started_at__lt=cutoff))
+    count = 0
+    for submission in stuck:
+        if submission.status == Submission.Status.SCORING and not submission.release_for_retry():
+            continue
+        enqueue_scoring(submission.pk)
+        count += 1
+    if count:
+        logger.warning("Requeued %s stuck submission(s)", count)
+    return count
+
+
 def submission_rescore(*, submission: Submission) -> None:
     with transaction.atomic():
         submission.mark_queued()
@@ -160,4 +182,4 @@ def delete_file_after_commit(storage, name: str) -> None:
 
 __all__ = ["InvalidFile", "SubmissionRefused", "delete_file_after_commit", "join_competition",
            "parse_solution", "solution_set", "submission_create", "submission_rescore",
-           "submission_validate", "submissions_left_today"]
+           "submission_validate", "submissions_left_today", "submissions_requeue_stuck"]

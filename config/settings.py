@@ -211,9 +211,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
-# A submission still queued after this long was lost on the way to a worker (broker
-# down, worker killed): `manage.py requeue_submissions` sends it again.
+# A submission still queued or scoring after this long was lost on the way to a worker
+# (broker down, worker killed): the sweeper sends it again. Longer than the hard time limit.
 SUBMISSION_REQUEUE_AFTER_SECONDS = env_int("SUBMISSION_REQUEUE_AFTER_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-submissions": {
+        "task": "scoring.tasks.requeue_stuck_submissions",
+        "schedule": env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)

@@ -1,4 +1,10 @@
-"""The Celery side of scoring: load a submission, call the core, save the result."""
+"""The Celery side of scoring: load a submission, call the core, save the result.
+
+Failures are of two kinds. The file's fault (InvalidFile) ends the submission `failed`
+with its problems. Our fault (a broken solution, storage, a time limit, a dead worker) is
+retried, and only after MAX_SCORING_ATTEMPTS becomes an "error on our side" failure; either
+way failed files use no quota.
+"""
 
 import logging
 
@@ -8,41 +14,61 @@ from .problems import InvalidFile, Problem
 from .scorer import score_submission
 
 logger = logging.getLogger(__name__)
+RETRY_DELAYS_SECONDS = (2, 10, 30)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def score_submission_task(submission_id: int) -> str:
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def score_submission_task(self, submission_id: int) -> str:
     """Score one queued submission. Idempotent: a second message for it finds it claimed
     or finished and does nothing."""
     from competitions.models import Submission
+    from competitions.models.submission import MAX_SCORING_ATTEMPTS
 
     submission = (Submission.objects.select_related("competition")
                   .filter(pk=submission_id).first())
     if submission is None or not submission.claim_for_scoring():
         return "skipped"
-    competition = submission.competition
+    if submission.attempts > MAX_SCORING_ATTEMPTS:
+        # Earlier attempts died without a word (the worker was killed): stop here.
+        logger.error("Submission %s: %s attempts, giving up", submission_id,
+                     submission.attempts - 1)
+        submission.mark_failed([Problem("internal_error")])
+        return "failed"
     try:
-        # A broken solution is the organizer's problem: its messages could quote hidden
-        # labels, so the participant sees only the internal-error message.
-        solution = competition.load_solution()
-        with submission.file.open("rb") as handle:
-            data = handle.read()
-    except Exception:
-        return _fail_on_our_side(submission)
-    try:
-        scores = score_submission(data, solution=solution, labels=competition.labels,
-                                  metric=competition.metric, fmt=competition.submission_format,
-                                  extra_metrics=competition.extra_metrics,
-                                  top_k=competition.top_k)
+        scores = _score(submission)
     except InvalidFile as invalid:
         return "failed" if submission.mark_failed(invalid.problems) else "superseded"
-    except Exception:  # SoftTimeLimitExceeded included.
-        return _fail_on_our_side(submission)
+    except Exception:  # SoftTimeLimitExceeded included: all of these are on our side.
+        logger.exception("Scoring submission %s failed (attempt %s)", submission_id,
+                         submission.attempts)
+        if submission.attempts >= MAX_SCORING_ATTEMPTS:
+            submission.mark_failed([Problem("internal_error")])
+            return "failed"
+        if submission.release_for_retry():
+            delay = RETRY_DELAYS_SECONDS[min(submission.attempts, len(RETRY_DELAYS_SECONDS)) - 1]
+            raise self.retry(countdown=delay) from None
+        return "superseded"
     return "scored" if submission.mark_scored(scores) else "superseded"
 
 
-def _fail_on_our_side(submission) -> str:
-    # Our fault, not the participant's: say so. Failed files use no quota.
-    logger.exception("Scoring submission %s failed", submission.pk)
-    submission.mark_failed([Problem("internal_error")])
-    return "failed"
+def _score(submission):
+    competition = submission.competition
+    # A broken solution raises InvalidFile too, but its problems could quote hidden labels:
+    # it is the organizer's problem, so it counts as ours here.
+    try:
+        solution = competition.load_solution()
+    except InvalidFile as broken:
+        raise RuntimeError(f"the hidden solution is invalid: {broken}") from None
+    with submission.file.open("rb") as handle:
+        data = handle.read()
+    return score_submission(data, solution=solution, labels=competition.labels,
+                            metric=competition.metric, fmt=competition.submission_format,
+                            extra_metrics=competition.extra_metrics, top_k=competition.top_k)
+
+
+@shared_task
+def requeue_stuck_submissions() -> int:
+    """The periodic sweeper (Celery beat): send again what was lost on the way."""
+    from competitions.services import submissions_requeue_stuck
+
+    return submissions_requeue_stuck()

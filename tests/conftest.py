@@ -79,14 +79,14 @@ def olivia(make_user):
 
 @pytest.fixture
 def make_competition(db):
-    def make(slug: str = "animals", **fields) -> Competition:
+    def make(slug: str = "animals", solution: bytes = SOLUTION_CSV, **fields) -> Competition:
         now = timezone.now()
         defaults = {"title": "Animals 動物", "short_description": "Three animals",
                     "labels": LABELS, "start_at": now - timedelta(days=1),
                     "end_at": now + timedelta(days=30), "is_published": True,
                     "daily_submission_limit": 5, "overview": "# Hello\n\nClassify **animals**."}
         competition = Competition.objects.create(slug=slug, **{**defaults, **fields})
-        solution_set(competition=competition, content=SOLUTION_CSV)
+        solution_set(competition=competition, content=solution)
         data_file = DataFile(competition=competition, name="sample_submission.csv")
         data_file.file.save("sample_submission.csv",
                             ContentFile(submission_csv(["いぬ"] * len(TEST_IDS))), save=False)
@@ -125,8 +125,7 @@ def database_url(settings_dict: dict) -> str:
 WORKER_START_SECONDS = 60
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
+def start_worker(log_path):
     """A real Celery worker process on the configured broker and the test database."""
     import subprocess
     import sys
@@ -136,13 +135,12 @@ def celery_worker_process(transactional_db, tmp_path):
     from django.db import connection
 
     env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict)}
-    log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
              "--loglevel", "INFO", "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
              "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--hostname", f"test-{os.getpid()}@%h"],
+             "--hostname", f"test-{os.getpid()}-{log_path.stem}@%h"],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR)
     deadline = time.monotonic() + WORKER_START_SECONDS
     while b" ready." not in log_path.read_bytes():
@@ -150,12 +148,26 @@ def celery_worker_process(transactional_db, tmp_path):
             worker.kill()
             pytest.fail("The Celery worker did not start:\n" + log_path.read_text())
         time.sleep(0.1)
-    yield worker
+    return worker
+
+
+def stop_worker(worker) -> None:
+    import subprocess
+
     worker.terminate()
     try:
         worker.wait(timeout=15)
     except subprocess.TimeoutExpired:
         worker.kill()
+        worker.wait()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    log_path = tmp_path / "worker.log"
+    worker = start_worker(log_path)
+    yield worker
+    stop_worker(worker)
     print(log_path.read_text()[-3000:])
 
 

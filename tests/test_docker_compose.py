@@ -12,7 +12,7 @@ SETTINGS = Path(settings.BASE_DIR, "config", "settings.py")
 
 def test_compose_file_has_the_production_services():
     compose = yaml.safe_load(COMPOSE.read_text())
-    assert {"web", "worker", "db", "redis"} <= set(compose["services"])
+    assert {"web", "worker", "beat", "db", "redis"} <= set(compose["services"])
     assert "gunicorn" in compose["services"]["web"]["command"]
     assert "celery -A config worker" in compose["services"]["worker"]["command"]
 
@@ -20,7 +20,7 @@ def test_compose_file_has_the_production_services():
 def test_compose_sets_only_variables_that_the_settings_read():
     compose = yaml.safe_load(COMPOSE.read_text())
     read_by_settings = set(re.findall(r'env_\w+\("([A-Z_]+)"', SETTINGS.read_text()))
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "beat"):
         environment = compose["services"][name]["environment"]
         assert set(environment) <= read_by_settings, name
         assert environment["DATABASE_URL"].startswith("postgres://")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ from .entrants import Team
 
 # Problems stored with a failed submission; the total is counted separately.
 STORED_PROBLEMS = 10
+# Scoring runs allowed before a failure on our side becomes final (still without quota).
+MAX_SCORING_ATTEMPTS = 3
 
 
 class Submission(models.Model):
@@ -50,6 +53,9 @@ class Submission(models.Model):
     error = models.TextField(_("error (English)"), blank=True)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    # Scoring runs started; more than MAX_SCORING_ATTEMPTS means something on our side
+    # keeps failing (a worker dying on this file), and the submission fails for good.
+    attempts = models.PositiveSmallIntegerField(_("scoring attempts"), default=0)
     started_at = models.DateTimeField(_("scoring started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -70,10 +76,17 @@ class Submission(models.Model):
         """Queued → scoring, unless another worker or a finished score got there first."""
         started_at = timezone.now()
         claimed = Submission.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
-            status=self.Status.SCORING, started_at=started_at)
+            status=self.Status.SCORING, started_at=started_at, attempts=F("attempts") + 1)
         if claimed:
-            self.status, self.started_at = self.Status.SCORING, started_at
+            self.refresh_from_db(fields=["status", "started_at", "attempts"])
         return bool(claimed)
+
+    def release_for_retry(self) -> bool:
+        """Scoring → queued after a failure on our side, for another attempt."""
+        released = Submission.objects.filter(
+            pk=self.pk, status=self.Status.SCORING, started_at=self.started_at,
+        ).update(status=self.Status.QUEUED, queued_at=timezone.now(), started_at=None)
+        return bool(released)
 
     def mark_scored(self, scores: Scores) -> bool:
         return self._finish(status=self.Status.SCORED, public_score=scores.public,

@@ -11,8 +11,6 @@ def test_submissions_stuck_in_the_queue_are_sent_again(competition, alice, alice
                                                        monkeypatch):
     sent = []
     monkeypatch.setattr(services, "enqueue_scoring", sent.append)
-    monkeypatch.setattr("competitions.management.commands.requeue_submissions.enqueue_scoring",
-                        sent.append)
     old = timezone.now() - timedelta(hours=1)
     stuck = Submission.objects.create(competition=competition, team=alice_joined.team,
                                       submitted_by=alice, created_at=old, queued_at=old)

@@ -2,7 +2,9 @@
 
 from django.core.files.base import ContentFile
 
+from competitions import services
 from competitions.models import Submission
+from competitions.models.submission import MAX_SCORING_ATTEMPTS
 from scoring.tasks import score_submission_task
 from tests.conftest import perfect_csv
 
@@ -34,20 +36,54 @@ def test_a_message_for_a_deleted_submission_is_ignored(db):
     assert score_submission_task(987654) == "skipped"
 
 
-def test_broken_solution_fails_on_our_side_without_quoting_it(competition, alice_joined):
+def run_task(submission_id: int):
+    """Run the task in-process as a worker would, retries included (eagerly)."""
+    return score_submission_task.apply(args=[submission_id])
+
+
+def test_failure_on_our_side_is_retried_then_failed_without_quoting_the_solution(
+        competition, alice_joined):
     competition.solution_file.save("s.csv", ContentFile("id,label,usage\nx,秘密のラベル,Public\n"
                                                         .encode()))
     submission = make_submission(competition, alice_joined, perfect_csv())
-    assert score_submission_task(submission.pk) == "failed"
+    result = run_task(submission.pk)
     submission.refresh_from_db()
+    assert result.get() == "failed"
+    assert submission.attempts == MAX_SCORING_ATTEMPTS
     assert [problem["code"] for problem in submission.problems] == ["internal_error"]
     assert "秘密" not in submission.error
+    assert services.submissions_left_today(competition=competition,
+                                           team=alice_joined.team) == 5
+
+
+def test_passing_failure_on_our_side_is_retried_until_it_scores(
+        competition, alice_joined, monkeypatch):
+    submission = make_submission(competition, alice_joined, perfect_csv())
+    real_open, calls = submission.file.storage.open, []
+
+    def flaky_open(name, mode="rb"):
+        calls.append(name)
+        if len(calls) == 1:
+            raise OSError("storage hiccup")
+        return real_open(name, mode)
+
+    monkeypatch.setattr(submission.file.storage, "open", flaky_open)
+    assert run_task(submission.pk).get() == "scored"
+    submission.refresh_from_db()
+    assert (submission.status, submission.attempts) == (Submission.Status.SCORED, 2)
+
+
+def test_submission_whose_workers_keep_dying_fails_for_good(competition, alice_joined):
+    submission = make_submission(competition, alice_joined, perfect_csv())
+    Submission.objects.filter(pk=submission.pk).update(attempts=MAX_SCORING_ATTEMPTS)
+    assert score_submission_task(submission.pk) == "failed"
+    assert Submission.objects.get().problems[0]["code"] == "internal_error"
 
 
 def test_missing_submission_file_fails_with_a_reason(competition, alice_joined):
     submission = make_submission(competition, alice_joined, perfect_csv())
     submission.file.storage.delete(submission.file.name)
-    score_submission_task(submission.pk)
+    run_task(submission.pk)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.FAILED
     assert "error on our side" in submission.error

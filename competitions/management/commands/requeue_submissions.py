@@ -1,14 +1,12 @@
-"""Send again the scoring of submissions stuck in the queue (broker down, worker killed)."""
+"""Send again the scoring of submissions stuck in the queue (broker down, worker killed).
 
-from datetime import timedelta
+Celery beat runs the same sweep every minute (scoring.tasks.requeue_stuck_submissions).
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db.models import Q
-from django.utils import timezone
 
-from competitions.models import Submission
-from competitions.services import enqueue_scoring
+from competitions.services import submissions_requeue_stuck
 
 
 class Command(BaseCommand):
@@ -20,14 +18,5 @@ class Command(BaseCommand):
                             help="seconds a submission must have waited")
 
     def handle(self, *args, older_than: int, **options):
-        cutoff = timezone.now() - timedelta(seconds=older_than)
-        stuck = Submission.objects.filter(
-            Q(status=Submission.Status.QUEUED, queued_at__lt=cutoff)
-            | Q(status=Submission.Status.SCORING, started_at__lt=cutoff))
-        count = 0
-        for submission in stuck:
-            if submission.status == Submission.Status.SCORING:
-                submission.mark_queued()
-            enqueue_scoring(submission.pk)
-            count += 1
+        count = submissions_requeue_stuck(older_than_seconds=older_than)
         self.stdout.write(f"Requeued {count} submission(s).")

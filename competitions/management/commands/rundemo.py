@@ -24,7 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"Port {port} is in use: try `make demo PORT=8123`.")
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker",
                                    "--loglevel", "INFO", "--pool", "threads",
-                                   "--concurrency", "2", "--without-gossip", "--without-mingle"])
+                                   "--concurrency", "2", "--without-gossip", "--without-mingle",
+                                   # The sweeper that requeues lost submissions, in-process.
+                                   "--beat"])
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload",
                                    f"{host}:{port}"])
         processes = {"worker": worker, "web server": server}
