@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +11,17 @@ from scoring.problems import InvalidFile
 
 from . import services
 from .gallery import gallery_build
-from .models import Competition, DataFile, Participation, Submission, Team
+from .models import (
+    Competition,
+    DataFile,
+    Participation,
+    RescoreRecord,
+    RescoreRun,
+    Submission,
+    Team,
+)
 from .models.competition import METRIC_CHOICES, KindChoice
+from .rescoring import rank_changes, solution_replace
 
 SOLUTION_PROBLEMS_SHOWN = 10
 
@@ -42,7 +52,11 @@ class CompetitionAdminForm(forms.ModelForm):
     solution_upload = forms.FileField(
         label=_("upload hidden solution"), required=False,
         help_text=_('CSV with the header "id,label,usage"; usage is Public or Private. '
-                    "Stored where no URL serves it."))
+                    "Stored where no URL serves it. Replacing a solution rescores every "
+                    "submission."))
+    solution_change_reason = forms.CharField(
+        label=_("reason for replacing the solution"), required=False, max_length=300,
+        help_text=_("Kept in the rescore audit, e.g. “fixed the labels of 12 images”."))
 
     class Meta:
         model = Competition
@@ -111,13 +125,24 @@ class CompetitionAdmin(admin.ModelAdmin):
     actions = ["rebuild_gallery"]
 
     def save_model(self, request, obj, form, change):
+        had_solution = change and Competition.objects.get(pk=obj.pk).has_solution
         super().save_model(request, obj, form, change)
         content = getattr(form, "solution_content", None)
-        if content is not None:
-            services.solution_set(competition=obj, content=content)
-            messages.success(request, _("Hidden solution stored: %(public)s public and "
-                                        "%(private)s private rows.") % {
-                "public": obj.solution_public_rows, "private": obj.solution_private_rows})
+        if content is None:
+            return
+        if had_solution:
+            # A label fix: every submission is rescored, and the audit shows what changed.
+            run = solution_replace(competition=obj, content=content, user=request.user,
+                                   reason=form.cleaned_data.get("solution_change_reason", ""))
+            obj.refresh_from_db()
+            messages.success(request, _(
+                "Hidden solution replaced: %(count)s submissions are being rescored. "
+                "The rescore audit shows every change.") % {"count": run.records.count()})
+            return
+        services.solution_set(competition=obj, content=content)
+        messages.success(request, _("Hidden solution stored: %(public)s public and "
+                                    "%(private)s private rows.") % {
+            "public": obj.solution_public_rows, "private": obj.solution_private_rows})
 
     @admin.action(description=_("Rebuild the gallery from train.zip and train.csv"))
     def rebuild_gallery(self, request, queryset):
@@ -161,3 +186,44 @@ class TeamAdmin(admin.ModelAdmin):
 class ParticipationAdmin(admin.ModelAdmin):
     list_display = ["user", "competition", "team", "accepted_rules_at"]
     list_filter = ["competition"]
+
+
+class RescoreRecordInline(admin.TabularInline):
+    model = RescoreRecord
+    fields = readonly_fields = ["submission", "old_status", "old_public_score",
+                                "old_private_score", "new_status", "new_public_score",
+                                "new_private_score"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RescoreRun)
+class RescoreRunAdmin(admin.ModelAdmin):
+    """The audit of a solution replacement: each submission's old and new scores, and each
+    team's ranks before and after."""
+
+    list_display = ["competition", "started_at", "started_by", "reason", "progress",
+                    "finished_at"]
+    list_filter = ["competition"]
+    fields = readonly_fields = ["competition", "started_at", "started_by", "reason",
+                                "progress", "finished_at", "rank_table"]
+    inlines = [RescoreRecordInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("rescored"))
+    def progress(self, run):
+        done = run.records.exclude(new_status="").count()
+        return f"{done} / {run.records.count()}"
+
+    @admin.display(description=_("ranks before → after"))
+    def rank_table(self, run):
+        return render_to_string("admin/competitions/rank_changes.html",
+                                {"rows": rank_changes(run), "finished": run.finished_at})

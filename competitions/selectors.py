@@ -61,11 +61,20 @@ class LeaderboardRow:
 
 def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:
     """Each team's best public score; ties go to the earlier entry."""
-    score_order = (F("public_score").desc() if competition.metric_info.higher_is_better
-                   else F("public_score").asc())
+    return _leaderboard(competition, "public_score")
+
+
+def private_ranking(competition: Competition) -> list[LeaderboardRow]:
+    """Each team's best private score, for organizers only (the rescore audit)."""
+    return _leaderboard(competition, "private_score")
+
+
+def _leaderboard(competition: Competition, score_field: str) -> list[LeaderboardRow]:
+    score_order = (F(score_field).desc() if competition.metric_info.higher_is_better
+                   else F(score_field).asc())
     scored = Submission.objects.filter(competition=competition,
                                        status=Submission.Status.SCORED,
-                                       public_score__isnull=False)
+                                       **{f"{score_field}__isnull": False})
     best = (scored.annotate(
         position=Window(RowNumber(), partition_by=[F("team_id")],
                         order_by=[score_order, F("created_at").asc(), F("id").asc()]),
@@ -73,8 +82,20 @@ def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:
     ).filter(position=1).select_related("team")
         .order_by(score_order, "created_at", "id"))
     return [LeaderboardRow(rank=rank, team_name=row.team.name, team_id=row.team_id,
-                           score=row.public_score, entries=row.entries, best_at=row.created_at)
+                           score=getattr(row, score_field), entries=row.entries,
+                           best_at=row.created_at)
             for rank, row in enumerate(best, start=1)]
+
+
+def ranks_snapshot(competition: Competition) -> dict[str, dict]:
+    """Every team's rank and best score on both boards: the rescore audit's before/after."""
+    snapshot: dict[str, dict] = {}
+    for board, rows in (("public", public_leaderboard(competition)),
+                        ("private", private_ranking(competition))):
+        for row in rows:
+            entry = snapshot.setdefault(str(row.team_id), {"team": row.team_name})
+            entry[board] = {"rank": row.rank, "score": row.score}
+    return snapshot
 
 
 def competition_counts(competition: Competition) -> dict[str, int]:

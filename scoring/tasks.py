@@ -10,6 +10,11 @@ import logging
 
 from celery import shared_task
 
+from competitions.models import Submission
+from competitions.models.submission import MAX_SCORING_ATTEMPTS
+from competitions.rescoring import record_rescore_result
+from competitions.services import submissions_requeue_stuck
+
 from .problems import InvalidFile, Problem
 from .scorer import score_submission
 
@@ -21,16 +26,20 @@ RETRY_DELAYS_SECONDS = (2, 10, 30)
 def score_submission_task(self, submission_id: int) -> str:
     """Score one queued submission. Idempotent: a second message for it finds it claimed
     or finished and does nothing."""
-    from competitions.models import Submission
-    from competitions.models.submission import MAX_SCORING_ATTEMPTS
-
     submission = (Submission.objects.select_related("competition")
                   .filter(pk=submission_id).first())
     if submission is None or not submission.claim_for_scoring():
         return "skipped"
+    outcome = _run(self, submission)
+    if outcome in ("scored", "failed"):
+        record_rescore_result(submission)
+    return outcome
+
+
+def _run(task, submission: Submission) -> str:
     if submission.attempts > MAX_SCORING_ATTEMPTS:
         # Earlier attempts died without a word (the worker was killed): stop here.
-        logger.error("Submission %s: %s attempts, giving up", submission_id,
+        logger.error("Submission %s: %s attempts, giving up", submission.pk,
                      submission.attempts - 1)
         submission.mark_failed([Problem("internal_error")])
         return "failed"
@@ -39,14 +48,14 @@ def score_submission_task(self, submission_id: int) -> str:
     except InvalidFile as invalid:
         return "failed" if submission.mark_failed(invalid.problems) else "superseded"
     except Exception:  # SoftTimeLimitExceeded included: all of these are on our side.
-        logger.exception("Scoring submission %s failed (attempt %s)", submission_id,
+        logger.exception("Scoring submission %s failed (attempt %s)", submission.pk,
                          submission.attempts)
         if submission.attempts >= MAX_SCORING_ATTEMPTS:
             submission.mark_failed([Problem("internal_error")])
             return "failed"
         if submission.release_for_retry():
             delay = RETRY_DELAYS_SECONDS[min(submission.attempts, len(RETRY_DELAYS_SECONDS)) - 1]
-            raise self.retry(countdown=delay) from None
+            raise task.retry(countdown=delay) from None
         return "superseded"
     return "scored" if submission.mark_scored(scores) else "superseded"
 
@@ -69,6 +78,4 @@ def _score(submission):
 @shared_task
 def requeue_stuck_submissions() -> int:
     """The periodic sweeper (Celery beat): send again what was lost on the way."""
-    from competitions.services import submissions_requeue_stuck
-
     return submissions_requeue_stuck()

@@ -1,0 +1,71 @@
+"""Replacing the hidden solution after a label fix: every submission is rescored in the
+background, and an audit keeps each old and new score and the ranks before and after."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import selectors
+from .models import Competition, RescoreRecord, RescoreRun, Submission
+from .services import enqueue_scoring, solution_set
+
+
+@transaction.atomic
+def solution_replace(*, competition: Competition, content: bytes, user=None,
+                     reason: str = "") -> RescoreRun:
+    """Store the new solution and queue every finished submission for rescoring.
+
+    Raises InvalidFile (nothing changes) when the new solution has problems.
+    """
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    run = RescoreRun.objects.create(competition=competition, started_by=user, reason=reason,
+                                    ranks_before=selectors.ranks_snapshot(competition))
+    solution_set(competition=competition, content=content)
+    submissions = list(competition.submissions.exclude(
+        status__in=[Submission.Status.QUEUED, Submission.Status.SCORING]))
+    RescoreRecord.objects.bulk_create([
+        RescoreRecord(run=run, submission=submission, old_status=submission.status,
+                      old_public_score=submission.public_score,
+                      old_private_score=submission.private_score)
+        for submission in submissions])
+    for submission in submissions:
+        submission.mark_queued()
+        transaction.on_commit(lambda pk=submission.pk: enqueue_scoring(pk))
+    if not submissions:
+        _finish(run)
+    return run
+
+
+def record_rescore_result(submission: Submission) -> None:
+    """Called by the worker after a submission is finished: fill in its audit record, and
+    close the run with the ranks after once its last submission is done."""
+    open_records = RescoreRecord.objects.filter(submission=submission, new_status="",
+                                                run__finished_at__isnull=True)
+    for record in open_records.select_related("run"):
+        record.new_status = submission.status
+        record.new_public_score = submission.public_score
+        record.new_private_score = submission.private_score
+        record.save(update_fields=["new_status", "new_public_score", "new_private_score"])
+        if not record.run.records.filter(new_status="").exists():
+            _finish(record.run)
+
+
+def _finish(run: RescoreRun) -> None:
+    run.ranks_after = selectors.ranks_snapshot(run.competition)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["ranks_after", "finished_at"])
+
+
+def rank_changes(run: RescoreRun) -> list[dict]:
+    """One row per team: rank and score before and after on each board (after: now, if the
+    run is still going)."""
+    after = run.ranks_after if run.ranks_after is not None else selectors.ranks_snapshot(
+        run.competition)
+    rows = []
+    for team_id in sorted(set(run.ranks_before) | set(after), key=int):
+        before_entry, after_entry = run.ranks_before.get(team_id, {}), after.get(team_id, {})
+        row = {"team": before_entry.get("team") or after_entry.get("team")}
+        for board in ("public", "private"):
+            row[f"{board}_before"] = before_entry.get(board)
+            row[f"{board}_after"] = after_entry.get(board)
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row["public_after"] or {}).get("rank", 10**9))
