@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from scoring.problems import MESSAGES
+
 
 class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
@@ -15,7 +17,9 @@ class JoinForm(forms.Form):
 
 
 class SubmissionForm(forms.Form):
-    file = forms.FileField(label=_("Prediction file (CSV)"))
+    # The same words as the scoring problem, wherever the empty file is caught.
+    file = forms.FileField(label=_("Prediction file (CSV)"),
+                           error_messages={"empty": MESSAGES["empty_file"]})
     description = forms.CharField(label=_("Description"), max_length=500, required=False,
                                   widget=forms.TextInput(
                                       attrs={"placeholder": _("e.g. CNN, 20 epochs, augmented")}))

@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scoring.problems import InvalidFile, Problem
+from scoring.problems import MESSAGES, InvalidFile, Problem
 from scoring.scorer import validate_submission
 from scoring.solution import parse_solution
 
@@ -27,7 +27,7 @@ DAILY_LIMIT_REACHED = _(
     "You have used all %(limit)s submissions for today. The count resets at 00:00 UTC."
 )
 FILE_TOO_LARGE = _("The file is %(size)s; the limit for this competition is %(limit)s.")
-EMPTY_UPLOAD = _("The file is empty.")
+EMPTY_UPLOAD = _(MESSAGES["empty_file"])
 
 
 class SubmissionRefused(Exception):

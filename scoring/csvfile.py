@@ -43,7 +43,8 @@ def _encoding_code(data: bytes) -> str:
 
 def read_rows(text: str) -> Iterator[Row]:
     """Non-blank CSV records, each with the line it starts on (1-based)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quotation mark left open is an error at the end, not one silent huge field.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     next_line = 1
     while True:
         try:

@@ -1,0 +1,43 @@
+"""Every catalogue file, checked with the dry run in a real browser, shows exactly its
+messages (or "valid")."""
+
+import pytest
+
+from competitions.services import join_competition
+from tests.browser.conftest import log_in
+from tests.scoring.catalogue import ENTRIES, HERE, SOLUTION_CSV, competition_fields
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_catalogue_file_shows_its_exact_messages_in_the_browser(
+        page, make_competition, alice):
+    slugs = {}
+    for entry in ENTRIES:
+        fields = competition_fields(entry)
+        key = (fields["submission_kind"], fields["submission_header"],
+               fields["submission_labels_as"])
+        if key not in slugs:
+            competition = make_competition(slug=f"catalogue-{len(slugs)}",
+                                           solution=SOLUTION_CSV, **fields)
+            join_competition(competition=competition, user=alice)
+            slugs[key] = competition.slug
+    log_in(page, "alice")
+    mismatches = []
+    for entry in ENTRIES:
+        fields = competition_fields(entry)
+        slug = slugs[(fields["submission_kind"], fields["submission_header"],
+                      fields["submission_labels_as"])]
+        page.goto(f"/c/{slug}/submit/")
+        page.set_input_files("#id_file", str(HERE / "files" / entry["file"]))
+        page.get_by_test_id("check-button").click()
+        page.wait_for_load_state()
+        result = page.get_by_test_id("check-result")
+        if result.count():
+            shown = result.locator("li").all_inner_texts()
+            valid = not shown and "is valid" in result.inner_text()
+        else:  # refused at upload, as a form error with the same words
+            shown, valid = page.locator(".errorlist li").all_inner_texts(), False
+        if entry["messages"] != shown or (not shown and not valid):
+            mismatches.append((entry["file"], shown))
+    assert mismatches == []
