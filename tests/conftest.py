@@ -205,3 +205,14 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"{len(skipped)} test(s) skipped, and CI runs every test.", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Requests in Japanese leave their language active in this thread; start each test in
+    English so that messages compare as written."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
