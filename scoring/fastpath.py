@@ -11,85 +11,64 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .columns import Body, Lookup, encode, plain_body, split_columns
 from .compression import unpack
 from .formats import PROBABILITY_SUM_TOLERANCE, Header, Kind, LabelsAs, SubmissionFormat
 from .problems import InvalidFile
 from .solution import Solution
 from .submission import Predictions
 
-BOM = "\ufeff".encode()
-NEWLINE, COMMA = ord("\n"), ord(",")
-
 
 def parse_fast(data: bytes, solution: Solution, labels: Sequence[str],
                fmt: SubmissionFormat) -> Predictions | None:
     try:
-        raw = unpack(data)
+        body = plain_body(unpack(data))
     except InvalidFile:
         return None
-    raw = raw.removeprefix(BOM).replace(b"\r\n", b"\n").rstrip(b"\n")
-    if b'"' in raw or b"\r" in raw or b"\n\n" in raw:
-        return None
-    header = ",".join(fmt.expected_header(labels)).encode()
-    raw = _without_header(raw, header, fmt.header)
-    if raw is None:
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
+    if body is not None:
+        body = _without_header(body, ",".join(fmt.expected_header(labels)).encode(),
+                               fmt.header)
+    if body is None:
         return None
     if fmt.kind == Kind.PROBABILITY:
-        return _probabilities(text, solution, labels)
-    return _labels(raw, text, solution, labels, fmt.labels_as)
+        return _probabilities(body, solution, labels)
+    return _labels(body, solution, labels, fmt.labels_as)
 
 
-def _without_header(raw: bytes, header: bytes, mode: Header) -> bytes | None:
-    first, _, rest = raw.partition(b"\n")
-    has_header = first == header
+def _without_header(body: Body, header: bytes, mode: Header) -> Body | None:
+    has_header = body.first_line() == header
     if mode == Header.REQUIRED and not has_header or mode == Header.ABSENT and has_header:
         return None
-    return rest if has_header else raw
+    return body.after_first_line() if has_header else body
 
 
-def _rows_of(ids: list[str], solution: Solution) -> np.ndarray | None:
+def _rows_of(ids: np.ndarray, solution: Solution) -> np.ndarray | None:
     """Each line's solution row, if every id is known and appears exactly once."""
-    rows = solution.id_index.get_indexer(ids)
+    if len(ids) != len(solution):
+        return None
+    rows = solution.lookup.positions(ids)
     if (rows < 0).any() or not (np.bincount(rows, minlength=len(solution)) == 1).all():
         return None
     return rows
 
 
-def _one_comma_per_line(raw: bytes) -> bool:
-    """Every line holds exactly one comma: checked on byte positions, without splitting."""
-    array = np.frombuffer(raw, dtype=np.uint8)
-    ends = np.append(np.flatnonzero(array == NEWLINE), len(array))
-    commas = np.flatnonzero(array == COMMA)
-    if len(commas) != len(ends):
-        return False
-    starts = np.append(0, ends[:-1] + 1)
-    return bool(((commas > starts - 1) & (commas < ends)).all())
-
-
-def _labels(raw: bytes, text: str, solution: Solution, labels: Sequence[str],
+def _labels(body: Body, solution: Solution, labels: Sequence[str],
             labels_as: LabelsAs) -> Predictions | None:
-    if not raw or not _one_comma_per_line(raw):
+    columns = split_columns(body, 2)
+    if columns is None:
         return None
-    fields = text.replace("\n", ",").split(",")
-    ids, predicted = fields[0::2], fields[1::2]
-    if len(ids) != len(solution):
-        return None
+    ids, predicted = columns
     rows = _rows_of(ids, solution)
     if rows is None:
         return None
     if labels_as == LabelsAs.INDEX:
-        joined = "".join(predicted)
-        if not (joined.isdigit() and joined.isascii()) or "" in predicted:
-            return None
-        classes = np.array(predicted, dtype=np.int64)
+        if not np.char.isdigit(predicted).all() or predicted.dtype.itemsize > 9:
+            return None  # not a plain number, or too long to be a class number
+        classes = predicted.astype(np.int64)
         if (classes >= len(labels)).any():
             return None
     else:
-        classes = pd.Index(labels).get_indexer(predicted)
+        classes = Lookup(encode(labels)).positions(predicted)
         if (classes < 0).any():
             return None
     ordered = np.empty(len(solution), dtype=np.int32)
@@ -97,15 +76,18 @@ def _labels(raw: bytes, text: str, solution: Solution, labels: Sequence[str],
     return Predictions(ordered)
 
 
-def _probabilities(text: str, solution: Solution, labels: Sequence[str]
+def _probabilities(body: Body, solution: Solution, labels: Sequence[str]
                    ) -> Predictions | None:
     columns = len(labels) + 1
+    lines = body.count(b"\n") + 1
+    if not len(body) or body.count(b",") != lines * (columns - 1):
+        return None
     try:
-        table = pd.read_csv(io.StringIO(text), header=None, engine="c", dtype={0: str},
-                            na_filter=False)
+        table = pd.read_csv(io.BytesIO(body.array()), header=None, engine="c", dtype={0: str},
+                            na_filter=False, encoding="utf-8")
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
-    if table.shape != (len(solution), columns) or text.count(",") != len(table) * (columns - 1):
+    if table.shape != (lines, columns):
         return None
     values = table.iloc[:, 1:]
     if not all(dtype.kind in "fi" for dtype in values.dtypes):
@@ -116,7 +98,7 @@ def _probabilities(text: str, solution: Solution, labels: Sequence[str]
     totals = probabilities.sum(axis=1)
     if (np.abs(totals - 1) > PROBABILITY_SUM_TOLERANCE).any():
         return None
-    rows = _rows_of(table[0].tolist(), solution)
+    rows = _rows_of(encode(table[0].tolist()), solution)
     if rows is None:
         return None
     ordered = np.empty_like(probabilities)

@@ -1,13 +1,13 @@
 """The hidden solution: `id,label,usage`, usage Public or Private (Kaggle's convention)."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 
 from .checks import id_problem, label_problem
+from .columns import Lookup, encode, plain_body, split_columns
+from .compression import unpack
 from .csvfile import decode, read_rows
 from .problems import InvalidFile, Problem, quote
 
@@ -15,23 +15,33 @@ SOLUTION_HEADER = ("id", "label", "usage")
 USAGES = ("Public", "Private")
 
 
-@dataclass(frozen=True)
 class Solution:
-    ids: tuple[str, ...]
-    # Class indices into the competition's ordered labels, one per id.
-    targets: np.ndarray
-    is_public: np.ndarray
+    """The hidden ids in row order, each with its class index and whether it is Public.
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "row_of", {id_: row for row, id_ in enumerate(self.ids)})
+    The ids are kept as one array of fixed-width UTF-8 byte strings, not as a million
+    Python strings: a large solution stays small in every worker's memory.
+    """
 
-    @cached_property
-    def id_index(self) -> pd.Index:
-        """For looking up a whole column of ids at once (the fast path)."""
-        return pd.Index(self.ids)
+    def __init__(self, id_bytes: np.ndarray, targets: np.ndarray, is_public: np.ndarray):
+        self.id_bytes = id_bytes
+        self.targets = targets
+        self.is_public = is_public
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.id_bytes)
+
+    @cached_property
+    def lookup(self) -> Lookup:
+        return Lookup(self.id_bytes)
+
+    @cached_property
+    def ids(self) -> tuple[str, ...]:
+        """The ids as text, for the precise path (which runs only on invalid files)."""
+        return tuple(value.decode() for value in self.id_bytes.tolist())
+
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        return {id_: row for row, id_ in enumerate(self.ids)}
 
     @property
     def public_count(self) -> int:
@@ -44,6 +54,32 @@ class Solution:
 
 def parse_solution(data: bytes, labels: Sequence[str]) -> Solution:
     """The solution, or InvalidFile listing every problem found."""
+    return _parse_plain(data, labels) or _parse_precisely(data, labels)
+
+
+def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
+    """Whole-column parsing of a plain, valid solution; None at the first doubt."""
+    try:
+        body = plain_body(unpack(data))
+    except InvalidFile:
+        return None
+    if body is None or body.first_line() != ",".join(SOLUTION_HEADER).encode():
+        return None
+    columns = split_columns(body.after_first_line(), len(SOLUTION_HEADER))
+    if columns is None:
+        return None
+    id_bytes, label_bytes, usage = columns
+    targets = Lookup(encode(labels)).positions(label_bytes)
+    is_public = usage == b"Public"
+    if (targets < 0).any() or not (is_public | (usage == b"Private")).all():
+        return None
+    solution = Solution(id_bytes, targets.astype(np.int32), is_public)
+    if (id_bytes == b"").any() or solution.lookup.has_duplicates() or not is_public.any():
+        return None
+    return solution
+
+
+def _parse_precisely(data: bytes, labels: Sequence[str]) -> Solution:
     rows = iter(read_rows(decode(data)))
     problems: list[Problem] = []
     header = next(rows, None)
@@ -79,5 +115,5 @@ def parse_solution(data: bytes, labels: Sequence[str]) -> Solution:
         problems.append(Problem("no_public_rows"))
     if problems:
         raise InvalidFile(problems)
-    return Solution(ids=tuple(ids), targets=np.array(targets, dtype=np.int32),
-                    is_public=np.array(public, dtype=bool))
+    return Solution(encode(ids), np.array(targets, dtype=np.int32),
+                    np.array(public, dtype=bool))
