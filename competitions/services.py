@@ -31,7 +31,12 @@ EMPTY_UPLOAD = _(MESSAGES["empty_file"])
 
 
 class SubmissionRefused(Exception):
-    """The upload was not accepted; the message says why, in the reader's language."""
+    """The upload was not accepted; the message says why, in the reader's language, and
+    the code says it to programs (the API maps it to an HTTP status)."""
+
+    def __init__(self, message, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 def join_competition(*, competition: Competition, user) -> Participation:
@@ -74,17 +79,17 @@ def submission_create(*, competition: Competition, user, file: UploadedFile,
     """Store the upload and its row in one transaction; queue scoring after commit."""
     _check_upload(competition, file)
     if not competition.is_open():
-        raise SubmissionRefused(NOT_OPEN)
+        raise SubmissionRefused(NOT_OPEN, "not_open")
     with transaction.atomic():
         participation = (Participation.objects.filter(competition=competition, user=user)
                          .select_related("team").first())
         if participation is None:
-            raise SubmissionRefused(NOT_JOINED)
+            raise SubmissionRefused(NOT_JOINED, "not_joined")
         # Lock the team so that concurrent uploads count one after another.
         team = Team.objects.select_for_update().get(pk=participation.team_id)
         if submissions_left_today(competition=competition, team=team) <= 0:
             raise SubmissionRefused(DAILY_LIMIT_REACHED % {
-                "limit": competition.daily_submission_limit})
+                "limit": competition.daily_submission_limit}, "daily_limit")
         submission = Submission(competition=competition, team=team, submitted_by=user,
                                 original_name=file.name[:255], size=file.size,
                                 description=description.strip())
@@ -100,7 +105,7 @@ def submission_validate(*, competition: Competition, user, file: UploadedFile
     answers valid (no problems) or the problems, never a score, and uses no quota."""
     _check_upload(competition, file)
     if not Participation.objects.filter(competition=competition, user=user).exists():
-        raise SubmissionRefused(NOT_JOINED)
+        raise SubmissionRefused(NOT_JOINED, "not_joined")
     try:
         validate_submission(file.read(), solution=competition.load_solution(),
                             labels=competition.labels, fmt=competition.submission_format)
@@ -111,13 +116,13 @@ def submission_validate(*, competition: Competition, user, file: UploadedFile
 
 def _check_upload(competition: Competition, file: UploadedFile) -> None:
     if file.size == 0:
-        raise SubmissionRefused(EMPTY_UPLOAD)
+        raise SubmissionRefused(EMPTY_UPLOAD, "empty_file")
     if file.size > competition.max_upload_bytes:
         raise SubmissionRefused(FILE_TOO_LARGE % {
             "size": filesizeformat(file.size),
-            "limit": filesizeformat(competition.max_upload_bytes)})
+            "limit": filesizeformat(competition.max_upload_bytes)}, "too_large")
     if not competition.has_solution:
-        raise SubmissionRefused(NO_SOLUTION)
+        raise SubmissionRefused(NO_SOLUTION, "not_ready")
 
 
 def enqueue_scoring(submission_id: int) -> None:

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import account, views
 
 urlpatterns = [
     path("", views.competition_list, name="competition_list"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("account/", account.account, name="account"),
+    path("account/token/", account.account_token, name="account_token"),
     path("c/<slug:slug>/", views.competition_overview, name="competition_overview"),
     path("c/<slug:slug>/join/", views.competition_join, name="competition_join"),
     path("c/<slug:slug>/data/", views.competition_data, name="competition_data"),

@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "competitions",
     "scoring",
 ]
@@ -221,6 +225,45 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The REST API (competitions/api). Rate limits per user and endpoint scope; the numbers are
+# published in the API docs (competitions/api/throttles.py says where).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "read": env_str("API_RATE_READ", "120/min"),
+        "submit": env_str("API_RATE_SUBMIT", "10/min"),
+        "validate": env_str("API_RATE_VALIDATE", "30/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kompe API",
+    "DESCRIPTION": (
+        "Everything a participant does in the browser, from a script. Authenticate with "
+        "`Authorization: Token <key>` (create the key on your account page) or the "
+        "browser session.\n\n**Rate limits** per user: reads "
+        + env_str("API_RATE_READ", "120/min") + ", submissions "
+        + env_str("API_RATE_SUBMIT", "10/min") + ", dry runs "
+        + env_str("API_RATE_VALIDATE", "30/min")
+        + ". Past a limit the answer is 429 with a `Retry-After` header in seconds. "
+        "Daily submission limits are per competition and shown on each competition."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)

@@ -1,0 +1,27 @@
+"""The account page: the personal API token, created, shown and revoked by its owner."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+
+@login_required
+def account(request):
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "account.html", {"token": token})
+
+
+@login_required
+@require_POST
+def account_token(request):
+    Token.objects.filter(user=request.user).delete()
+    if request.POST.get("action") == "create":
+        Token.objects.create(user=request.user)
+        messages.success(request, _("A new API token was created; any earlier one no "
+                                    "longer works."))
+    else:
+        messages.success(request, _("Your API token was revoked."))
+    return redirect("account")

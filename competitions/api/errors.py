@@ -1,0 +1,28 @@
+"""Refusals as JSON with the same words the pages use, and the HTTP status they mean."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import status
+from rest_framework.response import Response
+
+from ..services import SubmissionRefused, start_of_utc_day
+
+STATUS_OF_REFUSAL = {
+    "not_joined": status.HTTP_403_FORBIDDEN,
+    "not_open": status.HTTP_403_FORBIDDEN,
+    "not_ready": status.HTTP_409_CONFLICT,
+    "daily_limit": status.HTTP_429_TOO_MANY_REQUESTS,
+    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "empty_file": status.HTTP_400_BAD_REQUEST,
+}
+
+
+def refusal_response(refusal: SubmissionRefused) -> Response:
+    response = Response({"detail": str(refusal), "code": refusal.code},
+                        status=STATUS_OF_REFUSAL.get(refusal.code, status.HTTP_400_BAD_REQUEST))
+    if refusal.code == "daily_limit":
+        # The daily count resets at 00:00 UTC: say when, the standard way.
+        reset = start_of_utc_day(timezone.now()) + timedelta(days=1)
+        response["Retry-After"] = str(int((reset - timezone.now()).total_seconds()) + 1)
+    return response

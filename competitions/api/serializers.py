@@ -1,0 +1,100 @@
+from django.urls import reverse
+from django.utils.translation import gettext
+from rest_framework import serializers
+
+from scoring.problems import Problem
+
+from ..models import Competition, DataFile, Submission
+
+
+class CompetitionSerializer(serializers.ModelSerializer):
+    phase = serializers.CharField(read_only=True)
+    higher_is_better = serializers.BooleanField(source="metric_info.higher_is_better",
+                                                read_only=True)
+    expected_header = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Competition
+        fields = ["slug", "title", "short_description", "overview", "evaluation", "rules",
+                  "phase", "start_at", "end_at", "labels", "metric", "higher_is_better",
+                  "extra_metrics", "top_k", "submission_kind", "submission_header",
+                  "submission_labels_as", "expected_header", "daily_submission_limit",
+                  "max_upload_bytes"]
+
+
+class DataFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataFile
+        fields = ["name", "size", "description", "download_url"]
+
+    def get_download_url(self, data_file: DataFile) -> str:
+        return self.context["request"].build_absolute_uri(reverse(
+            "api:data-file-download", args=[data_file.competition.slug, data_file.name]))
+
+
+class ProblemSerializer(serializers.Serializer):
+    """One problem of a file, with the same words as the pages, in the request's language."""
+
+    line = serializers.IntegerField(allow_null=True)
+    column = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+    @staticmethod
+    def of(problem: Problem) -> dict:
+        return {"line": problem.line, "column": problem.column, "code": problem.code,
+                "message": problem.message(gettext)}
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    competition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
+    file_name = serializers.CharField(source="original_name", read_only=True)
+    extra_public_scores = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:submission-detail")
+
+    class Meta:
+        model = Submission
+        # The private score is deliberately absent: it is never shown before the reveal.
+        fields = ["id", "url", "competition", "submitted_by", "file_name", "description",
+                  "status", "public_score", "extra_public_scores", "problems",
+                  "problem_count", "created_at", "started_at", "finished_at"]
+
+    def get_extra_public_scores(self, submission: Submission) -> dict[str, float]:
+        return {name: values["public"] for name, values in submission.extra_scores.items()
+                if values.get("public") is not None}
+
+    def get_problems(self, submission: Submission) -> list[dict]:
+        return [ProblemSerializer.of(Problem.from_dict(data)) for data in submission.problems]
+
+
+class SubmissionCreateSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                        default="")
+
+
+class ValidationSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ValidationResultSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    problem_count = serializers.IntegerField()
+    problems = ProblemSerializer(many=True)
+
+
+class LeaderboardRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    participant = serializers.CharField(source="team_name")
+    score = serializers.FloatField()
+    entries = serializers.IntegerField()
+    best_at = serializers.DateTimeField()
+
+
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()

@@ -1,0 +1,27 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import competitions, leaderboard, submissions
+
+app_name = "api"
+urlpatterns = [
+    path("competitions/", competitions.CompetitionList.as_view(), name="competition-list"),
+    path("competitions/<slug:slug>/", competitions.CompetitionDetail.as_view(),
+         name="competition-detail"),
+    path("competitions/<slug:slug>/join/", competitions.JoinCompetition.as_view(),
+         name="competition-join"),
+    path("competitions/<slug:slug>/files/", competitions.DataFileList.as_view(),
+         name="data-file-list"),
+    path("competitions/<slug:slug>/files/<str:name>/download/",
+         competitions.DataFileDownload.as_view(), name="data-file-download"),
+    path("competitions/<slug:slug>/submissions/", submissions.CompetitionSubmissions.as_view(),
+         name="competition-submissions"),
+    path("competitions/<slug:slug>/validate/", submissions.ValidateSubmission.as_view(),
+         name="competition-validate"),
+    path("competitions/<slug:slug>/leaderboard/", leaderboard.Leaderboard.as_view(),
+         name="leaderboard"),
+    path("submissions/<int:pk>/", submissions.SubmissionDetail.as_view(),
+         name="submission-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
