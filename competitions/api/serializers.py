@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from rest_framework import serializers
 
-from scoring.problems import Problem
+from scoring.problems import MESSAGES, Problem
 
 from ..models import Competition, DataFile, Submission
 
@@ -71,14 +71,18 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return [ProblemSerializer.of(Problem.from_dict(data)) for data in submission.problems]
 
 
+# The same words as the pages and the scoring problem, wherever an empty file is caught.
+EMPTY_FILE = {"empty": MESSAGES["empty_file"]}
+
+
 class SubmissionCreateSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(error_messages=EMPTY_FILE)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True,
                                         default="")
 
 
 class ValidationSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(error_messages=EMPTY_FILE)
 
 
 class ValidationResultSerializer(serializers.Serializer):

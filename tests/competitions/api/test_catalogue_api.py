@@ -1,0 +1,36 @@
+"""Every catalogue file gets exactly its messages from the API's dry run."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from competitions.services import join_competition
+from tests.scoring.catalogue import ENTRIES, SOLUTION_CSV, competition_fields, content
+
+
+def test_every_catalogue_file_gets_its_exact_messages_from_the_api(make_competition, alice,
+                                                                    token_client, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "validate", "1000/min")
+    client = token_client(alice)
+    slugs = {}
+    mismatches = []
+    for entry in ENTRIES:
+        fields = competition_fields(entry)
+        key = (fields["submission_kind"], fields["submission_header"],
+               fields["submission_labels_as"])
+        if key not in slugs:
+            competition = make_competition(slug=f"catalogue-{len(slugs)}",
+                                           solution=SOLUTION_CSV, **fields)
+            join_competition(competition=competition, user=alice)
+            slugs[key] = competition.slug
+        response = client.post(f"/api/v1/competitions/{slugs[key]}/validate/",
+                               {"file": SimpleUploadedFile(entry["file"], content(entry))},
+                               format="multipart")
+        if "problems" in response.data:
+            shown = [problem["message"] for problem in response.data["problems"]]
+            valid = response.data["valid"]
+        else:  # refused at upload: the same words as a refusal
+            shown, valid = [str(response.data.get("detail") or response.data["file"][0])], False
+        if shown != entry["messages"] or valid != (not entry["messages"]):
+            mismatches.append((entry["file"], response.status_code, shown))
+    assert mismatches == []
