@@ -56,7 +56,9 @@ class CompetitionSubmissions(generics.ListCreateAPIView):
         except services.SubmissionRefused as refusal:
             return refusal_response(refusal)
         body = SubmissionSerializer(submission, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+        # str(): the serializer gives a Hyperlink, and WSGI headers must be plain strings.
+        return Response(body, status=status.HTTP_201_CREATED,
+                        headers={"Location": str(body["url"])})
 
 
 class SubmissionDetail(generics.RetrieveAPIView):

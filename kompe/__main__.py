@@ -1,0 +1,3 @@
+from kompe.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,208 @@
+"""The `kompe` command: Kaggle-CLI-like verbs on the Kompe REST API.
+
+    kompe login --url https://kompe.example --token KEY
+    kompe competitions list
+    kompe competitions files -c SLUG
+    kompe competitions download -c SLUG -p DIR
+    kompe competitions join -c SLUG
+    kompe competitions submit -c SLUG -f FILE -m MESSAGE [--wait]
+    kompe competitions validate -c SLUG -f FILE
+    kompe competitions submissions -c SLUG
+    kompe competitions leaderboard -c SLUG [--private]
+
+Every verb takes --json for machine-readable output.
+"""
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import config
+from .client import ApiError, Client
+from .tables import score, table
+
+# Exit codes: 0 done, 1 refused or failed (the message says why), 2 wrong usage.
+EXIT_FAILED = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ApiError as error:
+        print(f"kompe: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except FileNotFoundError as error:
+        print(f"kompe: no such file: {error.filename}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kompe", description="The Kompe command line.")
+    verbs = parser.add_subparsers(required=True, metavar="{login,competitions}")
+    login = verbs.add_parser("login", help="store the server URL and your API token")
+    login.add_argument("--url", default=None, help=f"server URL (default {config.DEFAULT_URL})")
+    login.add_argument("--token", default=None, help="API token (asked for if not given)")
+    login.set_defaults(run=_login)
+
+    competitions = verbs.add_parser("competitions", aliases=["c"], help="competition verbs")
+    actions = competitions.add_subparsers(required=True, metavar="VERB")
+    for name, run, helptext in [
+        ("list", _list, "competitions you can see"),
+        ("files", _files, "a competition's data files"),
+        ("download", _download, "download a competition's data files"),
+        ("join", _join, "join a competition (accepts its rules)"),
+        ("submit", _submit, "submit a prediction file"),
+        ("validate", _validate, "check a file without submitting (no score, no quota)"),
+        ("submissions", _submissions, "your submissions"),
+        ("leaderboard", _leaderboard, "the leaderboard"),
+    ]:
+        action = actions.add_parser(name, help=helptext)
+        action.set_defaults(run=run)
+        action.add_argument("--json", action="store_true", help="print JSON")
+        if name != "list":
+            action.add_argument("-c", "--competition", required=True, metavar="SLUG")
+        if name in ("submit", "validate"):
+            action.add_argument("-f", "--file", required=True, type=Path)
+        if name == "submit":
+            action.add_argument("-m", "--message", default="", help="a description")
+            action.add_argument("--wait", action="store_true",
+                                help="wait for the score; exit 1 if the file failed")
+        if name == "download":
+            action.add_argument("-p", "--path", type=Path, default=Path("."),
+                                help="folder to download into")
+        if name == "leaderboard":
+            action.add_argument("--private", action="store_true")
+    return parser
+
+
+def _client() -> Client:
+    return Client.from_environment()
+
+
+def _print_json(value) -> int:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _login(args) -> int:
+    url = args.url or config.load().url
+    token = args.token or getpass.getpass("API token (from your account page): ").strip()
+    client = Client(url, token)
+    client.competitions()  # a wrong URL fails here, before anything is written
+    path = config.save(url, token)
+    print(f"Saved to {path} (readable by you only).")
+    return 0
+
+
+def _list(args) -> int:
+    competitions = _client().competitions()
+    if args.json:
+        return _print_json(competitions)
+    print(table(["slug", "title", "phase", "end", "metric"], [
+        [c["slug"], c["title"], c["phase"], c["end_at"] or "-", c["metric"]]
+        for c in competitions]))
+    return 0
+
+
+def _files(args) -> int:
+    files = _client().files(args.competition)
+    if args.json:
+        return _print_json(files)
+    print(table(["name", "size", "description"],
+                [[f["name"], f["size"], f["description"]] for f in files]))
+    return 0
+
+
+def _download(args) -> int:
+    client = _client()
+    files = client.files(args.competition)
+    args.path.mkdir(parents=True, exist_ok=True)
+    done = []
+    for file in files:
+        with tqdm(total=file["size"], unit="B", unit_scale=True, desc=file["name"],
+                  disable=args.json, leave=True) as bar:
+            path, fetched = client.download(file, args.path, progress=bar.update)
+            if not fetched:
+                bar.update(file["size"])
+        done.append({"name": file["name"], "path": str(path), "downloaded": fetched})
+    if args.json:
+        return _print_json(done)
+    skipped = [item["name"] for item in done if not item["downloaded"]]
+    if skipped:
+        print(f"Already complete, skipped: {', '.join(skipped)}")
+    return 0
+
+
+def _join(args) -> int:
+    joined = _client().join(args.competition)
+    if args.json:
+        return _print_json(joined)
+    print(f"Joined {joined['competition']} as {joined['team']}.")
+    return 0
+
+
+def _submit(args) -> int:
+    client = _client()
+    submission = client.submit(args.competition, args.file, args.message)
+    if args.wait:
+        submission = client.wait(submission["id"])
+    if args.json:
+        _print_json(submission)
+    else:
+        _print_submission(submission)
+    return EXIT_FAILED if submission["status"] == "failed" else 0
+
+
+def _print_submission(submission: dict) -> None:
+    print(f"Submission {submission['id']} ({submission['file_name']}): {submission['status']}")
+    if submission["status"] == "scored":
+        print(f"Public score: {score(submission['public_score'])}")
+        for name, value in submission.get("extra_public_scores", {}).items():
+            print(f"  {name}: {score(value)}")
+    _print_problems(submission.get("problems", []), submission.get("problem_count", 0))
+
+
+def _print_problems(problems: list[dict], total: int) -> None:
+    for problem in problems:
+        print(f"  {problem['message']}")
+    if total > len(problems):
+        print(f"  … and {total - len(problems)} more")
+
+
+def _validate(args) -> int:
+    result = _client().validate(args.competition, args.file)
+    if args.json:
+        _print_json(result)
+    elif result["valid"]:
+        print(f"{args.file.name} is valid. Nothing was submitted.")
+    else:
+        print(f"{args.file.name}: {result['problem_count']} problem(s). Nothing was submitted.")
+        _print_problems(result["problems"], result["problem_count"])
+    return 0 if result["valid"] else EXIT_FAILED
+
+
+def _submissions(args) -> int:
+    submissions = _client().submissions(args.competition)
+    if args.json:
+        return _print_json(submissions)
+    print(table(["id", "submitted", "file", "status", "public score", "description"], [
+        [s["id"], s["created_at"][:19].replace("T", " "), s["file_name"], s["status"],
+         score(s["public_score"]), s["description"]] for s in submissions]))
+    return 0
+
+
+def _leaderboard(args) -> int:
+    board = _client().leaderboard(args.competition, private=args.private)
+    if args.json:
+        return _print_json(board)
+    direction = "higher is better" if board["higher_is_better"] else "lower is better"
+    print(f"{board['board']} leaderboard, {board['metric']} ({direction})")
+    print(table(["rank", "participant", "score", "entries", "best entry"], [
+        [row["rank"], row["participant"], score(row["score"]), row["entries"],
+         row["best_at"][:19].replace("T", " ")] for row in board["rows"]]))
+    return 0

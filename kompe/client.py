@@ -1,0 +1,165 @@
+"""A small client of the Kompe REST API (/api/v1/)."""
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import requests
+
+from . import config
+
+# A rate limit that clears within this many seconds is waited out; a longer one (the daily
+# submission limit, say) is reported instead.
+MAX_RETRY_WAIT_SECONDS = 60
+MAX_RETRIES = 3
+TIMEOUT_SECONDS = 60
+CHUNK_BYTES = 256 * 1024
+
+
+class ApiError(Exception):
+    """A refusal or failure, with the server's words where it sent some."""
+
+    def __init__(self, message: str, status: int | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+class Client:
+    def __init__(self, url: str, token: str | None, sleep: Callable[[float], None] = time.sleep):
+        self.url = url.rstrip("/")
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Token {token}"
+        self.session.headers["Accept"] = "application/json"
+        self.sleep = sleep
+
+    @classmethod
+    def from_environment(cls) -> "Client":
+        settings = config.load()
+        return cls(settings.url, settings.token)
+
+    # --- the verbs -----------------------------------------------------------------
+
+    def competitions(self) -> list[dict]:
+        return list(self._pages("/api/v1/competitions/"))
+
+    def competition(self, slug: str) -> dict:
+        return self._request("GET", f"/api/v1/competitions/{slug}/").json()
+
+    def join(self, slug: str) -> dict:
+        return self._request("POST", f"/api/v1/competitions/{slug}/join/").json()
+
+    def files(self, slug: str) -> list[dict]:
+        return list(self._pages(f"/api/v1/competitions/{slug}/files/"))
+
+    def download(self, file: dict, folder: Path, progress=None) -> tuple[Path, bool]:
+        """Download one file into folder; a complete file already there is skipped.
+        Returns the path and whether it was downloaded."""
+        target = folder / file["name"]
+        if target.exists() and target.stat().st_size == file["size"]:
+            return target, False
+        partial = target.with_name(target.name + ".part")
+        with self._request("GET", file["download_url"], stream=True) as response:
+            with partial.open("wb") as handle:
+                for chunk in response.iter_content(CHUNK_BYTES):
+                    handle.write(chunk)
+                    if progress:
+                        progress(len(chunk))
+        partial.replace(target)  # only complete files get the real name
+        return target, True
+
+    def submit(self, slug: str, path: Path, message: str = "") -> dict:
+        with Path(path).open("rb") as handle:
+            return self._request("POST", f"/api/v1/competitions/{slug}/submissions/",
+                                 files={"file": (Path(path).name, handle)},
+                                 data={"description": message}).json()
+
+    def validate(self, slug: str, path: Path) -> dict:
+        with Path(path).open("rb") as handle:
+            return self._request("POST", f"/api/v1/competitions/{slug}/validate/",
+                                 files={"file": (Path(path).name, handle)}).json()
+
+    def submission(self, submission_id: int) -> dict:
+        return self._request("GET", f"/api/v1/submissions/{submission_id}/").json()
+
+    def wait(self, submission_id: int, timeout: float = 600, interval: float = 0.5) -> dict:
+        """Poll until the submission is scored or failed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            submission = self.submission(submission_id)
+            if submission["status"] in ("scored", "failed"):
+                return submission
+            if time.monotonic() > deadline:
+                raise ApiError(f"Submission {submission_id} is still {submission['status']} "
+                               f"after {timeout:.0f} s; check later with `kompe competitions "
+                               f"submissions`.")
+            self.sleep(interval)
+            interval = min(interval * 1.5, 5)
+
+    def submissions(self, slug: str) -> list[dict]:
+        return list(self._pages(f"/api/v1/competitions/{slug}/submissions/"))
+
+    def leaderboard(self, slug: str, private: bool = False) -> dict:
+        board = "private" if private else "public"
+        return self._request("GET", f"/api/v1/competitions/{slug}/leaderboard/",
+                             params={"board": board}).json()
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def _pages(self, path: str) -> Iterator[dict]:
+        url: str | None = path
+        while url:
+            page = self._request("GET", url).json()
+            yield from page["results"]
+            url = page.get("next")
+
+    def _request(self, method: str, path: str, **kwargs) -> requests.Response:
+        url = path if path.startswith("http") else self.url + path
+        for attempt in range(MAX_RETRIES + 1):
+            for value in kwargs.get("files", {}).values():
+                value[1].seek(0)  # a retried upload sends the whole file again
+            try:
+                response = self.session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
+            except requests.ConnectionError:
+                raise ApiError(f"Cannot reach the Kompe server at {self.url}: is the URL "
+                               f"right (KOMPE_URL or `kompe login --url`), and is it up?"
+                               ) from None
+            except requests.Timeout:
+                raise ApiError(f"The server at {self.url} did not answer in "
+                               f"{TIMEOUT_SECONDS} s.") from None
+            wait = _retry_after(response)
+            if response.status_code == 429 and wait is not None and attempt < MAX_RETRIES \
+                    and wait <= MAX_RETRY_WAIT_SECONDS:
+                self.sleep(wait)
+                continue
+            if response.status_code >= 400:
+                raise _error(response, self.url)
+            return response
+        raise AssertionError("unreachable")
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    try:
+        return float(response.headers["Retry-After"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _error(response: requests.Response, url: str) -> ApiError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if detail is None and isinstance(body, dict) and body:
+        detail = "; ".join(f"{field}: {' '.join(map(str, errors))}"
+                           for field, errors in body.items())
+    code = body.get("code") if isinstance(body, dict) else None
+    if response.status_code == 401:
+        detail = (f"{detail or 'Not authenticated.'} Create a token on your account page "
+                  f"({url}/account/) and run `kompe login`.")
+    elif response.status_code == 429 and "Retry-After" in response.headers:
+        detail = f"{detail} (retry after {int(float(response.headers['Retry-After']))} s)"
+    elif not detail:
+        detail = f"The server answered {response.status_code} for {response.url}."
+    return ApiError(detail, status=response.status_code, code=code)
