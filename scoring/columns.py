@@ -79,7 +79,10 @@ def split_columns(body: Body, columns: int) -> list[np.ndarray] | None:
         # A field ending before it starts means a comma belongs to another line.
         if (stops < starts).any() or _space_around(buffer, starts, stops):
             return None
-        result.append(_fixed_width(buffer, starts, stops))
+        values = _fixed_width(buffer, starts, stops)
+        if values is None:
+            return None
+        result.append(values)
     return result
 
 
@@ -89,11 +92,12 @@ def _space_around(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> 
     return bool(np.isin(first, (SPACE, TAB)).any() or np.isin(last, (SPACE, TAB)).any())
 
 
-def _fixed_width(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+def _fixed_width(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray
+                 ) -> np.ndarray | None:
     lengths = stops - starts
     width = max(1, int(lengths.max()))
     if width > MAX_FIELD_BYTES:
-        width = MAX_FIELD_BYTES  # truncated: such a value never matches, as it should
+        return None  # never truncate: a cut value could match a real id
     table = np.zeros((len(starts), width), dtype=np.uint8)
     # One pass per byte position keeps the temporary arrays as small as one column.
     for position in range(width):

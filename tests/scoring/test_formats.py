@@ -174,3 +174,12 @@ def test_fast_path_answers_for_well_formed_files():
                       SubmissionFormat(header=Header.ABSENT, labels_as=LabelsAs.INDEX)) is not None
     probabilities = "id,あ,い,う\na.png,1,0,0\nb.png,0,1,0\nc.png,0,0,1\n".encode()
     assert parse_fast(probabilities, SOLUTION, LABELS, PROBABILITIES) is not None
+
+
+def test_fast_path_leaves_overlong_fields_to_the_precise_path():
+    long_id = "a" * 300
+    solution = parse_solution(f"id,label,usage\n{long_id[:256]},あ,Public\n".encode(), LABELS)
+    content = f"id,label\n{long_id},あ\n".encode()
+    assert parse_fast(content, solution, LABELS, SubmissionFormat()) is None
+    with pytest.raises(InvalidFile):
+        parse_submission(content, solution, LABELS, SubmissionFormat())
