@@ -19,7 +19,7 @@ class JoinForm(forms.Form):
 class SubmissionForm(forms.Form):
     # The same words as the scoring problem, wherever the empty file is caught.
     file = forms.FileField(label=_("Prediction file (CSV)"),
-                           error_messages={"empty": MESSAGES["empty_file"]})
+                           error_messages={"empty": _(MESSAGES["empty_file"])})
     description = forms.CharField(label=_("Description"), max_length=500, required=False,
                                   widget=forms.TextInput(
                                       attrs={"placeholder": _("e.g. CNN, 20 epochs, augmented")}))

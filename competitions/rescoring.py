@@ -20,8 +20,9 @@ def solution_replace(*, competition: Competition, content: bytes, user=None,
     run = RescoreRun.objects.create(competition=competition, started_by=user, reason=reason,
                                     ranks_before=selectors.ranks_snapshot(competition))
     solution_set(competition=competition, content=content)
-    submissions = list(competition.submissions.exclude(
-        status__in=[Submission.Status.QUEUED, Submission.Status.SCORING]))
+    # Every submission, those queued or being scored too: a score in flight with the old
+    # solution is dropped when its worker tries to save it (the claim no longer holds).
+    submissions = list(competition.submissions.all())
     RescoreRecord.objects.bulk_create([
         RescoreRecord(run=run, submission=submission, old_status=submission.status,
                       old_public_score=submission.public_score,

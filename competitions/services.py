@@ -77,6 +77,7 @@ def submissions_left_today(*, competition: Competition, team: Team) -> int:
 def submission_create(*, competition: Competition, user, file: UploadedFile,
                       description: str = "") -> Submission:
     """Store the upload and its row in one transaction; queue scoring after commit."""
+    _check_joined(competition, user)
     _check_upload(competition, file)
     if not competition.is_open():
         raise SubmissionRefused(NOT_OPEN, "not_open")
@@ -103,15 +104,25 @@ def submission_validate(*, competition: Competition, user, file: UploadedFile
                         ) -> list[Problem]:
     """The dry run: the same checks as scoring, against the hidden ids and labels. It
     answers valid (no problems) or the problems, never a score, and uses no quota."""
+    _check_joined(competition, user)
     _check_upload(competition, file)
-    if not Participation.objects.filter(competition=competition, user=user).exists():
-        raise SubmissionRefused(NOT_JOINED, "not_joined")
     try:
-        validate_submission(file.read(), solution=competition.load_solution(),
-                            labels=competition.labels, fmt=competition.submission_format)
+        solution = competition.load_solution()
+    except InvalidFile:
+        # A broken solution's problems would quote hidden labels: say only "not ready".
+        logger.error("The hidden solution of %s does not parse", competition.slug)
+        raise SubmissionRefused(NO_SOLUTION, "not_ready") from None
+    try:
+        validate_submission(file.read(), solution=solution, labels=competition.labels,
+                            fmt=competition.submission_format)
     except InvalidFile as invalid:
         return invalid.problems
     return []
+
+
+def _check_joined(competition: Competition, user) -> None:
+    if not Participation.objects.filter(competition=competition, user=user).exists():
+        raise SubmissionRefused(NOT_JOINED, "not_joined")
 
 
 def _check_upload(competition: Competition, file: UploadedFile) -> None:
@@ -147,8 +158,13 @@ def submissions_requeue_stuck(*, older_than_seconds: int | None = None) -> int:
         | Q(status=Submission.Status.SCORING, started_at__lt=cutoff))
     count = 0
     for submission in stuck:
-        if submission.status == Submission.Status.SCORING and not submission.release_for_retry():
-            continue
+        if submission.status == Submission.Status.SCORING:
+            if not submission.release_for_retry():
+                continue
+        else:
+            # Stamp the resend, so that the next sweep does not send it yet again.
+            Submission.objects.filter(pk=submission.pk, status=Submission.Status.QUEUED
+                                      ).update(queued_at=timezone.now())
         enqueue_scoring(submission.pk)
         count += 1
     if count:

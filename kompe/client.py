@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -106,6 +107,15 @@ class Client:
 
     # --- plumbing --------------------------------------------------------------------
 
+    def _on_our_server(self, path_or_url: str) -> str:
+        """Links the server hands out (next pages, downloads) are followed on the URL the
+        user configured: a proxy that makes them http:// or another host must not receive
+        the token."""
+        if not path_or_url.startswith(("http://", "https://")):
+            return self.url + path_or_url  # one of our own API paths
+        origin = urlsplit(self.url)
+        return f"{origin.scheme}://{origin.netloc}{_path_of(path_or_url)}"
+
     def _pages(self, path: str) -> Iterator[dict]:
         url: str | None = path
         while url:
@@ -114,7 +124,7 @@ class Client:
             url = page.get("next")
 
     def _request(self, method: str, path: str, **kwargs) -> requests.Response:
-        url = path if path.startswith("http") else self.url + path
+        url = self._on_our_server(path)
         for attempt in range(MAX_RETRIES + 1):
             for value in kwargs.get("files", {}).values():
                 value[1].seek(0)  # a retried upload sends the whole file again
@@ -136,6 +146,11 @@ class Client:
                 raise _error(response, self.url)
             return response
         raise AssertionError("unreachable")
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _retry_after(response: requests.Response) -> float | None:

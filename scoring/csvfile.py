@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from .compression import unpack
 from .problems import InvalidFile, Problem
 
-# How much of the file is inspected for binary content.
-BINARY_SNIFF_BYTES = 8192
-
 
 @dataclass(frozen=True)
 class Row:
@@ -24,7 +21,7 @@ def decode(data: bytes) -> str:
     data = unpack(data)
     if not data.strip():
         raise InvalidFile([Problem("empty_file")])
-    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+    if b"\x00" in data:
         raise InvalidFile([Problem("binary_file")])
     try:
         return data.decode("utf-8-sig")
@@ -55,6 +52,8 @@ def read_rows(text: str) -> Iterator[Row]:
             # An unclosed quote swallows the rest of the file into one huge field.
             raise InvalidFile([Problem("csv_syntax", line=next_line)]) from None
         line, next_line = next_line, reader.line_num + 1
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
+        if not fields or (len(fields) == 1 and not fields[0].strip(" \t")):
             continue
-        yield Row(line=line, fields=[value.strip() for value in fields])
+        # Only spaces and tabs are trimmed, as the fast path does: an ideographic space
+        # (U+3000) stays part of the value, on both paths.
+        yield Row(line=line, fields=[value.strip(" \t") for value in fields])

@@ -10,7 +10,7 @@ import logging
 
 from celery import shared_task
 
-from competitions.models import Submission
+from competitions.models import Competition, Submission
 from competitions.models.submission import MAX_SCORING_ATTEMPTS
 from competitions.rescoring import record_rescore_result
 from competitions.services import submissions_requeue_stuck
@@ -61,7 +61,8 @@ def _run(task, submission: Submission) -> str:
 
 
 def _score(submission):
-    competition = submission.competition
+    # Read after the claim: a solution replaced since the message was sent is the one used.
+    competition = Competition.objects.get(pk=submission.competition_id)
     # A broken solution raises InvalidFile too, but its problems could quote hidden labels:
     # it is the organizer's problem, so it counts as ours here.
     try:

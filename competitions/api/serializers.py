@@ -1,5 +1,5 @@
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
 from scoring.problems import MESSAGES, Problem
@@ -72,7 +72,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 # The same words as the pages and the scoring problem, wherever an empty file is caught.
-EMPTY_FILE = {"empty": MESSAGES["empty_file"]}
+EMPTY_FILE = {"empty": gettext_lazy(MESSAGES["empty_file"])}
 
 
 class SubmissionCreateSerializer(serializers.Serializer):

@@ -121,7 +121,7 @@ class Competition(models.Model):
         return _parsed_solution(self.solution_file.name, tuple(self.labels))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _parsed_solution(name: str, labels: tuple[str, ...]) -> Solution:
     """Parsed once per process: every stored solution has a name of its own (a new upload
     gets a new one), so a cached parse is never stale."""

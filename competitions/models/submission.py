@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +77,12 @@ class Submission(models.Model):
     def claim_for_scoring(self) -> bool:
         """Queued → scoring, unless another worker or a finished score got there first."""
         started_at = timezone.now()
-        claimed = Submission.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
+        # A scoring older than the hard time limit belongs to a worker that died: a
+        # redelivered message may take it over.
+        abandoned = started_at - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        claimable = Q(status=self.Status.QUEUED) | Q(status=self.Status.SCORING,
+                                                     started_at__lt=abandoned)
+        claimed = Submission.objects.filter(claimable, pk=self.pk).update(
             status=self.Status.SCORING, started_at=started_at, attempts=F("attempts") + 1)
         if claimed:
             self.refresh_from_db(fields=["status", "started_at", "attempts"])
@@ -118,9 +125,10 @@ class Submission(models.Model):
         self.problems, self.problem_count, self.error = [], 0, ""
         self.queued_at = timezone.now()
         self.started_at = self.finished_at = None
+        self.attempts = 0  # a rescore is a new start, not another try of the old one
         self.save(update_fields=["status", "public_score", "private_score", "extra_scores",
                                  "problems", "problem_count", "error", "queued_at",
-                                 "started_at", "finished_at"])
+                                 "started_at", "finished_at", "attempts"])
 
     def public_extra_scores(self) -> list[tuple[str, float]]:
         """The display metrics on the public rows, labelled in the reader's language."""

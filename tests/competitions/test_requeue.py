@@ -36,3 +36,15 @@ def test_broker_outage_leaves_the_submission_queued(competition, alice_joined, m
                                            submitted_by=alice_joined.user)
     services.enqueue_scoring(submission.pk)
     assert Submission.objects.get().status == Submission.Status.QUEUED
+
+
+def test_the_sweeper_stamps_what_it_resends_so_it_is_not_resent_every_minute(
+        competition, alice, alice_joined, monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "enqueue_scoring", sent.append)
+    old = timezone.now() - timedelta(hours=1)
+    Submission.objects.create(competition=competition, team=alice_joined.team,
+                              submitted_by=alice, created_at=old, queued_at=old)
+    assert services.submissions_requeue_stuck(older_than_seconds=60) == 1
+    assert services.submissions_requeue_stuck(older_than_seconds=60) == 0
+    assert len(sent) == 1

@@ -111,3 +111,27 @@ def test_participant_uploads_during_a_rescore_are_not_audited(
     assert not run.records.filter(submission=fresh).exists()
     run.refresh_from_db()
     assert run.finished_at is not None
+
+
+def test_repeated_replacements_keep_scoring(competition, two_scored, monkeypatch):
+    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+    for _ in range(4):
+        solution_replace(competition=competition, content=FIXED_SOLUTION)
+        run_queued_tasks()
+    assert set(Submission.objects.values_list("status", flat=True)) == {"scored"}
+
+
+def test_a_submission_in_flight_during_a_replacement_is_rescored_with_the_new_solution(
+        competition, alice_joined, monkeypatch):
+    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+    in_flight = make_submission(competition, alice_joined, submission_csv(TRUE_LABELS))
+    stale = Submission.objects.get(pk=in_flight.pk)
+    assert stale.claim_for_scoring()  # a worker has started on it with the old solution
+    run = solution_replace(competition=competition, content=FIXED_SOLUTION)
+    from scoring.scorer import Scores
+
+    assert not stale.mark_scored(Scores(public=1.0, private=1.0))  # its result is dropped
+    run_queued_tasks()
+    record = run.records.get(submission=in_flight)
+    assert (record.old_status, record.new_status, record.new_public_score) == (
+        "scoring", "scored", 0.75)

@@ -51,3 +51,28 @@ def test_dry_run_needs_a_joined_participant(competition, bob):
     with pytest.raises(services.SubmissionRefused):
         services.submission_validate(competition=competition, user=bob,
                                      file=upload(perfect_csv()))
+
+
+def test_dry_run_with_a_broken_solution_says_not_ready_and_quotes_nothing_hidden(
+        competition, alice, alice_joined):
+    import pytest
+
+    # Labels changed behind the admin's back: the stored solution no longer parses.
+    competition.labels = ["いぬ", "ねこ"]
+    competition.save(update_fields=["labels"])
+    with pytest.raises(services.SubmissionRefused) as refusal:
+        services.submission_validate(competition=competition, user=alice,
+                                     file=upload(perfect_csv()))
+    assert refusal.value.code == "not_ready"
+    assert "とり" not in str(refusal.value)
+
+
+def test_empty_upload_is_refused_in_the_readers_language(client, competition, alice,
+                                                         alice_joined):
+    client.force_login(alice)
+    page = client.post(reverse("submission_new", args=[competition.slug]),
+                       {"file": upload(b""), "validate": "1"},
+                       HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    with translation.override("ja"):
+        expected = translation.gettext(MESSAGES["empty_file"])
+    assert expected != MESSAGES["empty_file"] and expected in page

@@ -1,5 +1,6 @@
 """The `kompe` CLI against a live test server: real HTTP, a real worker."""
 
+import json
 import os
 import stat
 import subprocess
@@ -65,8 +66,6 @@ def test_participant_journey_from_the_command_line(kompe, celery_worker_process,
     board = kompe("competitions", "leaderboard", "-c", "animals")
     assert "alice" in board.stdout and "0.75000" in board.stdout
     as_json = kompe("competitions", "leaderboard", "-c", "animals", "--json")
-    import json
-
     assert json.loads(as_json.stdout)["rows"][0]["participant"] == "alice"
 
 

@@ -48,3 +48,14 @@ def test_daily_limit_is_reported_not_waited_for(live_server, make_competition, a
         client.submit(competition.slug, path)
     assert (caught.value.status, caught.value.code, waits) == (429, "daily_limit", [])
     assert "You have used all 1 submissions for today" in str(caught.value)
+
+
+def test_links_from_the_server_are_followed_on_the_configured_origin():
+    client = Client("https://kompe.example", token="secret")
+    assert client._on_our_server("/api/v1/competitions/") == (
+        "https://kompe.example/api/v1/competitions/")
+    # A proxy that turned the link into http://, or another host: the token stays home.
+    assert client._on_our_server("http://kompe.example/api/v1/competitions/?page=2") == (
+        "https://kompe.example/api/v1/competitions/?page=2")
+    assert client._on_our_server("https://evil.example/api/v1/x") == (
+        "https://kompe.example/api/v1/x")

@@ -183,3 +183,83 @@ def test_fast_path_leaves_overlong_fields_to_the_precise_path():
     assert parse_fast(content, solution, LABELS, SubmissionFormat()) is None
     with pytest.raises(InvalidFile):
         parse_submission(content, solution, LABELS, SubmissionFormat())
+
+
+def test_probability_sums_at_the_edge_are_judged_the_same_on_both_paths():
+    labels = ["a", "b", "c", "d"]
+    solution = parse_solution(b"id,label,usage\nx.png,a,Public\n", labels)
+    content = b"id,a,b,c,d\nx.png,0.337,0.231,0.29,0.132\n"
+    fmt = SubmissionFormat(kind=Kind.PROBABILITY)
+    assert parse_fast(content, solution, labels, fmt) is None
+    with pytest.raises(InvalidFile):
+        parse_submission(content, solution, labels, fmt)
+
+
+def test_an_ideographic_space_stays_part_of_an_id_on_both_paths():
+    solution_csv = "id,label,usage\na.png\u3000,あ,Public\nb.png,い,Private\n".encode()
+    solution = parse_solution(solution_csv, LABELS)
+    assert solution.ids == ("a.png\u3000", "b.png")
+    plain = "id,label\na.png\u3000,あ\nb.png,い\n".encode()
+    quoted = 'id,label\n"a.png\u3000",あ\nb.png,い\n'.encode()
+    for content in (plain, quoted):
+        assert validate_submission(content, solution=solution, labels=LABELS
+                                   ).classes.tolist() == [0, 1]
+
+
+FORMATS = [SubmissionFormat(), HEADERLESS, EITHER, BY_INDEX, PROBABILITIES]
+
+
+def random_row(rng, fmt: SubmissionFormat, id_: str) -> str:
+    if fmt.kind == Kind.PROBABILITY:
+        values = rng.dirichlet([1, 1, 1]).round(rng.integers(1, 4))
+        return id_ + "," + ",".join(str(value) for value in values)
+    if fmt.labels_as == LabelsAs.INDEX:
+        return f"{id_},{rng.integers(-1, 4)}"
+    return f"{id_},{rng.choice(LABELS + ['x', ' あ', ''])}"
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_fast_path_agrees_with_the_precise_one_in_every_format(seed):
+    rng = np.random.default_rng(1000 + seed)
+    fmt = FORMATS[seed % len(FORMATS)]
+    ids = [f"{n:02d}.png" for n in range(8)]
+    solution = parse_solution(("id,label,usage\n" + "".join(
+        f"{i},{LABELS[n % 3]},{'Public' if n % 2 else 'Private'}\n"
+        for n, i in enumerate(ids))).encode(), LABELS)
+    rows = [random_row(rng, fmt, i) for i in rng.permutation(ids)]
+    if rng.random() < 0.3:
+        rows.append(rows[0])
+    header = ",".join(fmt.expected_header(LABELS))
+    with_header = fmt.header != Header.ABSENT and (fmt.header == Header.REQUIRED
+                                                   or rng.random() < 0.5)
+    content = ("\n".join(([header] if with_header else []) + rows) + "\n").encode()
+    fast = parse_fast(content, solution, LABELS, fmt)
+    try:
+        precise = parse_submission(content, solution, LABELS, fmt)
+    except InvalidFile:
+        assert fast is None
+    else:
+        if fast is not None:
+            assert np.array_equal(fast.classes, precise.classes)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_solution_fast_parse_agrees_with_the_precise_one(seed):
+    from scoring.solution import _parse_plain, _parse_precisely
+
+    rng = np.random.default_rng(2000 + seed)
+    rows = [f"{n:02d}.png,{rng.choice(LABELS + ['x'])},{rng.choice(['Public', 'Private', 'P'])}"
+            for n in range(6)]
+    if rng.random() < 0.3:
+        rows.append(rows[0])
+    content = ("id,label,usage\n" + "\n".join(rows) + "\n").encode()
+    plain = _parse_plain(content, LABELS)
+    try:
+        precise = _parse_precisely(content, LABELS)
+    except InvalidFile:
+        assert plain is None
+    else:
+        if plain is not None:
+            assert plain.ids == precise.ids
+            assert np.array_equal(plain.targets, precise.targets)
+            assert np.array_equal(plain.is_public, precise.is_public)

@@ -106,3 +106,20 @@ def test_only_one_of_two_claims_succeeds(competition, alice_joined):
     first, second = Submission.objects.get(), Submission.objects.get()
     assert first.claim_for_scoring()
     assert not second.claim_for_scoring()
+
+
+def test_a_redelivered_message_takes_over_a_scoring_abandoned_past_the_time_limit(
+        competition, alice_joined, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    submission = make_submission(competition, alice_joined, perfect_csv())
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
+    Submission.objects.filter(pk=submission.pk).update(status="scoring", started_at=long_ago,
+                                                       attempts=1)
+    assert score_submission_task(submission.pk) == "scored"
+    assert Submission.objects.get().attempts == 2
+    recent = make_submission(competition, alice_joined, perfect_csv())
+    Submission.objects.filter(pk=recent.pk).update(status="scoring", started_at=timezone.now())
+    assert score_submission_task(recent.pk) == "skipped"  # its worker may still be at it

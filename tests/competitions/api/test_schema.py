@@ -27,9 +27,14 @@ def test_docs_page_is_served_without_any_cdn(api):
     assert "cdn" not in page.lower() and "https://" not in page
 
 
-def test_every_documented_path_answers(schema, token_client, competition, alice, alice_joined):
+def test_every_documented_path_answers(schema, token_client, competition, alice, alice_joined,
+                                       monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
     from competitions.services import submission_create
 
+    for scope in ("read", "submit", "validate"):
+        monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
     submission = submission_create(competition=competition, user=alice,
                                    file=upload(perfect_csv()))
     values = {"slug": competition.slug, "name": "sample_submission.csv",
@@ -46,6 +51,6 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
                 response = client.post(url, {"file": upload(perfect_csv())}, format="multipart")
             else:
                 response = getattr(client, method)(url)
-            assert response.status_code < 400 or response.status_code == 429, (method, url)
+            assert response.status_code < 400, (method, url, response.status_code)
             answered.append((method, path))
     assert len(answered) >= 9
