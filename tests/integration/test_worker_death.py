@@ -12,8 +12,8 @@ from competitions.services import join_competition, submission_create, submissio
 from tests.conftest import start_worker, stop_worker, upload, wait_for
 
 pytestmark = pytest.mark.worker
-# Big enough that scoring (mostly parsing the solution) takes a second or more, so the
-# test can catch the worker in the middle of it.
+# Big enough that scoring (mostly parsing the solution) takes seconds, so the test can
+# catch the worker in the middle of it.
 ROWS = 600_000
 LABELS = [f"c{number}" for number in range(20)]
 
@@ -22,8 +22,10 @@ def big_files() -> tuple[bytes, bytes]:
     rng = np.random.default_rng(5)
     truth = rng.integers(0, 20, ROWS)
     ids = [f"{number:07d}.png" for number in range(ROWS)]
+    # Quoted ids send the solution down the precise row-by-row parse (seconds for this
+    # size), which keeps the worker inside the scoring long enough to be killed there.
     solution = "id,label,usage\n" + "".join(
-        f"{i},{LABELS[t]},{'Public' if n % 10 < 3 else 'Private'}\n"
+        f'"{i}",{LABELS[t]},{"Public" if n % 10 < 3 else "Private"}\n'
         for n, (i, t) in enumerate(zip(ids, truth, strict=True)))
     submission = "id,label\n" + "".join(f"{i},{LABELS[t]}\n"
                                         for i, t in zip(ids, truth, strict=True))
