@@ -114,7 +114,8 @@ def submission_validate(*, competition: Competition, user, file: UploadedFile
         raise SubmissionRefused(NO_SOLUTION, "not_ready") from None
     try:
         validate_submission(file.read(), solution=solution, labels=competition.labels,
-                            fmt=competition.submission_format)
+                            fmt=competition.submission_format,
+                            max_unpacked_bytes=competition.max_unpacked_bytes)
     except InvalidFile as invalid:
         return invalid.problems
     return []

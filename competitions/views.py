@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from rest_framework.throttling import UserRateThrottle
 
 from . import selectors, services
 from .forms import JoinForm, SignupForm, SubmissionForm
@@ -88,7 +89,7 @@ def submission_new(request, competition, participation):
     form = SubmissionForm(request.POST or None, request.FILES or None)
     check = None
     if form.is_valid() and "validate" in request.POST:
-        check = _validate(form, competition, request.user)
+        check = _validate(form, competition, request)
     elif form.is_valid():
         try:
             services.submission_create(competition=competition, user=request.user,
@@ -106,8 +107,20 @@ def submission_new(request, competition, participation):
     }, status=400 if form.errors else 200)
 
 
-def _validate(form, competition, user) -> dict | None:
+class DryRunThrottle(UserRateThrottle):
+    """The page's dry run shares the API's budget for dry runs (same scope, same counter)."""
+
+    scope = "validate"
+
+
+def _validate(form, competition, request) -> dict | None:
     """The dry run's answer for the page: the file's name and its problems (none: valid)."""
+    throttle = DryRunThrottle()
+    if not throttle.allow_request(request, None):
+        form.add_error("file", _("Too many checks in a short time: try again in %(seconds)s s.")
+                       % {"seconds": int(throttle.wait() or 1)})
+        return None
+    user = request.user
     upload = form.cleaned_data["file"]
     try:
         problems = services.submission_validate(competition=competition, user=user,

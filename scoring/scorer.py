@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .compression import MAX_UNPACKED_BYTES, unpack
 from .fastpath import parse_fast
 from .formats import DEFAULT_FORMAT, SubmissionFormat
 from .metrics import METRICS, MetricInput
@@ -22,9 +23,11 @@ class Scores:
 
 def score_submission(data: bytes, *, solution: Solution, labels: Sequence[str], metric: str,
                      fmt: SubmissionFormat = DEFAULT_FORMAT,
-                     extra_metrics: Sequence[str] = (), top_k: int = 3) -> Scores:
+                     extra_metrics: Sequence[str] = (), top_k: int = 3,
+                     max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> Scores:
     """Public and private scores, or InvalidFile (from parsing) with every problem."""
-    predictions = validate_submission(data, solution=solution, labels=labels, fmt=fmt)
+    predictions = validate_submission(data, solution=solution, labels=labels, fmt=fmt,
+                                      max_unpacked_bytes=max_unpacked_bytes)
     public = solution.is_public
 
     def on_rows(name: str, rows: np.ndarray) -> float | None:
@@ -43,8 +46,10 @@ def score_submission(data: bytes, *, solution: Solution, labels: Sequence[str], 
 
 
 def validate_submission(data: bytes, *, solution: Solution, labels: Sequence[str],
-                        fmt: SubmissionFormat = DEFAULT_FORMAT) -> Predictions:
+                        fmt: SubmissionFormat = DEFAULT_FORMAT,
+                        max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> Predictions:
     """The predictions of a valid file, or InvalidFile with every problem. Never a score:
     the dry run calls this alone."""
+    data = unpack(data, max_unpacked_bytes)
     return parse_fast(data, solution, labels, fmt) or parse_submission(data, solution,
                                                                        labels, fmt)

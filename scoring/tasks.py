@@ -73,7 +73,8 @@ def _score(submission):
         data = handle.read()
     return score_submission(data, solution=solution, labels=competition.labels,
                             metric=competition.metric, fmt=competition.submission_format,
-                            extra_metrics=competition.extra_metrics, top_k=competition.top_k)
+                            extra_metrics=competition.extra_metrics, top_k=competition.top_k,
+                            max_unpacked_bytes=competition.max_unpacked_bytes)
 
 
 @shared_task

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scoring.compression import MAX_UNPACKED_BYTES
 from scoring.formats import Header, Kind, LabelsAs, SubmissionFormat
 from scoring.metrics import METRICS
 from scoring.solution import Solution, parse_solution
@@ -108,6 +109,12 @@ class Competition(models.Model):
         return SubmissionFormat(header=Header(self.submission_header),
                                 labels_as=LabelsAs(self.submission_labels_as),
                                 kind=Kind(self.submission_kind))
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        """How large a compressed upload may unpack: enough for any honest submission of
+        this competition, not a zip bomb's worth of memory in the web or worker process."""
+        return min(MAX_UNPACKED_BYTES, max(16 * 2**20, 20 * self.max_upload_bytes))
 
     @property
     def expected_header(self) -> str:

@@ -76,3 +76,29 @@ def test_empty_upload_is_refused_in_the_readers_language(client, competition, al
     with translation.override("ja"):
         expected = translation.gettext(MESSAGES["empty_file"])
     assert expected != MESSAGES["empty_file"] and expected in page
+
+
+def test_a_compressed_upload_may_not_unpack_past_the_competitions_ceiling(
+        make_competition, alice):
+    import gzip
+
+    competition = make_competition(max_upload_bytes=100_000)
+    services.join_competition(competition=competition, user=alice)
+    bomb = gzip.compress(b"0" * (competition.max_unpacked_bytes + 1))
+    assert len(bomb) < 100_000
+    problems = services.submission_validate(competition=competition, user=alice,
+                                            file=upload(bomb, "bomb.csv.gz"))
+    assert [problem.code for problem in problems] == ["unpacked_too_large"]
+    assert problems[0].message() == ("Unpacked, the file is larger than 16 MB: that is no "
+                                     "submission of this competition.")
+
+
+def test_page_dry_runs_share_the_api_rate_limit(client, competition, alice, alice_joined,
+                                                monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setitem(UserRateThrottle.THROTTLE_RATES, "validate", "2/min")
+    client.force_login(alice)
+    pages = [check(client, competition, perfect_csv()).content.decode() for _ in range(3)]
+    assert "is valid" in pages[0] and "is valid" in pages[1]
+    assert "Too many checks in a short time: try again in" in pages[2]
