@@ -3,9 +3,8 @@ messages (or "valid")."""
 
 import pytest
 
-from competitions.services import join_competition
 from tests.browser.conftest import log_in
-from tests.scoring.catalogue import ENTRIES, HERE, SOLUTION_CSV, competition_fields
+from tests.scoring.catalogue import ENTRIES, HERE, competitions_by_file
 
 pytestmark = pytest.mark.browser
 
@@ -15,23 +14,11 @@ def test_every_catalogue_file_shows_its_exact_messages_in_the_browser(
     from rest_framework.throttling import UserRateThrottle
 
     monkeypatch.setitem(UserRateThrottle.THROTTLE_RATES, "validate", "1000/min")
-    slugs = {}
-    for entry in ENTRIES:
-        fields = competition_fields(entry)
-        key = (fields["submission_kind"], fields["submission_header"],
-               fields["submission_labels_as"])
-        if key not in slugs:
-            competition = make_competition(slug=f"catalogue-{len(slugs)}",
-                                           solution=SOLUTION_CSV, **fields)
-            join_competition(competition=competition, user=alice)
-            slugs[key] = competition.slug
+    competitions = competitions_by_file(make_competition, alice)
     log_in(page, "alice")
     mismatches = []
     for entry in ENTRIES:
-        fields = competition_fields(entry)
-        slug = slugs[(fields["submission_kind"], fields["submission_header"],
-                      fields["submission_labels_as"])]
-        page.goto(f"/c/{slug}/submit/")
+        page.goto(f"/c/{competitions[entry['file']].slug}/submit/")
         page.set_input_files("#id_file", str(HERE / "files" / entry["file"]))
         page.get_by_test_id("check-button").click()
         page.wait_for_load_state()

@@ -5,28 +5,20 @@ import pytest
 from rest_framework.test import APIClient
 
 from competitions.models import Submission
-from competitions.services import SubmissionRefused, join_competition, submission_create
+from competitions.services import SubmissionRefused, submission_create
 from tests.conftest import upload, wait_for
-from tests.scoring.catalogue import ENTRIES, SOLUTION_CSV, competition_fields, content
+from tests.scoring.catalogue import ENTRIES, competitions_by_file, content
 
 pytestmark = pytest.mark.worker
 
 
 def test_every_catalogue_file_gets_its_exact_messages_from_the_worker(
         celery_worker_process, make_competition, alice):
-    competitions = {}
+    competitions = competitions_by_file(make_competition, alice)
     submitted, refused = [], []
     for entry in ENTRIES:
-        fields = competition_fields(entry)
-        key = (fields["submission_kind"], fields["submission_header"],
-               fields["submission_labels_as"])
-        if key not in competitions:
-            competitions[key] = make_competition(slug=f"catalogue-{len(competitions)}",
-                                                 solution=SOLUTION_CSV,
-                                                 daily_submission_limit=100, **fields)
-            join_competition(competition=competitions[key], user=alice)
         try:
-            submission = submission_create(competition=competitions[key], user=alice,
+            submission = submission_create(competition=competitions[entry["file"]], user=alice,
                                            file=upload(content(entry), entry["file"]))
         except SubmissionRefused as refusal:  # refused at upload: the same words
             refused.append((entry["file"], [str(refusal)], entry["messages"]))

@@ -1,8 +1,6 @@
 """Every submission format an organizer can choose, through both parsing paths."""
 
 import gzip
-import io
-import zipfile
 
 import numpy as np
 import pytest
@@ -13,6 +11,7 @@ from scoring.problems import InvalidFile
 from scoring.scorer import validate_submission
 from scoring.solution import parse_solution
 from scoring.submission import parse_submission
+from tests.scoring.catalogue.build import zipped
 
 LABELS = ["あ", "い", "う"]
 SOLUTION = parse_solution(
@@ -94,14 +93,6 @@ def test_probability_header_must_name_the_classes_in_order():
 
 def gz(content: bytes) -> bytes:
     return gzip.compress(content)
-
-
-def zipped(**members: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 VALID = "id,label\na.png,あ\nb.png,い\nc.png,う\n".encode()

@@ -2,8 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from competitions.services import join_competition
-from tests.scoring.catalogue import ENTRIES, SOLUTION_CSV, competition_fields, content
+from tests.scoring.catalogue import ENTRIES, competitions_by_file, content
 
 
 def test_every_catalogue_file_gets_its_exact_messages_from_the_api(make_competition, alice,
@@ -12,18 +11,11 @@ def test_every_catalogue_file_gets_its_exact_messages_from_the_api(make_competit
 
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "validate", "1000/min")
     client = token_client(alice)
-    slugs = {}
+    competitions = competitions_by_file(make_competition, alice)
     mismatches = []
     for entry in ENTRIES:
-        fields = competition_fields(entry)
-        key = (fields["submission_kind"], fields["submission_header"],
-               fields["submission_labels_as"])
-        if key not in slugs:
-            competition = make_competition(slug=f"catalogue-{len(slugs)}",
-                                           solution=SOLUTION_CSV, **fields)
-            join_competition(competition=competition, user=alice)
-            slugs[key] = competition.slug
-        response = client.post(f"/api/v1/competitions/{slugs[key]}/validate/",
+        slug = competitions[entry["file"]].slug
+        response = client.post(f"/api/v1/competitions/{slug}/validate/",
                                {"file": SimpleUploadedFile(entry["file"], content(entry))},
                                format="multipart")
         if "problems" in response.data:

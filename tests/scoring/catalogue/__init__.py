@@ -27,3 +27,22 @@ def competition_fields(entry: dict) -> dict:
     fmt = entry["format"]
     return {"labels": LABELS, "submission_kind": fmt["kind"],
             "submission_header": fmt["header"], "submission_labels_as": fmt["labels_as"]}
+
+
+def competitions_by_file(make_competition, participant) -> dict:
+    """One competition per submission format of the catalogue, joined by the participant;
+    returns each catalogue file's competition."""
+    from competitions.services import join_competition
+
+    by_format, by_file = {}, {}
+    for entry in ENTRIES:
+        fields = competition_fields(entry)
+        key = (fields["submission_kind"], fields["submission_header"],
+               fields["submission_labels_as"])
+        if key not in by_format:
+            by_format[key] = make_competition(slug=f"catalogue-{len(by_format)}",
+                                              solution=SOLUTION_CSV,
+                                              daily_submission_limit=100, **fields)
+            join_competition(competition=by_format[key], user=participant)
+        by_file[entry["file"]] = by_format[key]
+    return by_file
