@@ -63,7 +63,8 @@ class CompetitionAdminForm(forms.ModelForm):
         fields = ["slug", "title", "short_description", "overview", "evaluation", "rules",
                   "labels", "submission_kind", "submission_header", "submission_labels_as",
                   "metric", "extra_metrics", "top_k", "start_at", "end_at",
-                  "daily_submission_limit", "max_upload_bytes", "is_published"]
+                  "daily_submission_limit", "total_submission_limit", "max_upload_bytes",
+                  "is_published"]
 
     def clean(self):
         cleaned = super().clean()
@@ -178,8 +179,12 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "competition", "created_at"]
+    """Where the organizer raises one team's daily limit (extra submissions per day)."""
+
+    list_display = ["name", "competition", "extra_daily_submissions", "created_at"]
+    list_editable = ["extra_daily_submissions"]
     list_filter = ["competition"]
+    search_fields = ["name"]
 
 
 @admin.register(Participation)

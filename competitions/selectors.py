@@ -72,8 +72,9 @@ def private_ranking(competition: Competition) -> list[LeaderboardRow]:
 def _leaderboard(competition: Competition, score_field: str) -> list[LeaderboardRow]:
     score_order = (F(score_field).desc() if competition.metric_info.higher_is_better
                    else F(score_field).asc())
+    # Late submissions (after the end) are scored for their authors but never ranked.
     scored = Submission.objects.filter(competition=competition,
-                                       status=Submission.Status.SCORED,
+                                       status=Submission.Status.SCORED, is_late=False,
                                        **{f"{score_field}__isnull": False})
     best = (scored.annotate(
         position=Window(RowNumber(), partition_by=[F("team_id")],

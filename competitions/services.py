@@ -21,11 +21,12 @@ from .models import Competition, Participation, Submission, Team
 logger = logging.getLogger(__name__)
 
 NOT_JOINED = _("Join the competition and accept its rules first.")
-NOT_OPEN = _("This competition is not accepting submissions now.")
+NOT_OPEN = _("This competition has not started yet.")
 NO_SOLUTION = _("This competition is not ready for submissions yet.")
 DAILY_LIMIT_REACHED = _(
     "You have used all %(limit)s submissions for today. The count resets at 00:00 UTC."
 )
+TOTAL_LIMIT_REACHED = _("You have used all %(limit)s submissions of this competition.")
 FILE_TOO_LARGE = _("The file is %(size)s; the limit for this competition is %(limit)s.")
 EMPTY_UPLOAD = _(MESSAGES["empty_file"])
 
@@ -66,12 +67,25 @@ def start_of_utc_day(at: datetime) -> datetime:
     return datetime.combine(at.astimezone(UTC).date(), time.min, tzinfo=UTC)
 
 
+def daily_limit(competition: Competition, team: Team) -> int:
+    return competition.daily_submission_limit + team.extra_daily_submissions
+
+
 def submissions_left_today(*, competition: Competition, team: Team) -> int:
     """Failed submissions don't count: most failures are fixed by uploading again."""
     today = start_of_utc_day(timezone.now())
-    used = team.submissions.filter(created_at__gte=today, created_at__lt=today + timedelta(1))
-    used = used.exclude(status=Submission.Status.FAILED).count()
-    return max(0, competition.daily_submission_limit - used)
+    counted = team.submissions.exclude(status=Submission.Status.FAILED)
+    used_today = counted.filter(created_at__gte=today,
+                                created_at__lt=today + timedelta(1)).count()
+    left = daily_limit(competition, team) - used_today
+    if competition.total_submission_limit is not None:
+        left = min(left, competition.total_submission_limit - counted.count())
+    return max(0, left)
+
+
+def next_reset(at: datetime | None = None) -> datetime:
+    """When the daily count starts again: the next 00:00 UTC."""
+    return start_of_utc_day(at or timezone.now()) + timedelta(days=1)
 
 
 def submission_create(*, competition: Competition, user, file: UploadedFile,
@@ -79,7 +93,9 @@ def submission_create(*, competition: Competition, user, file: UploadedFile,
     """Store the upload and its row in one transaction; queue scoring after commit."""
     _check_joined(competition, user)
     _check_upload(competition, file)
-    if not competition.is_open():
+    # After the end uploads are still scored, marked late and never ranked (Kaggle's late
+    # submissions); before the start there is nothing to submit to.
+    if competition.phase() == Competition.Phase.UPCOMING:
         raise SubmissionRefused(NOT_OPEN, "not_open")
     with transaction.atomic():
         participation = (Participation.objects.filter(competition=competition, user=user)
@@ -89,15 +105,26 @@ def submission_create(*, competition: Competition, user, file: UploadedFile,
         # Lock the team so that concurrent uploads count one after another.
         team = Team.objects.select_for_update().get(pk=participation.team_id)
         if submissions_left_today(competition=competition, team=team) <= 0:
-            raise SubmissionRefused(DAILY_LIMIT_REACHED % {
-                "limit": competition.daily_submission_limit}, "daily_limit")
+            raise _limit_refusal(competition, team)
+        now = timezone.now()
         submission = Submission(competition=competition, team=team, submitted_by=user,
                                 original_name=file.name[:255], size=file.size,
-                                description=description.strip())
+                                description=description.strip(), created_at=now,
+                                queued_at=now,
+                                is_late=competition.phase(now) == Competition.Phase.CLOSED)
         submission.file.save(file.name, file, save=False)
         submission.save()
         transaction.on_commit(lambda: enqueue_scoring(submission.pk))
     return submission
+
+
+def _limit_refusal(competition: Competition, team: Team) -> SubmissionRefused:
+    total = competition.total_submission_limit
+    if total is not None and team.submissions.exclude(
+            status=Submission.Status.FAILED).count() >= total:
+        return SubmissionRefused(TOTAL_LIMIT_REACHED % {"limit": total}, "total_limit")
+    return SubmissionRefused(DAILY_LIMIT_REACHED % {
+        "limit": daily_limit(competition, team)}, "daily_limit")
 
 
 def submission_validate(*, competition: Competition, user, file: UploadedFile

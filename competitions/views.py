@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -104,7 +105,14 @@ def submission_new(request, competition, participation):
         **_tab_context(request, competition, "submit"), "form": form, "check": check,
         "left_today": services.submissions_left_today(competition=competition,
                                                       team=participation.team),
+        **_reset_context(),
     }, status=400 if form.errors else 200)
+
+
+def _reset_context() -> dict:
+    reset_at = services.next_reset()
+    seconds = int((reset_at - timezone.now()).total_seconds())
+    return {"reset_at": reset_at, "reset_in": f"{seconds // 3600}:{seconds % 3600 // 60:02d}"}
 
 
 class DryRunThrottle(UserRateThrottle):

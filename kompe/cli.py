@@ -159,7 +159,9 @@ def _submit(args) -> int:
 
 
 def _print_submission(submission: dict) -> None:
-    print(f"Submission {submission['id']} ({submission['file_name']}): {submission['status']}")
+    late = " (late: scored, not ranked)" if submission.get("is_late") else ""
+    print(f"Submission {submission['id']} ({submission['file_name']}): "
+          f"{submission['status']}{late}")
     if submission["status"] == "scored":
         print(f"Public score: {score(submission['public_score'])}")
         for name, value in submission.get("extra_public_scores", {}).items():

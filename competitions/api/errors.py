@@ -13,6 +13,7 @@ STATUS_OF_REFUSAL = {
     "not_open": status.HTTP_403_FORBIDDEN,
     "not_ready": status.HTTP_409_CONFLICT,
     "daily_limit": status.HTTP_429_TOO_MANY_REQUESTS,
+    "total_limit": status.HTTP_403_FORBIDDEN,
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "empty_file": status.HTTP_400_BAD_REQUEST,
 }

@@ -19,7 +19,7 @@ class CompetitionSerializer(serializers.ModelSerializer):
                   "phase", "start_at", "end_at", "labels", "metric", "higher_is_better",
                   "extra_metrics", "top_k", "submission_kind", "submission_header",
                   "submission_labels_as", "expected_header", "daily_submission_limit",
-                  "max_upload_bytes"]
+                  "total_submission_limit", "max_upload_bytes"]
 
 
 class DataFileSerializer(serializers.ModelSerializer):
@@ -60,7 +60,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         model = Submission
         # The private score is deliberately absent: it is never shown before the reveal.
         fields = ["id", "url", "competition", "submitted_by", "file_name", "description",
-                  "status", "public_score", "extra_public_scores", "problems",
+                  "status", "is_late", "public_score", "extra_public_scores", "problems",
                   "problem_count", "created_at", "started_at", "finished_at"]
 
     def get_extra_public_scores(self, submission: Submission) -> dict[str, float]:

@@ -66,6 +66,9 @@ class Competition(models.Model):
                                   help_text=_("Empty for a practice competition with no end."))
     daily_submission_limit = models.PositiveIntegerField(
         _("submissions per day"), default=5, validators=[MinValueValidator(1)])
+    total_submission_limit = models.PositiveIntegerField(
+        _("submissions in all"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Empty for no limit besides the daily one."))
     max_upload_bytes = models.PositiveIntegerField(
         _("maximum upload size (bytes)"), default=5 * 1024 * 1024,
         validators=[MinValueValidator(1)])

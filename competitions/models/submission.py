@@ -43,6 +43,8 @@ class Submission(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     description = models.CharField(_("description"), max_length=500, blank=True)
+    # Uploaded after the end: scored and shown to its author, never ranked.
+    is_late = models.BooleanField(_("late"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED, db_index=True)
     public_score = models.FloatField(_("public score"), null=True, blank=True)

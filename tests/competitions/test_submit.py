@@ -1,7 +1,10 @@
 """Submitting: the row and the file are stored together, scoring is queued after commit."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from competitions import services
 from competitions.models import Submission
@@ -41,13 +44,57 @@ def test_file_over_the_size_limit_is_refused_with_the_limit_named(make_competiti
     assert not Submission.objects.exists()
 
 
-def test_closed_competition_refuses_uploads(make_competition, alice):
-    from django.utils import timezone
-    competition = make_competition(end_at=timezone.now())
+def test_upcoming_competition_refuses_uploads(make_competition, alice):
+    competition = make_competition(start_at=timezone.now() + timedelta(hours=1))
     services.join_competition(competition=competition, user=alice)
-    with pytest.raises(services.SubmissionRefused, match="not accepting"):
+    with pytest.raises(services.SubmissionRefused, match="has not started yet"):
         services.submission_create(competition=competition, user=alice,
                                    file=upload(perfect_csv()))
+
+
+def test_after_the_end_a_submission_is_accepted_as_late_and_never_ranked(
+        make_competition, alice):
+    from competitions.selectors import public_leaderboard
+    from scoring.tasks import score_submission_task
+
+    competition = make_competition(end_at=timezone.now() - timedelta(minutes=1))
+    services.join_competition(competition=competition, user=alice)
+    late = services.submission_create(competition=competition, user=alice,
+                                      file=upload(perfect_csv()))
+    score_submission_task(late.pk)
+    late.refresh_from_db()
+    assert (late.is_late, late.status, late.public_score) == (True, "scored", 1.0)
+    assert public_leaderboard(competition) == []
+
+
+def test_total_limit_counts_every_day(make_competition, alice):
+    competition = make_competition(daily_submission_limit=5, total_submission_limit=2)
+    services.join_competition(competition=competition, user=alice)
+    for _ in range(2):
+        services.submission_create(competition=competition, user=alice,
+                                   file=upload(perfect_csv()))
+    with pytest.raises(services.SubmissionRefused) as refusal:
+        services.submission_create(competition=competition, user=alice,
+                                   file=upload(perfect_csv()))
+    assert (refusal.value.code, str(refusal.value)) == (
+        "total_limit", "You have used all 2 submissions of this competition.")
+
+
+def test_organizer_raises_one_teams_daily_limit(make_competition, alice, bob):
+    competition = make_competition(daily_submission_limit=1)
+    alices = services.join_competition(competition=competition, user=alice)
+    bobs = services.join_competition(competition=competition, user=bob)
+    alices.team.extra_daily_submissions = 2
+    alices.team.save()
+    assert services.submissions_left_today(competition=competition, team=alices.team) == 3
+    assert services.submissions_left_today(competition=competition, team=bobs.team) == 1
+
+
+def test_submit_page_counts_down_to_the_reset(client, competition, alice, alice_joined):
+    client.force_login(alice)
+    page = client.get(reverse("submission_new", args=[competition.slug])).content.decode()
+    assert "5 submissions left today (resets at 00:00 UTC)." in page
+    assert 'data-countdown-to="' in page and "Resets in " in page
 
 
 def test_daily_limit_counts_only_files_that_did_not_fail(make_competition, alice):

@@ -88,16 +88,23 @@ def test_wrong_url_and_bad_token_get_clear_messages(kompe, competition):
     assert "Invalid token." in bad_token.stderr and "kompe login" in bad_token.stderr
 
 
-def test_closed_competition_says_so(kompe, make_competition, alice):
+def test_closed_competition_says_a_submission_is_late(kompe, make_competition, alice,
+                                                     tmp_path):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from competitions.services import NOT_OPEN, join_competition
 
-    competition = make_competition(slug="over", end_at=timezone.now() - timedelta(days=1))
-    join_competition(competition=competition, user=alice)
-    path = settings.BASE_DIR / "demo" / "hiragana-20" / "labels.csv"
+    over = make_competition(slug="over", end_at=timezone.now() - timedelta(days=1))
+    join_competition(competition=over, user=alice)
+    path = tmp_path / "p.csv"
+    path.write_bytes(submission_csv(TRUE_LABELS))
     result = kompe("competitions", "submit", "-c", "over", "-f", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "(late: scored, not ranked)" in result.stdout
+    soon = make_competition(slug="soon", start_at=timezone.now() + timedelta(days=1))
+    join_competition(competition=soon, user=alice)
+    result = kompe("competitions", "submit", "-c", "soon", "-f", str(path))
     assert result.returncode == 1
     assert result.stderr.strip() == f"kompe: {NOT_OPEN}"

@@ -56,12 +56,24 @@ def test_another_users_submission_is_not_found(token_client, competition, alice,
     assert token_client(bob).get(f"/api/v1/submissions/{bobs.pk}/").status_code == 200
 
 
-def test_after_the_end_submitting_is_refused(token_client, make_competition, alice):
+def test_after_the_end_a_submission_is_accepted_as_late(token_client, make_competition,
+                                                          alice):
     from competitions.services import join_competition
 
     competition = make_competition(slug="ended", end_at=timezone.now() - timedelta(hours=1))
     join_competition(competition=competition, user=alice)
     response = token_client(alice).post("/api/v1/competitions/ended/submissions/",
+                                        {"file": upload(perfect_csv())}, format="multipart")
+    assert response.status_code == status.HTTP_201_CREATED
+    assert response.data["is_late"] is True
+
+
+def test_before_the_start_submitting_is_refused(token_client, make_competition, alice):
+    from competitions.services import join_competition
+
+    competition = make_competition(slug="soon", start_at=timezone.now() + timedelta(hours=1))
+    join_competition(competition=competition, user=alice)
+    response = token_client(alice).post("/api/v1/competitions/soon/submissions/",
                                         {"file": upload(perfect_csv())}, format="multipart")
     assert (response.status_code, response.data) == (
         status.HTTP_403_FORBIDDEN, {"detail": str(NOT_OPEN), "code": "not_open"})
