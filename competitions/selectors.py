@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from .charts import best_so_far
 from .models import Competition, Participation, Submission
 
 
@@ -97,6 +98,24 @@ def ranks_snapshot(competition: Competition) -> dict[str, dict]:
             entry = snapshot.setdefault(str(row.team_id), {"team": row.team_name})
             entry[board] = {"rank": row.rank, "score": row.score}
     return snapshot
+
+
+def score_history(competition: Competition, participation: Participation) -> dict:
+    """The team's scored submissions over time with the best so far; private scores only
+    once the competition has ended."""
+    closed = competition.phase() == Competition.Phase.CLOSED
+    higher = competition.metric_info.higher_is_better
+    scored = (team_submissions(competition, participation)
+              .filter(status=Submission.Status.SCORED).order_by("created_at", "id"))
+    points = [{"id": s.pk, "at": s.created_at, "public": s.public_score,
+               "private": s.private_score if closed else None, "is_late": s.is_late}
+              for s in scored]
+    best_public = best_so_far([(p["at"], p["public"]) for p in points], higher)
+    best_private = (best_so_far([(p["at"], p["private"]) for p in points
+                                 if p["private"] is not None], higher) if closed else [])
+    return {"metric": competition.metric, "higher_is_better": higher,
+            "private_shown": closed, "points": points,
+            "best_public": best_public, "best_private": best_private}
 
 
 def competition_counts(competition: Competition) -> dict[str, int]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.throttling import UserRateThrottle
 
 from . import selectors, services
+from .charts import Series, score_history_svg
 from .forms import JoinForm, SignupForm, SubmissionForm
 from .models.submission import STORED_PROBLEMS
 from .permissions import participant_required
@@ -143,12 +144,25 @@ def _validate(form, competition, request) -> dict | None:
 
 @participant_required
 def submission_list(request, competition, participation):
-    template = ("competitions/_submission_rows.html" if request.GET.get("fragment")
-                else "competitions/submissions.html")
-    return render(request, template, {
+    if request.GET.get("fragment"):
+        return render(request, "competitions/_submission_rows.html", {
+            "submissions": selectors.team_submissions(competition, participation)})
+    return render(request, "competitions/submissions.html", {
         **_tab_context(request, competition, "submissions"),
         "submissions": selectors.team_submissions(competition, participation),
+        "chart": _history_chart(selectors.score_history(competition, participation)),
     })
+
+
+def _history_chart(history: dict):
+    series = [Series(_("Public score"), [(p["at"], p["public"]) for p in history["points"]],
+                     history["best_public"], "#2457d6")]
+    if history["private_shown"]:
+        series.append(Series(_("Private score"), [(p["at"], p["private"])
+                                                  for p in history["points"]
+                                                  if p["private"] is not None],
+                             history["best_private"], "#b35c00"))
+    return score_history_svg(series, _("Score history"))
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import competitions, leaderboard, submissions
+from . import competitions, history, leaderboard, submissions
 
 app_name = "api"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
          name="competition-validate"),
     path("competitions/<slug:slug>/leaderboard/", leaderboard.Leaderboard.as_view(),
          name="leaderboard"),
+    path("competitions/<slug:slug>/history/", history.ScoreHistory.as_view(),
+         name="score-history"),
     path("submissions/<int:pk>/", submissions.SubmissionDetail.as_view(),
          name="submission-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

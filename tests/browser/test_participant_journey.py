@@ -86,3 +86,22 @@ def test_dry_run_answers_on_the_page_without_submitting(page, competition, alice
     assert 'line 2: unknown label "cat".' in result.inner_text()
     assert "Nothing was submitted." in result.inner_text()
     screenshot(page, "dry-run")
+
+
+def test_score_history_chart_shows_on_the_submissions_page(page, competition, alice,
+                                                           alice_joined):
+    import os
+
+    from tests.browser.conftest import ARTIFACTS
+    from tests.competitions.test_score_history import scored
+
+    for public, minutes_ago in [(0.25, 300), (0.5, 200), (0.4, 120), (0.75, 60), (0.7, 5)]:
+        scored(alice_joined, public, 0.9, minutes_ago)
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/submissions/")
+    chart = page.get_by_test_id("score-history")
+    assert chart.locator("circle").count() == 5
+    assert "0.7500" in chart.inner_text() or chart.locator("text").count() >= 5
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    chart.screenshot(path=os.path.join(ARTIFACTS, "score-history.png"))
+    assert os.path.getsize(os.path.join(ARTIFACTS, "score-history.png")) > 2000
