@@ -37,12 +37,15 @@ def score_history_svg(series: list[Series], title: str) -> SafeString:
     values = [value for _, value in everything]
     t0, t1 = min(times), max(times)
     v0, v1 = min(values), max(values)
-    if t1 == t0:
+    single_moment = t1 == t0
+    if single_moment:
         t0, t1 = t0 - 3600, t1 + 3600
     if v1 == v0:
         v0, v1 = v0 - 0.05, v1 + 0.05
     pad = (v1 - v0) * 0.08
-    v0, v1 = v0 - pad, v1 + pad
+    # Scores that cannot be negative get no negative axis.
+    v0, v1 = (max(0.0, v0 - pad) if min(values) >= 0 else v0 - pad), v1 + pad
+    pad = 0.0 if v0 == 0 else pad
 
     def x(at: datetime) -> float:
         return LEFT + (at.timestamp() - t0) / (t1 - t0) * (WIDTH - LEFT - RIGHT)
@@ -60,7 +63,9 @@ def score_history_svg(series: list[Series], title: str) -> SafeString:
                      f'font-size="11" fill="#5b6477">{value:.4f}</text>'
                      f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" '
                      f'y2="{y(value):.1f}" stroke="#eef1f6"/>')
-    for at, anchor in ((min(everything)[0], "start"), (max(everything)[0], "end")):
+    moments = ([(min(everything)[0], "middle")] if single_moment else
+               [(min(everything)[0], "start"), (max(everything)[0], "end")])
+    for at, anchor in moments:
         parts.append(f'<text x="{x(at):.1f}" y="{HEIGHT - 14}" text-anchor="{anchor}" '
                      f'font-size="11" fill="#5b6477">{localtime(at):%Y-%m-%d %H:%M}</text>')
     for index, line in enumerate(series):
