@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
 from . import services
+from .exports import leaderboards_csv, submissions_csv
 from .gallery import gallery_build
 from .models import (
     Competition,
@@ -108,6 +110,13 @@ class CompetitionAdminForm(forms.ModelForm):
             self.add_error(field, ([first] if first else []) + shown)
 
 
+def _csv_download(text: str, filename: str) -> HttpResponse:
+    # A byte-order mark, so that Excel on Japanese Windows reads UTF-8 names right.
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 class DataFileInline(admin.TabularInline):
     model = DataFile
     extra = 1
@@ -123,7 +132,7 @@ class CompetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["solution_public_rows", "solution_private_rows"]
     inlines = [DataFileInline]
-    actions = ["rebuild_gallery"]
+    actions = ["rebuild_gallery", "export_leaderboards", "export_submissions"]
 
     def save_model(self, request, obj, form, change):
         had_solution = change and Competition.objects.get(pk=obj.pk).has_solution
@@ -144,6 +153,14 @@ class CompetitionAdmin(admin.ModelAdmin):
         messages.success(request, _("Hidden solution stored: %(public)s public and "
                                     "%(private)s private rows.") % {
             "public": obj.solution_public_rows, "private": obj.solution_private_rows})
+
+    @admin.action(description=_("Export the leaderboards as CSV"))
+    def export_leaderboards(self, request, queryset):
+        return _csv_download(leaderboards_csv(queryset), "leaderboards.csv")
+
+    @admin.action(description=_("Export all submissions as CSV"))
+    def export_submissions(self, request, queryset):
+        return _csv_download(submissions_csv(queryset), "submissions.csv")
 
     @admin.action(description=_("Rebuild the gallery from train.zip and train.csv"))
     def rebuild_gallery(self, request, queryset):
