@@ -11,6 +11,7 @@ from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
 from . import services
+from .baselines import baseline_post, standard_baselines
 from .exports import leaderboards_csv, submissions_csv
 from .gallery import gallery_build
 from .models import (
@@ -132,7 +133,7 @@ class CompetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["solution_public_rows", "solution_private_rows"]
     inlines = [DataFileInline]
-    actions = ["rebuild_gallery", "export_leaderboards", "export_submissions"]
+    actions = ["rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions"]
 
     def save_model(self, request, obj, form, change):
         had_solution = change and Competition.objects.get(pk=obj.pk).has_solution
@@ -153,6 +154,14 @@ class CompetitionAdmin(admin.ModelAdmin):
         messages.success(request, _("Hidden solution stored: %(public)s public and "
                                     "%(private)s private rows.") % {
             "public": obj.solution_public_rows, "private": obj.solution_private_rows})
+
+    @admin.action(description=_("Post the random and majority-class baselines"))
+    def post_baselines(self, request, queryset):
+        for competition in queryset:
+            for name, content in standard_baselines(competition).items():
+                baseline_post(competition=competition, name=name, content=content,
+                              user=request.user)
+        self.message_user(request, _("Baselines posted; they are being scored."))
 
     @admin.action(description=_("Export the leaderboards as CSV"))
     def export_leaderboards(self, request, queryset):
@@ -198,7 +207,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 class TeamAdmin(admin.ModelAdmin):
     """Where the organizer raises one team's daily limit (extra submissions per day)."""
 
-    list_display = ["name", "competition", "extra_daily_submissions", "created_at"]
+    list_display = ["name", "competition", "is_baseline", "extra_daily_submissions",
+                    "created_at"]
     list_editable = ["extra_daily_submissions"]
     list_filter = ["competition"]
     search_fields = ["name"]

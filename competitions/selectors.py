@@ -52,12 +52,13 @@ def submission_file_for(user, submission_id: int) -> Submission:
 
 @dataclass(frozen=True)
 class LeaderboardRow:
-    rank: int
+    rank: int | None  # None for baselines: shown for comparison, never ranked
     team_name: str
     team_id: int
     score: float
     entries: int
     best_at: datetime
+    is_baseline: bool = False
 
 
 def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:
@@ -83,10 +84,15 @@ def _leaderboard(competition: Competition, score_field: str) -> list[Leaderboard
         entries=Window(Count("id"), partition_by=[F("team_id")]),
     ).filter(position=1).select_related("team")
         .order_by(score_order, "created_at", "id"))
-    return [LeaderboardRow(rank=rank, team_name=row.team.name, team_id=row.team_id,
-                           score=getattr(row, score_field), entries=row.entries,
-                           best_at=row.created_at)
-            for rank, row in enumerate(best, start=1)]
+    rows, rank = [], 0
+    for row in best:
+        if not row.team.is_baseline:
+            rank += 1
+        rows.append(LeaderboardRow(
+            rank=None if row.team.is_baseline else rank, team_name=row.team.name,
+            team_id=row.team_id, score=getattr(row, score_field), entries=row.entries,
+            best_at=row.created_at, is_baseline=row.team.is_baseline))
+    return rows
 
 
 def ranks_snapshot(competition: Competition) -> dict[str, dict]:
@@ -94,7 +100,7 @@ def ranks_snapshot(competition: Competition) -> dict[str, dict]:
     snapshot: dict[str, dict] = {}
     for board, rows in (("public", public_leaderboard(competition)),
                         ("private", private_ranking(competition))):
-        for row in rows:
+        for row in (row for row in rows if not row.is_baseline):
             entry = snapshot.setdefault(str(row.team_id), {"team": row.team_name})
             entry[board] = {"rank": row.rank, "score": row.score}
     return snapshot

@@ -92,7 +92,8 @@ class ValidationResultSerializer(serializers.Serializer):
 
 
 class LeaderboardRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True, help_text="null for baselines")
+    is_baseline = serializers.BooleanField()
     participant = serializers.CharField(source="team_name")
     score = serializers.FloatField()
     entries = serializers.IntegerField()

@@ -15,6 +15,9 @@ class Team(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams",
                                     verbose_name=_("competition"))
     name = models.CharField(_("team name"), max_length=150)
+    # A baseline (random, majority class, the starter kit…) posted by the organizer: shown
+    # on the leaderboard with a badge for comparison, never ranked.
+    is_baseline = models.BooleanField(_("baseline"), default=False)
     # The organizer's exception for this team, on top of the competition's daily limit.
     extra_daily_submissions = models.PositiveIntegerField(_("extra submissions per day"),
                                                           default=0)
