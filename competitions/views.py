@@ -168,6 +168,8 @@ def _history_chart(history: dict):
 @login_required
 def submission_file(request, pk):
     submission = selectors.submission_file_for(request.user, pk)
+    if not submission.file or not submission.file.storage.exists(submission.file.name):
+        raise Http404  # a baseline posted without a file, or a file removed by hand
     return FileResponse(submission.file.open("rb"), as_attachment=True,
                         filename=submission.original_name)
 

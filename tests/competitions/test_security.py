@@ -113,3 +113,30 @@ def test_my_submissions_lists_only_my_teams_submissions(
     page = client.get(reverse("submission_list", args=[competition.slug])).content.decode()
     assert "b.csv" not in page
     assert Submission.objects.count() == 1
+
+
+PRIVATE_MARKER = 0.8765432
+
+
+def test_before_the_end_no_url_shows_a_participant_a_private_score_or_rank(
+        client, competition, alice, alice_joined, bob_joined):
+    """Every route of the site and the API, as a participant, while the competition runs."""
+    from rest_framework.authtoken.models import Token
+
+    from tests.competitions.test_score_history import scored
+
+    mine = scored(alice_joined, 0.25, PRIVATE_MARKER, 30)
+    scored(bob_joined, 0.5, PRIVATE_MARKER - 0.5, 20)
+    client.force_login(alice)
+    token = Token.objects.create(user=alice).key
+    values = {"slug": [competition.slug], "name": ["sample_submission.csv"],
+              "pk": [str(mine.pk)], "object_id": [str(mine.pk)], "*": [str(mine.pk)]}
+    urls = [url for route in all_url_patterns() for url in fill(route, values)]
+    urls += [f"/api/v1/competitions/{competition.slug}/leaderboard/?board=private",
+             f"/c/{competition.slug}/submissions/?fragment=1"]
+    shown = [f"{PRIVATE_MARKER:.5f}", f"{PRIVATE_MARKER:.4f}", str(PRIVATE_MARKER),
+             f"{PRIVATE_MARKER - 0.5:.5f}", "private_score", "private_rank"]
+    for url in urls:
+        for response in (client.get(url), client.get(url, HTTP_AUTHORIZATION=f"Token {token}")):
+            text = response_text(response)
+            assert not any(marker in text for marker in shown), url
