@@ -26,8 +26,8 @@ RETRY_DELAYS_SECONDS = (2, 10, 30)
 def score_submission_task(self, submission_id: int) -> str:
     """Score one queued submission. Idempotent: a second message for it finds it claimed
     or finished and does nothing."""
-    submission = (Submission.objects.select_related("competition")
-                  .filter(pk=submission_id).first())
+    # The competition is read in _score, after the claim, not here.
+    submission = Submission.objects.filter(pk=submission_id).first()
     if submission is None or not submission.claim_for_scoring():
         return "skipped"
     outcome = _run(self, submission)

@@ -36,14 +36,19 @@ def test_participant_joins_uploads_a_csv_and_sees_its_score_appear(
     assert "0.75000" in page.locator("table.leaderboard").inner_text()
 
 
-def test_bad_file_shows_its_problems_with_line_numbers(
-        page, celery_worker_process, competition, alice, alice_joined, tmp_path):
+def send_bad_file(page, competition, tmp_path, button: str) -> None:
+    """As alice, upload a file whose line 2 has an unknown label, with the given button."""
     bad = tmp_path / "bad.csv"
     bad.write_bytes(submission_csv(["cat"] + TRUE_LABELS[1:]))
     log_in(page, "alice")
     page.goto(f"/c/{competition.slug}/submit/")
     page.set_input_files("#id_file", str(bad))
-    page.get_by_test_id("submit-button").click()
+    page.get_by_test_id(button).click()
+
+
+def test_bad_file_shows_its_problems_with_line_numbers(
+        page, celery_worker_process, competition, alice, alice_joined, tmp_path):
+    send_bad_file(page, competition, tmp_path, "submit-button")
     failed_row = page.locator("tr[data-status=failed]")
     failed_row.wait_for()
     assert 'line 2: unknown label "cat".' in failed_row.inner_text()
@@ -76,12 +81,7 @@ def test_switching_to_japanese_shows_competition_submit_and_leaderboard_in_japan
 
 def test_dry_run_answers_on_the_page_without_submitting(page, competition, alice, alice_joined,
                                                         tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(submission_csv(["cat"] + TRUE_LABELS[1:]))
-    log_in(page, "alice")
-    page.goto(f"/c/{competition.slug}/submit/")
-    page.set_input_files("#id_file", str(bad))
-    page.get_by_test_id("check-button").click()
+    send_bad_file(page, competition, tmp_path, "check-button")
     result = page.get_by_test_id("check-result")
     assert 'line 2: unknown label "cat".' in result.inner_text()
     assert "Nothing was submitted." in result.inner_text()
