@@ -20,13 +20,21 @@ from .models import (
     Participation,
     RescoreRecord,
     RescoreRun,
+    Standing,
     Submission,
     Team,
 )
-from .models.competition import METRIC_CHOICES, KindChoice
-from .rescoring import rank_changes, solution_replace
+from .models.competition import (
+    METRIC_CHOICES,
+    PRIVATE_BOARD_TOO_EARLY,
+    KindChoice,
+    PrivateBoardChoice,
+)
+from .rescoring import competition_rescore, rank_changes, solution_replace
 
 SOLUTION_PROBLEMS_SHOWN = 10
+# Settings that change how scores are computed: changing one rescores every submission.
+SCORING_FIELDS = ["metric", "top_k", "extra_metrics"]
 
 
 class LabelsField(forms.CharField):
@@ -67,7 +75,7 @@ class CompetitionAdminForm(forms.ModelForm):
                   "labels", "submission_kind", "submission_header", "submission_labels_as",
                   "metric", "extra_metrics", "top_k", "start_at", "end_at",
                   "daily_submission_limit", "total_submission_limit", "max_upload_bytes",
-                  "is_published"]
+                  "final_submission_limit", "private_leaderboard", "is_published"]
 
     def clean(self):
         cleaned = super().clean()
@@ -129,15 +137,25 @@ class DataFileInline(admin.TabularInline):
 class CompetitionAdmin(admin.ModelAdmin):
     form = CompetitionAdminForm
     list_display = ["title", "slug", "is_published", "start_at", "end_at", "metric",
-                    "solution_public_rows", "solution_private_rows"]
+                    "private_leaderboard", "solution_public_rows", "solution_private_rows"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["solution_public_rows", "solution_private_rows"]
     inlines = [DataFileInline]
-    actions = ["rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions"]
+    actions = ["show_private_board", "hide_private_board", "private_board_at_end",
+               "rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions"]
 
     def save_model(self, request, obj, form, change):
         had_solution = change and Competition.objects.get(pk=obj.pk).has_solution
+        scoring_changed = [field for field in SCORING_FIELDS if field in form.changed_data]
+        if change and scoring_changed and not getattr(form, "solution_content", None):
+            # The scores were computed the old way: rescore all, with the audit.
+            competition_rescore(competition=obj, user=request.user, reason=gettext(
+                "Changed: %(fields)s") % {"fields": ", ".join(scoring_changed)})
+            messages.info(request, _("Every submission is being rescored with the new "
+                                     "settings; the rescore audit shows what changed."))
         super().save_model(request, obj, form, change)
+        if change and "final_submission_limit" in form.changed_data:
+            Standing.rebuild(obj)
         content = getattr(form, "solution_content", None)
         if content is None:
             return
@@ -154,6 +172,31 @@ class CompetitionAdmin(admin.ModelAdmin):
         messages.success(request, _("Hidden solution stored: %(public)s public and "
                                     "%(private)s private rows.") % {
             "public": obj.solution_public_rows, "private": obj.solution_private_rows})
+
+    @admin.action(description=_("Show the private leaderboard now"))
+    def show_private_board(self, request, queryset):
+        for competition in queryset:
+            if not competition.may_show_private_board():
+                self.message_user(request, f"{competition}: {PRIVATE_BOARD_TOO_EARLY}",
+                                  messages.ERROR)
+                continue
+            self._set_private_board(request, competition, PrivateBoardChoice.SHOWN)
+
+    @admin.action(description=_("Hide the private leaderboard"))
+    def hide_private_board(self, request, queryset):
+        for competition in queryset:
+            self._set_private_board(request, competition, PrivateBoardChoice.HIDDEN)
+
+    @admin.action(description=_("Show the private leaderboard at the end (automatic)"))
+    def private_board_at_end(self, request, queryset):
+        for competition in queryset:
+            self._set_private_board(request, competition, PrivateBoardChoice.AUTO)
+
+    def _set_private_board(self, request, competition, choice) -> None:
+        competition.private_leaderboard = choice
+        competition.save(update_fields=["private_leaderboard"])
+        self.message_user(request, _("%(competition)s: private leaderboard %(choice)s.") % {
+            "competition": competition, "choice": PrivateBoardChoice(choice).label})
 
     @admin.action(description=_("Post the random and majority-class baselines"))
     def post_baselines(self, request, queryset):
@@ -186,7 +229,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ["competition", "status"]
     search_fields = ["team__name", "submitted_by__username", "original_name"]
     readonly_fields = ["competition", "team", "submitted_by", "file", "original_name", "size",
-                       "status", "public_score", "private_score", "problems", "problem_count",
+                       "status", "is_final", "public_score", "private_score", "problems",
+                       "problem_count",
                        "error", "created_at", "started_at", "finished_at"]
     actions = ["rescore"]
 

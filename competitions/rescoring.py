@@ -20,6 +20,25 @@ def solution_replace(*, competition: Competition, content: bytes, user=None,
     run = RescoreRun.objects.create(competition=competition, started_by=user, reason=reason,
                                     ranks_before=selectors.ranks_snapshot(competition))
     solution_set(competition=competition, content=content)
+    _queue_everything(competition, run)
+    return run
+
+
+@transaction.atomic
+def competition_rescore(*, competition: Competition, user=None, reason: str = ""
+                        ) -> RescoreRun:
+    """Queue every submission for rescoring, with the same audit: after the organizer
+    changes how scores are computed (the metric, its k). Call it before saving the
+    change, so that the ranks before are those of the old scores; the workers read the
+    competition after the transaction commits."""
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    run = RescoreRun.objects.create(competition=competition, started_by=user, reason=reason,
+                                    ranks_before=selectors.ranks_snapshot(competition))
+    _queue_everything(competition, run)
+    return run
+
+
+def _queue_everything(competition: Competition, run: RescoreRun) -> None:
     # Every submission, those queued or being scored too: a score in flight with the old
     # solution is dropped when its worker tries to save it (the claim no longer holds).
     submissions = list(competition.submissions.all())
@@ -29,11 +48,12 @@ def solution_replace(*, competition: Competition, content: bytes, user=None,
                       old_private_score=submission.private_score)
         for submission in submissions])
     for submission in submissions:
-        submission.mark_queued()
+        submission.mark_queued(refresh_standing=False)
         transaction.on_commit(lambda pk=submission.pk: enqueue_scoring(pk))
+    # Nothing is scored now: every team's standing comes back with its new scores.
+    competition.standings.all().delete()
     if not submissions:
         _finish(run)
-    return run
 
 
 def record_rescore_result(submission: Submission) -> None:

@@ -1,6 +1,6 @@
 """Reads that build pages. Everything a participant sees passes through here."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet, Window
@@ -8,7 +8,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from .charts import best_so_far
-from .models import Competition, Participation, Submission
+from .models import Competition, Participation, Standing, Submission
 
 
 def visible_competitions(user) -> QuerySet[Competition]:
@@ -50,6 +50,11 @@ def submission_file_for(user, submission_id: int) -> Submission:
     return submission
 
 
+BOARDS = ("public", "private")
+# Rows a leaderboard page shows, besides the viewer's own row and the baselines.
+TOP_ROWS = 100
+
+
 @dataclass(frozen=True)
 class LeaderboardRow:
     rank: int | None  # None for baselines: shown for comparison, never ranked
@@ -58,41 +63,116 @@ class LeaderboardRow:
     score: float
     entries: int
     best_at: datetime
+    submission_id: int | None = None  # the best entry; breaks ties of equal times
     is_baseline: bool = False
+    public_rank: int | None = None  # on the private board: the team's public rank
+    after_gap: bool = False  # ranked rows were skipped before this one
+
+    @property
+    def shake_up(self) -> int | None:
+        """Places gained (positive) or lost (negative) from the public to the private
+        board: the "shake-up" at the end of a competition."""
+        if self.rank is None or self.public_rank is None:
+            return None
+        return self.public_rank - self.rank
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    board: str
+    rows: list[LeaderboardRow]
+    ranked_count: int  # teams ranked on this board, whether shown or not
+
+
+def leaderboard(competition: Competition, board: str = "public", *,
+                top: int | None = TOP_ROWS, team_id: int | None = None) -> Leaderboard:
+    """The best `top` teams (all if None), the team `team_id` wherever it stands, and the
+    baselines, in board order. Reads one standing per team (see Standing), so its cost
+    does not grow with the number of submissions.
+
+    Public: each team's best public score. Private: each team's best private score among
+    its final submissions. Ties go to the earlier submission.
+    """
+    score = f"{board}_score"
+    standings = competition.standings.filter(public_score__isnull=False)
+    ranked = standings.filter(is_baseline=False).annotate(
+        rank=Window(RowNumber(), order_by=_board_order(competition, board)))
+    if board == "private":
+        ranked = ranked.annotate(
+            public_rank=Window(RowNumber(), order_by=_board_order(competition, "public")))
+    if top is not None:
+        ranked = ranked.filter(rank__lte=top)
+    # Private scores sort last when missing, so filtering here leaves the ranks intact.
+    shown = [standing for standing in ranked.order_by("rank")
+             if getattr(standing, score) is not None]
+    if team_id is not None and all(standing.team_id != team_id for standing in shown):
+        shown += _own_standing(competition, board, standings, team_id)
+    shown += standings.filter(is_baseline=True, **{f"{score}__isnull": False})
+    return Leaderboard(board=board, rows=_rows(competition, board, shown),
+                       ranked_count=standings.filter(
+                           is_baseline=False, **{f"{score}__isnull": False}).count())
+
+
+def _board_order(competition: Competition, board: str) -> list:
+    higher = competition.metric_info.higher_is_better
+    score = F(f"{board}_score")
+    return [score.desc(nulls_last=True) if higher else score.asc(nulls_last=True),
+            F(f"{board}_at").asc(), F(f"{board}_submission_id").asc()]
+
+
+def _own_standing(competition: Competition, board: str, standings: QuerySet,
+                  team_id: int) -> list[Standing]:
+    """The viewer's standing below the top rows, its rank counted by the teams ahead."""
+    mine = standings.filter(is_baseline=False, team_id=team_id,
+                            **{f"{board}_score__isnull": False}).first()
+    if mine is None:
+        return []
+    ranked = standings.filter(is_baseline=False)
+    mine.rank = 1 + ranked.filter(_ahead_of(competition, board, mine)).count()
+    if board == "private":
+        mine.public_rank = 1 + ranked.filter(_ahead_of(competition, "public", mine)).count()
+    return [mine]
+
+
+def _ahead_of(competition: Competition, board: str, standing: Standing) -> Q:
+    score, at, submission = (f"{board}_score", f"{board}_at", f"{board}_submission_id")
+    better = "gt" if competition.metric_info.higher_is_better else "lt"
+    value = getattr(standing, score)
+    return (Q(**{f"{score}__{better}": value})
+            | Q(**{score: value, f"{at}__lt": getattr(standing, at)})
+            | Q(**{score: value, at: getattr(standing, at),
+                   f"{submission}__lt": getattr(standing, submission)}))
+
+
+def _rows(competition: Competition, board: str, standings: list[Standing]
+          ) -> list[LeaderboardRow]:
+    higher = competition.metric_info.higher_is_better
+    rows = sorted((LeaderboardRow(
+        rank=getattr(standing, "rank", None), team_name=standing.team_name,
+        team_id=standing.team_id, score=getattr(standing, f"{board}_score"),
+        entries=standing.entries, best_at=getattr(standing, f"{board}_at"),
+        submission_id=getattr(standing, f"{board}_submission_id"),
+        is_baseline=standing.is_baseline,
+        public_rank=getattr(standing, "public_rank", None)) for standing in standings),
+        key=lambda row: (-row.score if higher else row.score, row.best_at,
+                         row.submission_id or 0))
+    previous_rank = 0
+    for index, row in enumerate(rows):
+        if row.rank is not None:
+            if row.rank > previous_rank + 1:
+                rows[index] = replace(row, after_gap=True)
+            previous_rank = row.rank
+    return rows
 
 
 def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:
-    """Each team's best public score; ties go to the earlier entry."""
-    return _leaderboard(competition, "public_score")
+    """Every team's best public score, in rank order, baselines among them."""
+    return leaderboard(competition, "public", top=None).rows
 
 
 def private_ranking(competition: Competition) -> list[LeaderboardRow]:
-    """Each team's best private score, for organizers only (the rescore audit)."""
-    return _leaderboard(competition, "private_score")
-
-
-def _leaderboard(competition: Competition, score_field: str) -> list[LeaderboardRow]:
-    score_order = (F(score_field).desc() if competition.metric_info.higher_is_better
-                   else F(score_field).asc())
-    # Late submissions (after the end) are scored for their authors but never ranked.
-    scored = Submission.objects.filter(competition=competition,
-                                       status=Submission.Status.SCORED, is_late=False,
-                                       **{f"{score_field}__isnull": False})
-    best = (scored.annotate(
-        position=Window(RowNumber(), partition_by=[F("team_id")],
-                        order_by=[score_order, F("created_at").asc(), F("id").asc()]),
-        entries=Window(Count("id"), partition_by=[F("team_id")]),
-    ).filter(position=1).select_related("team")
-        .order_by(score_order, "created_at", "id"))
-    rows, rank = [], 0
-    for row in best:
-        if not row.team.is_baseline:
-            rank += 1
-        rows.append(LeaderboardRow(
-            rank=None if row.team.is_baseline else rank, team_name=row.team.name,
-            team_id=row.team_id, score=getattr(row, score_field), entries=row.entries,
-            best_at=row.created_at, is_baseline=row.team.is_baseline))
-    return rows
+    """Every team's best private score among its finals, for organizers and exports."""
+    return leaderboard(competition, "private", top=None).rows
 
 
 def ranks_snapshot(competition: Competition) -> dict[str, dict]:
@@ -108,19 +188,19 @@ def ranks_snapshot(competition: Competition) -> dict[str, dict]:
 
 def score_history(competition: Competition, participation: Participation) -> dict:
     """The team's scored submissions over time with the best so far; private scores only
-    once the competition has ended."""
-    closed = competition.phase() == Competition.Phase.CLOSED
+    once the private leaderboard is revealed."""
+    revealed = competition.private_board_revealed()
     higher = competition.metric_info.higher_is_better
     scored = (team_submissions(competition, participation)
               .filter(status=Submission.Status.SCORED).order_by("created_at", "id"))
     points = [{"id": s.pk, "at": s.created_at, "public": s.public_score,
-               "private": s.private_score if closed else None, "is_late": s.is_late}
+               "private": s.private_score if revealed else None, "is_late": s.is_late}
               for s in scored]
     best_public = best_so_far([(p["at"], p["public"]) for p in points], higher)
     best_private = (best_so_far([(p["at"], p["private"]) for p in points
-                                 if p["private"] is not None], higher) if closed else [])
+                                 if p["private"] is not None], higher) if revealed else [])
     return {"metric": competition.metric, "higher_is_better": higher,
-            "private_shown": closed, "points": points,
+            "private_shown": revealed, "points": points,
             "best_public": best_public, "best_private": best_private}
 
 

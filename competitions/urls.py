@@ -15,6 +15,9 @@ urlpatterns = [
     path("c/<slug:slug>/submit/", views.submission_new, name="submission_new"),
     path("c/<slug:slug>/submissions/", views.submission_list, name="submission_list"),
     path("c/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
+    path("c/<slug:slug>/leaderboard/private/", views.leaderboard, {"board": "private"},
+         name="private_leaderboard"),
     path("submissions/<int:pk>/file", views.submission_file, name="submission_file"),
+    path("submissions/<int:pk>/final", views.submission_final, name="submission_final"),
     path("staff/files/<path:path>", views.staff_private_file, name="staff_private_file"),
 ]

@@ -14,6 +14,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from . import selectors, services
 from .charts import Series, score_history_svg
+from .finals import final_choice, final_mark
 from .forms import JoinForm, SignupForm, SubmissionForm
 from .models.submission import STORED_PROBLEMS
 from .permissions import participant_required
@@ -144,14 +145,30 @@ def _validate(form, competition, request) -> dict | None:
 
 @participant_required
 def submission_list(request, competition, participation):
+    rows = {"submissions": selectors.team_submissions(competition, participation),
+            "finals": final_choice(competition, participation),
+            "private_shown": competition.private_board_revealed()}
     if request.GET.get("fragment"):
-        return render(request, "competitions/_submission_rows.html", {
-            "submissions": selectors.team_submissions(competition, participation)})
+        return render(request, "competitions/_submission_rows.html", rows)
     return render(request, "competitions/submissions.html", {
-        **_tab_context(request, competition, "submissions"),
-        "submissions": selectors.team_submissions(competition, participation),
+        **_tab_context(request, competition, "submissions"), **rows,
         "chart": _history_chart(selectors.score_history(competition, participation)),
     })
+
+
+@login_required
+@require_POST
+def submission_final(request, pk):
+    submission = selectors.submission_file_for(request.user, pk)
+    final = request.POST.get("final") == "1"
+    try:
+        final_mark(submission=submission, user=request.user, final=final)
+    except services.SubmissionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, (_("Submission #%(id)s is now final.") if final else
+                                   _("Submission #%(id)s is no longer final.")) % {"id": pk})
+    return redirect("submission_list", slug=submission.competition.slug)
 
 
 def _history_chart(history: dict):
@@ -184,12 +201,18 @@ def staff_private_file(request, path):
                         filename=path.rsplit("/", 1)[-1])
 
 
-def leaderboard(request, slug):
+def leaderboard(request, slug, board="public"):
     competition = selectors.competition_for(request.user, slug)
     participation = selectors.participation_for(competition, request.user)
+    revealed = competition.private_board_revealed()
+    # Organizers preview the private board before it is revealed; participants never.
+    shown = board == "public" or revealed or request.user.is_staff
     return render(request, "competitions/leaderboard.html", {
         **_tab_context(request, competition, "leaderboard"),
-        "rows": selectors.public_leaderboard(competition),
+        "board": board, "revealed": revealed,
+        "leaderboard": selectors.leaderboard(
+            competition, board, team_id=participation.team_id if participation else None,
+        ) if shown else None,
         "my_team_id": participation.team_id if participation else None,
     })
 

@@ -16,6 +16,10 @@ STATUS_OF_REFUSAL = {
     "total_limit": status.HTTP_403_FORBIDDEN,
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "empty_file": status.HTTP_400_BAD_REQUEST,
+    "finals_closed": status.HTTP_403_FORBIDDEN,
+    "finals_full": status.HTTP_409_CONFLICT,
+    "not_scored": status.HTTP_409_CONFLICT,
+    "not_yours": status.HTTP_404_NOT_FOUND,
 }
 
 

@@ -8,32 +8,49 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from .access import competition_or_404
-from .serializers import LeaderboardRowSerializer, RefusalSerializer
+from .serializers import LeaderboardSerializer, RefusalSerializer
 
 NOT_REVEALED = gettext_lazy("The private leaderboard is not revealed yet.")
+MAX_TOP = 1000
 
 
 class Leaderboard(APIView):
-    """The leaderboard: each participant's best score, ties to the earlier entry."""
+    """A leaderboard: the best `top` participants, your own row wherever it stands, and
+    the baselines. Public: best public score. Private (once revealed, at the end): best
+    private score among each participant's final submissions, with the change of rank.
+    Ties go to the earlier entry."""
 
     throttle_scope = "read"
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "board", OpenApiTypes.STR, enum=["public", "private"], default="public")],
-        responses={200: LeaderboardRowSerializer(many=True), 403: RefusalSerializer})
+    @extend_schema(parameters=[
+        OpenApiParameter("board", OpenApiTypes.STR, enum=["public", "private"],
+                         default="public"),
+        OpenApiParameter("top", OpenApiTypes.INT, default=selectors.TOP_ROWS,
+                         description=f"How many ranked rows, 1 to {MAX_TOP}.")],
+        responses={200: LeaderboardSerializer, 403: RefusalSerializer})
     def get(self, request, slug):
         competition = competition_or_404(request, slug)
         board = request.query_params.get("board", "public")
-        if board not in ("public", "private"):
+        if board not in selectors.BOARDS:
             raise ValidationError({"board": _('Choose "public" or "private".')})
-        if board == "private":
-            # Revealing the private leaderboard comes with the competition rules; until
-            # then only organizers see the private ranking.
-            if not request.user.is_staff:
-                raise PermissionDenied(NOT_REVEALED, code="not_revealed")
-            rows = selectors.private_ranking(competition)
-        else:
-            rows = selectors.public_leaderboard(competition)
-        return Response({"board": board, "metric": competition.metric,
-                         "higher_is_better": competition.metric_info.higher_is_better,
-                         "rows": LeaderboardRowSerializer(rows, many=True).data})
+        top = _top(request.query_params.get("top"))
+        # Organizers see the private ranking before it is revealed; participants never.
+        if board == "private" and not (competition.private_board_revealed()
+                                       or request.user.is_staff):
+            raise PermissionDenied(NOT_REVEALED, code="not_revealed")
+        participation = selectors.participation_for(competition, request.user)
+        team_id = participation.team_id if participation else None
+        board_data = selectors.leaderboard(competition, board, top=top, team_id=team_id)
+        return Response(LeaderboardSerializer({
+            "board": board, "metric": competition.metric,
+            "higher_is_better": competition.metric_info.higher_is_better,
+            "ranked_count": board_data.ranked_count, "rows": board_data.rows,
+        }, context={"team_id": team_id}).data)
+
+
+def _top(value: str | None) -> int:
+    if value is None:
+        return selectors.TOP_ROWS
+    if not value.isdigit() or not 1 <= int(value) <= MAX_TOP:
+        raise ValidationError({"top": _("A whole number from 1 to %(max)s.") % {"max": MAX_TOP}})
+    return int(value)

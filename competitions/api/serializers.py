@@ -12,6 +12,8 @@ class CompetitionSerializer(serializers.ModelSerializer):
     higher_is_better = serializers.BooleanField(source="metric_info.higher_is_better",
                                                 read_only=True)
     expected_header = serializers.CharField(read_only=True)
+    private_leaderboard_revealed = serializers.BooleanField(source="private_board_revealed",
+                                                            read_only=True)
 
     class Meta:
         model = Competition
@@ -19,7 +21,8 @@ class CompetitionSerializer(serializers.ModelSerializer):
                   "phase", "start_at", "end_at", "labels", "metric", "higher_is_better",
                   "extra_metrics", "top_k", "submission_kind", "submission_header",
                   "submission_labels_as", "expected_header", "daily_submission_limit",
-                  "total_submission_limit", "max_upload_bytes"]
+                  "total_submission_limit", "max_upload_bytes", "final_submission_limit",
+                  "private_leaderboard_revealed"]
 
 
 class DataFileSerializer(serializers.ModelSerializer):
@@ -58,10 +61,17 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        # The private score is deliberately absent: it is never shown before the reveal.
+        # The private score is added only once the private leaderboard is revealed.
         fields = ["id", "url", "competition", "submitted_by", "file_name", "description",
-                  "status", "is_late", "public_score", "extra_public_scores", "problems",
-                  "problem_count", "created_at", "started_at", "finished_at"]
+                  "status", "is_late", "is_final", "public_score", "extra_public_scores",
+                  "problems", "problem_count", "created_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+    def to_representation(self, submission: Submission) -> dict:
+        data = super().to_representation(submission)
+        if submission.competition.private_board_revealed():
+            data["private_score"] = submission.private_score
+        return data
 
     def get_extra_public_scores(self, submission: Submission) -> dict[str, float]:
         return {name: values["public"] for name, values in submission.extra_scores.items()
@@ -94,10 +104,42 @@ class ValidationResultSerializer(serializers.Serializer):
 class LeaderboardRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True, help_text="null for baselines")
     is_baseline = serializers.BooleanField()
+    is_mine = serializers.SerializerMethodField()
     participant = serializers.CharField(source="team_name")
     score = serializers.FloatField()
     entries = serializers.IntegerField()
     best_at = serializers.DateTimeField()
+    public_rank = serializers.IntegerField(
+        allow_null=True, help_text="Private board only: the rank on the public board.")
+    shake_up = serializers.IntegerField(
+        allow_null=True, help_text="Private board only: places gained (negative: lost).")
+
+    def get_is_mine(self, row) -> bool:
+        return row.team_id is not None and row.team_id == self.context.get("team_id")
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    board = serializers.ChoiceField(choices=["public", "private"])
+    metric = serializers.CharField()
+    higher_is_better = serializers.BooleanField()
+    ranked_count = serializers.IntegerField(help_text="Participants ranked on this board.")
+    rows = LeaderboardRowSerializer(many=True)
+
+
+class FinalMarkSerializer(serializers.Serializer):
+    final = serializers.BooleanField(help_text="true to mark as final, false to unmark")
+
+
+class FinalChoiceSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(help_text="How many submissions may be marked final.")
+    automatic = serializers.BooleanField(
+        help_text="None marked: the best public submissions count instead.")
+    can_change = serializers.BooleanField(help_text="False after the end.")
+    counting = serializers.SerializerMethodField(
+        help_text="The ids of the submissions that count for the private leaderboard.")
+
+    def get_counting(self, choice) -> list[int]:
+        return [submission.pk for submission in choice.counting]
 
 
 class RefusalSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import competitions, history, leaderboard, submissions
+from . import competitions, finals, history, leaderboard, submissions
 
 app_name = "api"
 urlpatterns = [
@@ -22,8 +22,10 @@ urlpatterns = [
          name="leaderboard"),
     path("competitions/<slug:slug>/history/", history.ScoreHistory.as_view(),
          name="score-history"),
+    path("competitions/<slug:slug>/finals/", finals.FinalChoice.as_view(), name="final-choice"),
     path("submissions/<int:pk>/", submissions.SubmissionDetail.as_view(),
          name="submission-detail"),
+    path("submissions/<int:pk>/final/", finals.MarkFinal.as_view(), name="submission-final"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

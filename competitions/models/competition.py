@@ -1,6 +1,7 @@
 from datetime import datetime
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -33,6 +34,16 @@ class LabelsAsChoice(models.TextChoices):
 class KindChoice(models.TextChoices):
     LABEL = Kind.LABEL.value, _("one label per row (id,label)")
     PROBABILITY = Kind.PROBABILITY.value, _("probabilities (id and one column per class)")
+
+
+PRIVATE_BOARD_TOO_EARLY = _("The private leaderboard can be shown only after the end (or at "
+                            "any time in a practice competition, which has no end).")
+
+
+class PrivateBoardChoice(models.TextChoices):
+    AUTO = "auto", _("hidden until the end, then shown")
+    SHOWN = "shown", _("shown now")
+    HIDDEN = "hidden", _("hidden")
 
 
 class Competition(models.Model):
@@ -69,6 +80,15 @@ class Competition(models.Model):
     total_submission_limit = models.PositiveIntegerField(
         _("submissions in all"), null=True, blank=True, validators=[MinValueValidator(1)],
         help_text=_("Empty for no limit besides the daily one."))
+    final_submission_limit = models.PositiveSmallIntegerField(
+        _("final submissions per participant"), default=2, validators=[MinValueValidator(1)],
+        help_text=_("How many submissions each participant may mark as final; the best "
+                    "private score among them ranks them on the private leaderboard."))
+    private_leaderboard = models.CharField(
+        _("private leaderboard"), max_length=10, choices=PrivateBoardChoice.choices,
+        default=PrivateBoardChoice.AUTO,
+        help_text=_("Shown to everyone at the end unless you hide it (to check the "
+                    "winners first, say)."))
     max_upload_bytes = models.PositiveIntegerField(
         _("maximum upload size (bytes)"), default=5 * 1024 * 1024,
         validators=[MinValueValidator(1)])
@@ -92,6 +112,11 @@ class Competition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("competition_overview", args=[self.slug])
 
+    def clean(self) -> None:
+        if (self.private_leaderboard == PrivateBoardChoice.SHOWN
+                and not self.may_show_private_board()):
+            raise ValidationError({"private_leaderboard": PRIVATE_BOARD_TOO_EARLY})
+
     def phase(self, at: datetime | None = None) -> str:
         at = at or timezone.now()
         if at < self.start_at:
@@ -102,6 +127,25 @@ class Competition(models.Model):
 
     def is_open(self, at: datetime | None = None) -> bool:
         return self.phase(at) == self.Phase.OPEN
+
+    def private_board_revealed(self, at: datetime | None = None) -> bool:
+        """Whether participants may see private scores and ranks: from the end on, unless
+        the organizer hides them; before, only if the organizer shows them (see
+        may_show_private_board)."""
+        if self.private_leaderboard == PrivateBoardChoice.SHOWN:
+            return True
+        if self.private_leaderboard == PrivateBoardChoice.HIDDEN:
+            return False
+        return self.phase(at) == self.Phase.CLOSED
+
+    def may_show_private_board(self, at: datetime | None = None) -> bool:
+        """Private scores shown while participants can still submit would let them fit the
+        private part too: only after the end, or in a practice competition (no end)."""
+        return self.end_at is None or (at or timezone.now()) >= self.end_at
+
+    def accepts_final_choices(self, at: datetime | None = None) -> bool:
+        """Final submissions are chosen while the competition is open, never after."""
+        return self.is_open(at)
 
     @property
     def metric_info(self):

@@ -32,6 +32,14 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # The leaderboard reads the name and the badge from the team's standing.
+        from .standing import Standing  # standing.py imports this module
+
+        Standing.objects.filter(team=self).update(team_name=self.name,
+                                                  is_baseline=self.is_baseline)
+
 
 class Participation(models.Model):
     """A user joined a competition, accepted its rules, and entered as a team member."""

@@ -13,6 +13,7 @@ from scoring.scorer import Scores
 from ..storage import private_storage, submission_path
 from .competition import METRIC_CHOICES, Competition
 from .entrants import Team
+from .standing import Standing
 
 # Problems stored with a failed submission; the total is counted separately.
 STORED_PROBLEMS = 10
@@ -45,6 +46,9 @@ class Submission(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     # Uploaded after the end: scored and shown to its author, never ranked.
     is_late = models.BooleanField(_("late"), default=False)
+    # Marked by the team as one of its final submissions (see Standing for the automatic
+    # choice when none is marked).
+    is_final = models.BooleanField(_("final"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED, db_index=True)
     public_score = models.FloatField(_("public score"), null=True, blank=True)
@@ -117,9 +121,10 @@ class Submission(models.Model):
         if saved:
             for field, value in result.items():
                 setattr(self, field, value)
+            Standing.refresh(self.team_id)
         return bool(saved)
 
-    def mark_queued(self) -> None:
+    def mark_queued(self, *, refresh_standing: bool = True) -> None:
         """Back to the queue, for a rescore or a lost message."""
         self.status = self.Status.QUEUED
         self.public_score = self.private_score = None
@@ -131,6 +136,9 @@ class Submission(models.Model):
         self.save(update_fields=["status", "public_score", "private_score", "extra_scores",
                                  "problems", "problem_count", "error", "queued_at",
                                  "started_at", "finished_at", "attempts"])
+        # A rescore of everything passes False and rebuilds the standings once at the end.
+        if refresh_standing:
+            Standing.refresh(self.team_id)
 
     def public_extra_scores(self) -> list[tuple[str, float]]:
         """The display metrics on the public rows, labelled in the reader's language."""

@@ -2,6 +2,7 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
@@ -36,3 +37,14 @@ def when(value) -> str:
     if value is None:
         return "—"
     return date_format(localtime(value), "Y-m-d H:i T")
+
+
+@register.filter
+def shake_up(places: int | None):
+    """The change from public to private rank: ▲ places gained, ▼ places lost."""
+    if places is None:
+        return "—"
+    if places == 0:
+        return "="
+    arrow, css = ("▲", "up") if places > 0 else ("▼", "down")
+    return format_html('<span class="{}">{}{}</span>', css, arrow, abs(places))

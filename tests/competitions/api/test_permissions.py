@@ -17,7 +17,8 @@ def test_anyone_can_list_and_read_published_competitions(api, competition, make_
     assert api.get("/api/v1/competitions/draft/").status_code == status.HTTP_404_NOT_FOUND
     detail = api.get("/api/v1/competitions/animals/").data
     assert detail["labels"] == ["いぬ", "ねこ", "とり"]
-    assert "solution_file" not in detail and "private" not in str(detail).lower()
+    assert "solution_file" not in detail and "private_rows" not in str(detail)
+    assert detail["private_leaderboard_revealed"] is False
 
 
 def test_without_a_token_submitting_is_refused(api, competition):

@@ -1,0 +1,108 @@
+"""Each team's place on the two leaderboards, kept as one row per team.
+
+A leaderboard page reads these rows (one per team) instead of every submission, and a
+new score changes only its own team's row: `Standing.refresh(team)` re-reads that team's
+submissions, a few dozen, never the competition's hundreds of thousands.
+"""
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from .competition import Competition
+from .entrants import Team
+
+
+class Standing(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
+                                    related_name="standings", verbose_name=_("competition"))
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="standing",
+                                verbose_name=_("team"))
+    # Copied from the team so that the ranking query never joins.
+    team_name = models.CharField(_("team name"), max_length=150)
+    is_baseline = models.BooleanField(_("baseline"), default=False)
+    # Scored submissions made before the end (late ones are never ranked).
+    entries = models.PositiveIntegerField(_("scored entries"), default=0)
+    public_score = models.FloatField(_("best public score"), null=True)
+    public_at = models.DateTimeField(_("best public entry at"), null=True)
+    public_submission = models.ForeignKey(
+        "Submission", on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("best public submission"))
+    # The best private score among the final submissions (marked, or chosen automatically).
+    private_score = models.FloatField(_("best private score of the finals"), null=True)
+    private_at = models.DateTimeField(_("best private entry at"), null=True)
+    private_submission = models.ForeignKey(
+        "Submission", on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("best private submission"))
+    finals_marked = models.BooleanField(_("final submissions marked by the team"),
+                                        default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["competition", "is_baseline", "public_score", "public_at"],
+                         name="standing_public_order"),
+            models.Index(fields=["competition", "is_baseline", "private_score", "private_at"],
+                         name="standing_private_order"),
+        ]
+        verbose_name = _("standing")
+        verbose_name_plural = _("standings")
+
+    def __str__(self) -> str:
+        return f"{self.team_name} · {self.competition_id}"
+
+    @classmethod
+    def refresh(cls, team_id: int) -> None:
+        """Recompute one team's row from its own submissions."""
+        from .submission import Submission
+
+        with transaction.atomic():
+            # Two workers finishing two submissions of one team take turns here, so the
+            # second one reads both scores and the last write is the complete one.
+            team = Team.objects.select_for_update().select_related("competition").get(
+                pk=team_id)
+            competition = team.competition
+            ranked = list(Submission.objects.filter(
+                team=team, status=Submission.Status.SCORED, is_late=False,
+                public_score__isnull=False,
+            ).only("id", "public_score", "private_score", "created_at", "is_final"))
+            if not ranked:
+                cls.objects.filter(team=team).delete()
+                return
+            best_public = min(ranked, key=lambda s: _order_key(competition, s.public_score, s))
+            finals = final_submissions(competition, ranked)
+            with_private = [s for s in finals if s.private_score is not None]
+            best_private = (min(with_private, key=lambda s: _order_key(
+                competition, s.private_score, s)) if with_private else None)
+            cls.objects.update_or_create(team=team, defaults={
+                "competition": competition, "team_name": team.name,
+                "is_baseline": team.is_baseline, "entries": len(ranked),
+                "public_score": best_public.public_score, "public_at": best_public.created_at,
+                "public_submission": best_public,
+                "private_score": best_private.private_score if best_private else None,
+                "private_at": best_private.created_at if best_private else None,
+                "private_submission": best_private,
+                "finals_marked": any(s.is_final for s in ranked),
+            })
+
+    @classmethod
+    def rebuild(cls, competition: Competition) -> None:
+        """Every team's row again: after a change that touches all of them (the metric,
+        the number of finals, a rescore of everything)."""
+        for team_id in competition.teams.values_list("id", flat=True):
+            cls.refresh(team_id)
+
+
+def final_submissions(competition: Competition, ranked: list) -> list:
+    """The submissions that count for the private leaderboard: those the team marked, or,
+    if it marked none, its best public ones (as Kaggle does), up to the competition's
+    number of finals. `ranked` is the team's scored, non-late submissions."""
+    marked = [s for s in ranked if s.is_final]
+    if marked:
+        return marked
+    by_public = sorted(ranked, key=lambda s: _order_key(competition, s.public_score, s))
+    return by_public[:competition.final_submission_limit]
+
+
+def _order_key(competition: Competition, score: float, submission) -> tuple:
+    """Best first: the better score, then the earlier submission."""
+    better = -score if competition.metric_info.higher_is_better else score
+    return (better, submission.created_at, submission.pk)
