@@ -229,6 +229,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The REST API (competitions/api). Rate limits per user and endpoint scope; the numbers are
 # published in the API docs (SPECTACULAR_SETTINGS' description below).
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "competitions.api.errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

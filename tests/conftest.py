@@ -44,6 +44,20 @@ def perfect_csv() -> bytes:
     return submission_csv(TRUE_LABELS)
 
 
+def scored(participation, public: float, private: float = 0.5, minutes_ago: float = 0):
+    """A submission of the participant's team, made `minutes_ago` and scored as given."""
+    from competitions.models import Submission
+    from scoring.scorer import Scores
+
+    submission = Submission.objects.create(
+        competition=participation.competition, team=participation.team,
+        submitted_by=participation.user, original_name="p.csv",
+        created_at=timezone.now() - timedelta(minutes=minutes_ago))
+    assert submission.claim_for_scoring()
+    submission.mark_scored(Scores(public=public, private=private))
+    return submission
+
+
 def upload(content: bytes, name: str = "predictions.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="text/csv")
 

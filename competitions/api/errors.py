@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..services import SubmissionRefused, start_of_utc_day
 
@@ -30,4 +32,14 @@ def refusal_response(refusal: SubmissionRefused) -> Response:
         # The daily count resets at 00:00 UTC: say when, the standard way.
         reset = start_of_utc_day(timezone.now()) + timedelta(days=1)
         response["Retry-After"] = str(int((reset - timezone.now()).total_seconds()) + 1)
+    return response
+
+
+def exception_handler(exc, context) -> Response | None:
+    """DRF's answer, with the error's code beside its detail (as refusals have it), so that
+    programs can tell "not_joined" from "not_revealed" without reading the words."""
+    response = drf_exception_handler(exc, context)
+    if (response is not None and isinstance(exc, APIException)
+            and isinstance(response.data, dict) and isinstance(exc.detail, str)):
+        response.data["code"] = exc.get_codes()
     return response

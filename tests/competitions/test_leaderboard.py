@@ -1,36 +1,25 @@
-from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from competitions.models import Submission
 from competitions.selectors import public_leaderboard
-from scoring.scorer import Scores
-
-
-def scored(team, user, competition, public, private=0.5, minutes_ago=0):
-    submission = Submission.objects.create(
-        competition=competition, team=team, submitted_by=user, original_name="p.csv",
-        created_at=timezone.now() - timedelta(minutes=minutes_ago))
-    assert submission.claim_for_scoring()
-    submission.mark_scored(Scores(public=public, private=private))
-    return submission
+from tests.conftest import scored
 
 
 def test_leaderboard_ranks_each_team_by_its_best_public_score(
         competition, alice, bob, alice_joined, bob_joined):
-    scored(alice_joined.team, alice, competition, 0.5, minutes_ago=30)
-    scored(alice_joined.team, alice, competition, 0.75, minutes_ago=20)
-    scored(bob_joined.team, bob, competition, 0.9, minutes_ago=10)
+    scored(alice_joined, 0.5, minutes_ago=30)
+    scored(alice_joined, 0.75, minutes_ago=20)
+    scored(bob_joined, 0.9, minutes_ago=10)
     rows = public_leaderboard(competition)
     assert [(row.rank, row.team_name, row.score, row.entries) for row in rows] == [
         (1, "bob", 0.9, 1), (2, "alice", 0.75, 2)]
 
 
 def test_ties_go_to_the_earlier_entry(competition, alice, bob, alice_joined, bob_joined):
-    scored(bob_joined.team, bob, competition, 0.75, minutes_ago=5)
-    early = scored(alice_joined.team, alice, competition, 0.75, minutes_ago=50)
-    scored(alice_joined.team, alice, competition, 0.75, minutes_ago=1)
+    scored(bob_joined, 0.75, minutes_ago=5)
+    early = scored(alice_joined, 0.75, minutes_ago=50)
+    scored(alice_joined, 0.75, minutes_ago=1)
     rows = public_leaderboard(competition)
     assert [row.team_name for row in rows] == ["alice", "bob"]
     assert rows[0].best_at == early.created_at
@@ -47,7 +36,7 @@ def test_failed_and_pending_submissions_are_not_ranked(competition, alice, alice
 
 
 def test_leaderboard_page_never_shows_private_scores(client, competition, alice, alice_joined):
-    scored(alice_joined.team, alice, competition, public=0.25, private=0.8125)
+    scored(alice_joined, 0.25, 0.8125)
     page = client.get(reverse("leaderboard", args=[competition.slug])).content.decode()
     assert "0.25000" in page
     assert "0.8125" not in page

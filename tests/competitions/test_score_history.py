@@ -7,19 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from competitions.models import Submission
 from competitions.selectors import score_history
-from scoring.scorer import Scores
-
-
-def scored(participation, public, private, minutes_ago):
-    submission = Submission.objects.create(
-        competition=participation.competition, team=participation.team,
-        submitted_by=participation.user, original_name="p.csv",
-        created_at=timezone.now() - timedelta(minutes=minutes_ago))
-    assert submission.claim_for_scoring()
-    submission.mark_scored(Scores(public=public, private=private))
-    return submission
+from tests.conftest import scored
 
 
 def test_history_keeps_every_score_and_the_best_so_far(competition, alice_joined):

@@ -2,9 +2,11 @@
 
 import itertools
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from competitions.models import Submission
 from competitions.services import submission_create
@@ -118,24 +120,36 @@ def test_my_submissions_lists_only_my_teams_submissions(
 PRIVATE_MARKER = 0.8765432
 
 
-def test_before_the_end_no_url_shows_a_participant_a_private_score_or_rank(
-        client, competition, alice, alice_joined, bob_joined):
-    """Every route of the site and the API, as a participant, while the competition runs."""
+@pytest.mark.parametrize("situation", ["open", "ended, board hidden by the organizer"])
+def test_before_the_reveal_no_url_shows_a_participant_a_private_score_or_rank(
+        client, competition, alice, alice_joined, bob_joined, situation):
+    """Every route of the site and the API, as a participant, while the private board is
+    not revealed: during the competition, and after it while the organizer hides it."""
     from rest_framework.authtoken.models import Token
 
-    from tests.competitions.test_score_history import scored
+    from competitions.finals import final_mark
+    from competitions.models.competition import PrivateBoardChoice
+    from tests.conftest import scored
 
     mine = scored(alice_joined, 0.25, PRIVATE_MARKER, 30)
     scored(bob_joined, 0.5, PRIVATE_MARKER - 0.5, 20)
+    final_mark(submission=mine, user=alice, final=True)
+    if situation != "open":
+        competition.end_at = timezone.now() - timedelta(seconds=1)
+        competition.private_leaderboard = PrivateBoardChoice.HIDDEN
+        competition.save()
     client.force_login(alice)
     token = Token.objects.create(user=alice).key
     values = {"slug": [competition.slug], "name": ["sample_submission.csv"],
               "pk": [str(mine.pk)], "object_id": [str(mine.pk)], "*": [str(mine.pk)]}
     urls = [url for route in all_url_patterns() for url in fill(route, values)]
     urls += [f"/api/v1/competitions/{competition.slug}/leaderboard/?board=private",
+             f"/api/v1/competitions/{competition.slug}/leaderboard/?board=private&top=1000",
              f"/c/{competition.slug}/submissions/?fragment=1"]
     shown = [f"{PRIVATE_MARKER:.5f}", f"{PRIVATE_MARKER:.4f}", str(PRIVATE_MARKER),
-             f"{PRIVATE_MARKER - 0.5:.5f}", "private_score", "private_rank"]
+             f"{PRIVATE_MARKER - 0.5:.5f}", "private_score", "private_rank",
+             'data-testid="private-leaderboard"', "shake-up"]
+    assert reverse("private_leaderboard", args=[competition.slug]) in urls
     for url in urls:
         for response in (client.get(url), client.get(url, HTTP_AUTHORIZATION=f"Token {token}")):
             text = response_text(response)
