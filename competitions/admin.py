@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
@@ -20,7 +21,6 @@ from .models import (
     Participation,
     RescoreRecord,
     RescoreRun,
-    Standing,
     Submission,
     Team,
 )
@@ -31,6 +31,7 @@ from .models.competition import (
     PrivateBoardChoice,
 )
 from .rescoring import competition_rescore, rank_changes, solution_replace
+from .tasks import rebuild_standings_task
 
 SOLUTION_PROBLEMS_SHOWN = 10
 # Settings that change how scores are computed: changing one rescores every submission.
@@ -155,7 +156,7 @@ class CompetitionAdmin(admin.ModelAdmin):
                                      "settings; the rescore audit shows what changed."))
         super().save_model(request, obj, form, change)
         if change and "final_submission_limit" in form.changed_data:
-            Standing.rebuild(obj)
+            transaction.on_commit(lambda: rebuild_standings_task.delay(obj.pk))
         content = getattr(form, "solution_content", None)
         if content is None:
             return

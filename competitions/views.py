@@ -208,7 +208,7 @@ def leaderboard(request, slug, board="public"):
     # Organizers preview the private board before it is revealed; participants never.
     shown = board == "public" or revealed or request.user.is_staff
     return render(request, "competitions/leaderboard.html", {
-        **_tab_context(request, competition, "leaderboard"),
+        **_tab_context(request, competition, "leaderboard", participation),
         "board": board, "revealed": revealed,
         "leaderboard": selectors.leaderboard(
             competition, board, team_id=participation.team_id if participation else None,
@@ -217,6 +217,7 @@ def leaderboard(request, slug, board="public"):
     })
 
 
-def _tab_context(request, competition, tab):
-    return {"competition": competition, "tab": tab,
-            "participation": selectors.participation_for(competition, request.user)}
+def _tab_context(request, competition, tab, participation=None):
+    if participation is None:
+        participation = selectors.participation_for(competition, request.user)
+    return {"competition": competition, "tab": tab, "participation": participation}

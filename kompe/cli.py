@@ -8,6 +8,7 @@
     kompe competitions submit -c SLUG -f FILE -m MESSAGE [--wait]
     kompe competitions validate -c SLUG -f FILE
     kompe competitions submissions -c SLUG
+    kompe competitions finals -c SLUG [--mark ID | --unmark ID]
     kompe competitions leaderboard -c SLUG [--private]
 
 Every verb takes --json for machine-readable output.
@@ -59,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         ("submit", _submit, "submit a prediction file"),
         ("validate", _validate, "check a file without submitting (no score, no quota)"),
         ("submissions", _submissions, "your submissions"),
+        ("finals", _finals, "which submissions count for the private leaderboard"),
         ("leaderboard", _leaderboard, "the leaderboard"),
     ]:
         action = actions.add_parser(name, help=helptext)
@@ -75,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
         if name == "download":
             action.add_argument("-p", "--path", type=Path, default=Path("."),
                                 help="folder to download into")
+        if name == "finals":
+            choice = action.add_mutually_exclusive_group()
+            choice.add_argument("--mark", type=int, metavar="ID", help="mark as final")
+            choice.add_argument("--unmark", type=int, metavar="ID", help="no longer final")
         if name == "leaderboard":
             action.add_argument("--private", action="store_true")
     return parser
@@ -198,13 +204,49 @@ def _submissions(args) -> int:
     return 0
 
 
+def _finals(args) -> int:
+    client = _client()
+    if args.mark is not None or args.unmark is not None:
+        client.mark_final(args.mark if args.mark is not None else args.unmark,
+                          final=args.mark is not None)
+    finals = client.finals(args.competition)
+    if args.json:
+        return _print_json(finals)
+    counting = ", ".join(f"#{pk}" for pk in finals["counting"]) or "none yet"
+    how = ("your best public submissions (none marked)" if finals["automatic"]
+           else "the submissions you marked")
+    print(f"Counting for the private leaderboard: {counting}: {how}; "
+          f"up to {finals['limit']} may be marked.")
+    if not finals["can_change"]:
+        print("The competition has ended: finals can no longer change.")
+    return 0
+
+
 def _leaderboard(args) -> int:
     board = _client().leaderboard(args.competition, private=args.private)
     if args.json:
         return _print_json(board)
     direction = "higher is better" if board["higher_is_better"] else "lower is better"
-    print(f"{board['board']} leaderboard, {board['metric']} ({direction})")
-    print(table(["rank", "participant", "score", "entries", "best entry"], [
-        [row["rank"], row["participant"], score(row["score"]), row["entries"],
-         row["best_at"][:19].replace("T", " ")] for row in board["rows"]]))
+    print(f"{board['board']} leaderboard, {board['metric']} ({direction}), "
+          f"{board['ranked_count']} ranked")
+    private = board["board"] == "private"
+    header = ["rank", *(["change"] if private else []), "participant", "score", "entries",
+              "best entry"]
+    print(table(header, [
+        [_rank(row), *([_shake_up(row["shake_up"])] if private else []),
+         row["participant"] + (" (baseline)" if row["is_baseline"] else ""),
+         score(row["score"]), row["entries"], row["best_at"][:19].replace("T", " ")]
+        for row in board["rows"]]))
     return 0
+
+
+def _rank(row: dict) -> str:
+    """The rank, "-" for a baseline, and "*" for your own row."""
+    rank = "-" if row["rank"] is None else str(row["rank"])
+    return f"{rank} *" if row["is_mine"] else rank
+
+
+def _shake_up(places: int | None) -> str:
+    if places is None:
+        return ""
+    return "=" if places == 0 else f"{places:+d}"

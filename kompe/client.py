@@ -97,13 +97,20 @@ class Client:
             self.sleep(interval)
             interval = min(interval * 1.5, 5)
 
+    def finals(self, slug: str) -> dict:
+        return self._request("GET", f"/api/v1/competitions/{slug}/finals/").json()
+
+    def mark_final(self, submission_id: int, final: bool = True) -> dict:
+        return self._request("POST", f"/api/v1/submissions/{submission_id}/final/",
+                             json={"final": final}).json()
+
     def submissions(self, slug: str) -> list[dict]:
         return list(self._pages(f"/api/v1/competitions/{slug}/submissions/"))
 
-    def leaderboard(self, slug: str, private: bool = False) -> dict:
+    def leaderboard(self, slug: str, private: bool = False, top: int = 100) -> dict:
         board = "private" if private else "public"
         return self._request("GET", f"/api/v1/competitions/{slug}/leaderboard/",
-                             params={"board": board}).json()
+                             params={"board": board, "top": top}).json()
 
     # --- plumbing --------------------------------------------------------------------
 

@@ -37,12 +37,8 @@ class Standing(models.Model):
                                         default=False)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["competition", "is_baseline", "public_score", "public_at"],
-                         name="standing_public_order"),
-            models.Index(fields=["competition", "is_baseline", "private_score", "private_at"],
-                         name="standing_private_order"),
-        ]
+        # No index on the scores: the order's direction depends on the metric, and sorting
+        # 10,000 standings takes PostgreSQL about 10 ms (bench/leaderboard_scale.py).
         verbose_name = _("standing")
         verbose_name_plural = _("standings")
 

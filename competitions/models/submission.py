@@ -124,21 +124,23 @@ class Submission(models.Model):
             Standing.refresh(self.team_id)
         return bool(saved)
 
-    def mark_queued(self, *, refresh_standing: bool = True) -> None:
+    def mark_queued(self) -> None:
         """Back to the queue, for a rescore or a lost message."""
-        self.status = self.Status.QUEUED
-        self.public_score = self.private_score = None
-        self.extra_scores = {}
-        self.problems, self.problem_count, self.error = [], 0, ""
-        self.queued_at = timezone.now()
-        self.started_at = self.finished_at = None
-        self.attempts = 0  # a rescore is a new start, not another try of the old one
-        self.save(update_fields=["status", "public_score", "private_score", "extra_scores",
-                                 "problems", "problem_count", "error", "queued_at",
-                                 "started_at", "finished_at", "attempts"])
-        # A rescore of everything passes False and rebuilds the standings once at the end.
-        if refresh_standing:
-            Standing.refresh(self.team_id)
+        fields = self.queued_fields()
+        for field, value in fields.items():
+            setattr(self, field, value)
+        self.save(update_fields=list(fields))
+        Standing.refresh(self.team_id)
+
+    @classmethod
+    def queued_fields(cls) -> dict:
+        """What a submission becomes when it goes back to the queue: no score, no problems,
+        and a new start for its attempts (a rescore is not another try of the old one).
+        Used one by one (mark_queued) and in bulk (a rescore of everything)."""
+        return {"status": cls.Status.QUEUED, "public_score": None, "private_score": None,
+                "extra_scores": {}, "problems": [], "problem_count": 0, "error": "",
+                "queued_at": timezone.now(), "started_at": None, "finished_at": None,
+                "attempts": 0}
 
     def public_extra_scores(self) -> list[tuple[str, float]]:
         """The display metrics on the public rows, labelled in the reader's language."""

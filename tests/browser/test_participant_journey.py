@@ -93,7 +93,7 @@ def test_score_history_chart_shows_on_the_submissions_page(page, competition, al
     import os
 
     from tests.browser.conftest import ARTIFACTS
-    from tests.competitions.test_score_history import scored
+    from tests.conftest import scored
 
     for public, minutes_ago in [(0.25, 300), (0.5, 200), (0.4, 120), (0.75, 60), (0.7, 5)]:
         scored(alice_joined, public, 0.9, minutes_ago)

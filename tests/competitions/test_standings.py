@@ -99,3 +99,16 @@ def test_changing_the_metric_in_the_admin_rescores_every_submission(
     run = RescoreRun.objects.get(competition=competition)
     assert "metric" in run.reason
     assert Submission.objects.get().status == "queued"
+
+
+def test_fewer_finals_allowed_changes_the_private_board_after_the_rebuild_task(
+        competition, alice_joined):
+    from competitions.tasks import rebuild_standings_task
+
+    scored(alice_joined, 0.9, 0.25, minutes_ago=30)
+    scored(alice_joined, 0.8, 0.75, minutes_ago=20)  # second best public: a final of two
+    assert leaderboard(competition, "private").rows[0].score == 0.75
+    competition.final_submission_limit = 1
+    competition.save(update_fields=["final_submission_limit"])
+    assert rebuild_standings_task(competition.pk) == 1
+    assert leaderboard(competition, "private").rows[0].score == 0.25

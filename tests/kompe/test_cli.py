@@ -65,6 +65,13 @@ def test_participant_journey_from_the_command_line(kompe, celery_worker_process,
     assert "予測.csv" in submissions and "0.75000" in submissions and "failed" in submissions
     board = kompe("competitions", "leaderboard", "-c", "animals")
     assert "alice" in board.stdout and "0.75000" in board.stdout
+    assert "1 *" in board.stdout and "1 ranked" in board.stdout
+    scored_id = json.loads(kompe("competitions", "submissions", "-c", "animals",
+                                 "--json").stdout)[-1]["id"]
+    finals = kompe("competitions", "finals", "-c", "animals")
+    assert f"#{scored_id}: your best public submissions (none marked)" in finals.stdout
+    marked = kompe("competitions", "finals", "-c", "animals", "--mark", str(scored_id))
+    assert f"#{scored_id}: the submissions you marked" in marked.stdout, marked.stderr
     as_json = kompe("competitions", "leaderboard", "-c", "animals", "--json")
     assert json.loads(as_json.stdout)["rows"][0]["participant"] == "alice"
 
