@@ -1,7 +1,7 @@
 """The score-history chart, drawn on the server as SVG: no script, prints as it shows."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -90,3 +90,33 @@ def _steps(best, x, y, right_edge: float) -> str:
         coordinates.append(f"{x(at):.1f},{y(value):.1f}")
     coordinates.append(f"{right_edge:.1f},{y(best[-1][1]):.1f}")
     return " ".join(coordinates)
+
+
+def daily_bars_svg(days: list[tuple[date, int]], title: str, color: str = "#2457d6"
+                   ) -> SafeString:
+    """One bar per day (submissions per day, participants active per day)."""
+    if not days:
+        return mark_safe("")
+    top = max(count for _, count in days) or 1
+    slot = (WIDTH - LEFT - RIGHT) / len(days)
+    bar = max(1.0, slot * 0.8)
+
+    def y(value: float) -> float:
+        return TOP + (top - value) / top * (HEIGHT - TOP - BOTTOM)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+             f'class="daily-bars" role="img" aria-label="{escape(title)}">',
+             f'<text x="{LEFT - 6}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="11" '
+             f'fill="#5b6477">{top}</text>',
+             f'<text x="{LEFT - 6}" y="{y(0) + 4:.1f}" text-anchor="end" font-size="11" '
+             f'fill="#5b6477">0</text>']
+    for index, (day, count) in enumerate(days):
+        x = LEFT + index * slot + (slot - bar) / 2
+        parts.append(f'<rect x="{x:.1f}" y="{y(count):.1f}" width="{bar:.1f}" '
+                     f'height="{y(0) - y(count):.1f}" fill="{color}"><title>{day:%Y-%m-%d}: '
+                     f'{count}</title></rect>')
+    for day, anchor, x in ((days[0][0], "start", LEFT), (days[-1][0], "end", WIDTH - RIGHT)):
+        parts.append(f'<text x="{x}" y="{HEIGHT - 14}" text-anchor="{anchor}" font-size="11" '
+                     f'fill="#5b6477">{day:%Y-%m-%d}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

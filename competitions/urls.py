@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import account, views
+from .insight import views as insight
 
 urlpatterns = [
     path("", views.competition_list, name="competition_list"),
@@ -17,6 +18,13 @@ urlpatterns = [
     path("c/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
     path("c/<slug:slug>/leaderboard/private/", views.leaderboard, {"board": "private"},
          name="private_leaderboard"),
+    path("c/<slug:slug>/submissions/<int:pk>/insight/", insight.submission_insight,
+         name="submission_insight"),
+    path("c/<slug:slug>/submissions/compare/", insight.submission_compare,
+         name="submission_compare"),
+    path("c/<slug:slug>/report/", insight.report, name="report"),
+    path("c/<slug:slug>/analytics/", insight.analytics, name="analytics"),
+    path("c/<slug:slug>/test-images/<str:image_id>", insight.test_image, name="test_image"),
     path("submissions/<int:pk>/file", views.submission_file, name="submission_file"),
     path("submissions/<int:pk>/final", views.submission_final, name="submission_final"),
     path("staff/files/<path:path>", views.staff_private_file, name="staff_private_file"),

@@ -40,7 +40,7 @@ def competition_list(request):
 def competition_overview(request, slug):
     competition = selectors.competition_for(request.user, slug)
     return render(request, "competitions/overview.html", {
-        **_tab_context(request, competition, "overview"),
+        **tab_context(request, competition, "overview"),
         "join_form": JoinForm(),
         "counts": selectors.competition_counts(competition),
     })
@@ -53,7 +53,7 @@ def competition_join(request, slug):
     form = JoinForm(request.POST)
     if not form.is_valid():
         return render(request, "competitions/overview.html", {
-            **_tab_context(request, competition, "overview"), "join_form": form,
+            **tab_context(request, competition, "overview"), "join_form": form,
             "counts": selectors.competition_counts(competition)}, status=400)
     services.join_competition(competition=competition, user=request.user)
     messages.success(request, _("You joined %(title)s. Good luck!") % {"title": competition})
@@ -63,7 +63,7 @@ def competition_join(request, slug):
 def competition_data(request, slug):
     competition = selectors.competition_for(request.user, slug)
     return render(request, "competitions/data.html", {
-        **_tab_context(request, competition, "data"),
+        **tab_context(request, competition, "data"),
         "data_files": competition.data_files.all(),
         "gallery": selectors.gallery_by_label(competition),
     })
@@ -104,7 +104,7 @@ def submission_new(request, competition, participation):
             messages.success(request, _("Your file was received and is being scored."))
             return redirect("submission_list", slug=competition.slug)
     return render(request, "competitions/submit.html", {
-        **_tab_context(request, competition, "submit"), "form": form, "check": check,
+        **tab_context(request, competition, "submit"), "form": form, "check": check,
         "left_today": services.submissions_left_today(competition=competition,
                                                       team=participation.team),
         **_reset_context(),
@@ -151,8 +151,8 @@ def submission_list(request, competition, participation):
     if request.GET.get("fragment"):
         return render(request, "competitions/_submission_rows.html", rows)
     return render(request, "competitions/submissions.html", {
-        **_tab_context(request, competition, "submissions"), **rows,
-        "chart": _history_chart(selectors.score_history(competition, participation)),
+        **tab_context(request, competition, "submissions"), **rows,
+        "chart": history_chart(selectors.score_history(competition, participation)),
     })
 
 
@@ -171,7 +171,7 @@ def submission_final(request, pk):
     return redirect("submission_list", slug=submission.competition.slug)
 
 
-def _history_chart(history: dict):
+def history_chart(history: dict):
     series = [Series(_("Public score"), [(p["at"], p["public"]) for p in history["points"]],
                      history["best_public"], "#2457d6")]
     if history["private_shown"]:
@@ -208,7 +208,7 @@ def leaderboard(request, slug, board="public"):
     # Organizers preview the private board before it is revealed; participants never.
     shown = board == "public" or revealed or request.user.is_staff
     return render(request, "competitions/leaderboard.html", {
-        **_tab_context(request, competition, "leaderboard", participation),
+        **tab_context(request, competition, "leaderboard", participation),
         "board": board, "revealed": revealed,
         "leaderboard": selectors.leaderboard(
             competition, board, team_id=participation.team_id if participation else None,
@@ -217,7 +217,7 @@ def leaderboard(request, slug, board="public"):
     })
 
 
-def _tab_context(request, competition, tab, participation=None):
+def tab_context(request, competition, tab, participation=None):
     if participation is None:
         participation = selectors.participation_for(competition, request.user)
     return {"competition": competition, "tab": tab, "participation": participation}

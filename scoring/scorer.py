@@ -8,6 +8,7 @@ import numpy as np
 from .compression import MAX_UNPACKED_BYTES, unpack
 from .fastpath import parse_fast
 from .formats import DEFAULT_FORMAT, SubmissionFormat
+from .insight import Confusion
 from .metrics import METRICS, MetricInput
 from .solution import Solution
 from .submission import Predictions, parse_submission
@@ -19,6 +20,10 @@ class Scores:
     private: float | None
     # Display metrics: name → {"public": x, "private": y}.
     extra: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    # Confusion matrices (true × predicted counts): {"public": [[…]], "private": [[…]]}.
+    # Kept with the scores so that per-class results and the organizer's analytics never
+    # parse the file again.
+    confusion: dict[str, list[list[int]]] = field(default_factory=dict)
 
 
 def score_submission(data: bytes, *, solution: Solution, labels: Sequence[str], metric: str,
@@ -39,10 +44,15 @@ def score_submission(data: bytes, *, solution: Solution, labels: Sequence[str], 
             probabilities=None if probabilities is None else probabilities[rows],
             n_classes=len(labels), top_k=top_k))
 
+    def confusion(rows: np.ndarray) -> list[list[int]]:
+        return Confusion.of(solution.targets[rows], predictions.classes[rows],
+                            labels).as_lists()
+
     return Scores(
         public=on_rows(metric, public), private=on_rows(metric, ~public),
         extra={name: {"public": on_rows(name, public), "private": on_rows(name, ~public)}
-               for name in extra_metrics if name != metric})
+               for name in extra_metrics if name != metric},
+        confusion={"public": confusion(public), "private": confusion(~public)})
 
 
 def validate_submission(data: bytes, *, solution: Solution, labels: Sequence[str],

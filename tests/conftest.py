@@ -58,6 +58,18 @@ def scored(participation, public: float, private: float = 0.5, minutes_ago: floa
     return submission
 
 
+def scored_upload(competition, user, content: bytes, name: str = "predictions.csv"):
+    """A submission uploaded and scored here and now, as a worker would (no broker)."""
+    from competitions.services import submission_create
+    from scoring.tasks import score_submission_task
+
+    submission = submission_create(competition=competition, user=user,
+                                   file=upload(content, name))
+    score_submission_task.apply(args=[submission.pk])
+    submission.refresh_from_db()
+    return submission
+
+
 def upload(content: bytes, name: str = "predictions.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="text/csv")
 

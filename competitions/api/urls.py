@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import competitions, finals, history, leaderboard, submissions
+from . import competitions, finals, history, insight, leaderboard, submissions
 
 app_name = "api"
 urlpatterns = [
@@ -26,6 +26,14 @@ urlpatterns = [
     path("submissions/<int:pk>/", submissions.SubmissionDetail.as_view(),
          name="submission-detail"),
     path("submissions/<int:pk>/final/", finals.MarkFinal.as_view(), name="submission-final"),
+    path("submissions/<int:pk>/insight/", insight.SubmissionInsight.as_view(),
+         name="submission-insight"),
+    path("submissions/<int:pk>/examples/", insight.SubmissionExamples.as_view(),
+         name="submission-examples"),
+    path("competitions/<slug:slug>/compare/", insight.CompareSubmissions.as_view(),
+         name="compare-submissions"),
+    path("competitions/<slug:slug>/analytics/", insight.Analytics.as_view(),
+         name="analytics"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -46,6 +46,22 @@ class PrivateBoardChoice(models.TextChoices):
     HIDDEN = "hidden", _("hidden")
 
 
+class FeedbackLevel(models.TextChoices):
+    """What participants learn about a scored submission beyond its score."""
+
+    SCORE = "score", _("score only")
+    CLASSES = "classes", _("per-class results on the Public rows")
+    FULL = "full", _("full: per-class results and example images")
+
+
+FEEDBACK_WHILE_OPEN_CHOICES = [
+    ("auto", _("automatic: score only when ranked, full for a practice competition")),
+    *FeedbackLevel.choices,
+]
+# Levels in order, so that "at least per-class results" can be asked.
+FEEDBACK_ORDER = [FeedbackLevel.SCORE, FeedbackLevel.CLASSES, FeedbackLevel.FULL]
+
+
 class Competition(models.Model):
     class Phase(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
@@ -89,6 +105,12 @@ class Competition(models.Model):
         default=PrivateBoardChoice.AUTO,
         help_text=_("Shown to everyone at the end unless you hide it (to check the "
                     "winners first, say)."))
+    feedback_while_open = models.CharField(
+        _("feedback while open"), max_length=10, choices=FEEDBACK_WHILE_OPEN_CHOICES,
+        default="auto",
+        help_text=_("What participants see of their submissions besides the score while "
+                    "the competition runs; after the end they see everything. Private "
+                    "rows are never described before the private leaderboard is shown."))
     max_upload_bytes = models.PositiveIntegerField(
         _("maximum upload size (bytes)"), default=5 * 1024 * 1024,
         validators=[MinValueValidator(1)])
@@ -142,6 +164,16 @@ class Competition(models.Model):
         """Private scores shown while participants can still submit would let them fit the
         private part too: only after the end, or in a practice competition (no end)."""
         return self.end_at is None or (at or timezone.now()) >= self.end_at
+
+    def feedback_level(self, at: datetime | None = None) -> FeedbackLevel:
+        """Full after the end; while open, the organizer's choice (automatic: score only
+        for a ranked competition, whose Public labels must not leak through the feedback,
+        full for a practice one)."""
+        if self.phase(at) == self.Phase.CLOSED:
+            return FeedbackLevel.FULL
+        if self.feedback_while_open == "auto":
+            return FeedbackLevel.FULL if self.end_at is None else FeedbackLevel.SCORE
+        return FeedbackLevel(self.feedback_while_open)
 
     def accepts_final_choices(self, at: datetime | None = None) -> bool:
         """Final submissions are chosen while the competition is open, never after."""

@@ -51,6 +51,8 @@ class Participation(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participations",
                              verbose_name=_("team"))
     accepted_rules_at = models.DateTimeField(_("accepted the rules at"))
+    # The learner's own words for the report: approach, what worked, what did not.
+    report_notes = models.TextField(_("notes for my report"), max_length=5000, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["competition", "user"],

@@ -56,6 +56,8 @@ class Submission(models.Model):
     private_score = models.FloatField(_("private score"), null=True, blank=True)
     # The competition's display metrics: name → {"public": x, "private": y}.
     extra_scores = models.JSONField(_("extra scores"), default=dict, blank=True)
+    # True × predicted counts per part: {"public": [[…]], "private": [[…]]}.
+    confusion = models.JSONField(_("confusion matrices"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
     error = models.TextField(_("error (English)"), blank=True)
@@ -104,12 +106,13 @@ class Submission(models.Model):
     def mark_scored(self, scores: Scores) -> bool:
         return self._finish(status=self.Status.SCORED, public_score=scores.public,
                             private_score=scores.private, extra_scores=scores.extra,
-                            problems=[], problem_count=0, error="")
+                            confusion=scores.confusion, problems=[], problem_count=0,
+                            error="")
 
     def mark_failed(self, problems: list[Problem]) -> bool:
         return self._finish(
             status=self.Status.FAILED, public_score=None, private_score=None, extra_scores={},
-            problems=[problem.as_dict() for problem in problems[:STORED_PROBLEMS]],
+            confusion={}, problems=[problem.as_dict() for problem in problems[:STORED_PROBLEMS]],
             problem_count=len(problems),
             error="\n".join(problem.message() for problem in problems[:STORED_PROBLEMS]))
 
@@ -138,9 +141,9 @@ class Submission(models.Model):
         and a new start for its attempts (a rescore is not another try of the old one).
         Used one by one (mark_queued) and in bulk (a rescore of everything)."""
         return {"status": cls.Status.QUEUED, "public_score": None, "private_score": None,
-                "extra_scores": {}, "problems": [], "problem_count": 0, "error": "",
-                "queued_at": timezone.now(), "started_at": None, "finished_at": None,
-                "attempts": 0}
+                "extra_scores": {}, "confusion": {}, "problems": [], "problem_count": 0,
+                "error": "", "queued_at": timezone.now(), "started_at": None,
+                "finished_at": None, "attempts": 0}
 
     def public_extra_scores(self) -> list[tuple[str, float]]:
         """The display metrics on the public rows, labelled in the reader's language."""
