@@ -53,8 +53,10 @@ class Standing(models.Model):
         with transaction.atomic():
             # Two workers finishing two submissions of one team take turns here, so the
             # second one reads both scores and the last write is the complete one.
-            team = Team.objects.select_for_update().select_related("competition").get(
-                pk=team_id)
+            # Only the team's row ("self"): locking the joined competition too would make
+            # every score of the competition wait for every other.
+            team = (Team.objects.select_for_update(of=("self",))
+                    .select_related("competition").get(pk=team_id))
             competition = team.competition
             ranked = list(Submission.objects.filter(
                 team=team, status=Submission.Status.SCORED, is_late=False,

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -119,12 +119,16 @@ class Submission(models.Model):
     def _finish(self, **result) -> bool:
         """Save a result only if this is still the scoring that was claimed."""
         result["finished_at"] = timezone.now()
-        saved = Submission.objects.filter(pk=self.pk, status=self.Status.SCORING,
-                                          started_at=self.started_at).update(**result)
-        if saved:
-            for field, value in result.items():
-                setattr(self, field, value)
-            Standing.refresh(self.team_id)
+        # The score and the team's standing become visible together: nobody sees a scored
+        # submission that the leaderboard does not know yet.
+        with transaction.atomic():
+            _lock_team(self.team_id)
+            saved = Submission.objects.filter(pk=self.pk, status=self.Status.SCORING,
+                                              started_at=self.started_at).update(**result)
+            if saved:
+                for field, value in result.items():
+                    setattr(self, field, value)
+                Standing.refresh(self.team_id)
         return bool(saved)
 
     def mark_queued(self) -> None:
@@ -132,8 +136,10 @@ class Submission(models.Model):
         fields = self.queued_fields()
         for field, value in fields.items():
             setattr(self, field, value)
-        self.save(update_fields=list(fields))
-        Standing.refresh(self.team_id)
+        with transaction.atomic():
+            _lock_team(self.team_id)
+            self.save(update_fields=list(fields))
+            Standing.refresh(self.team_id)
 
     @classmethod
     def queued_fields(cls) -> dict:
@@ -159,3 +165,9 @@ class Submission(models.Model):
     @property
     def unlisted_problem_count(self) -> int:
         return max(0, self.problem_count - len(self.problems))
+
+
+def _lock_team(team_id: int) -> None:
+    """Writes that touch a team's submissions and its standing take the team's lock first,
+    as uploads and final choices do: one order everywhere, so no deadlock."""
+    Team.objects.select_for_update().filter(pk=team_id).first()
