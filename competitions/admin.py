@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
@@ -34,8 +35,10 @@ from .rescoring import competition_rescore, rank_changes, solution_replace
 from .tasks import rebuild_standings_task
 
 SOLUTION_PROBLEMS_SHOWN = 10
-# Settings that change how scores are computed: changing one rescores every submission.
-SCORING_FIELDS = ["metric", "top_k", "extra_metrics"]
+# Settings that change how scores are computed or files are read: changing one rescores
+# every submission (and the confusion matrices kept with the scores, by class).
+SCORING_FIELDS = ["metric", "top_k", "extra_metrics", "labels", "submission_kind",
+                  "submission_header", "submission_labels_as"]
 
 
 class LabelsField(forms.CharField):
@@ -76,11 +79,13 @@ class CompetitionAdminForm(forms.ModelForm):
                   "labels", "submission_kind", "submission_header", "submission_labels_as",
                   "metric", "extra_metrics", "top_k", "start_at", "end_at",
                   "daily_submission_limit", "total_submission_limit", "max_upload_bytes",
-                  "final_submission_limit", "private_leaderboard", "is_published"]
+                  "final_submission_limit", "private_leaderboard", "feedback_while_open",
+                  "is_published"]
 
     def clean(self):
         cleaned = super().clean()
         self._check_metrics_fit_the_format(cleaned)
+        self._check_finals_limit_fits_the_marked(cleaned)
         labels = cleaned.get("labels")
         upload = cleaned.get("solution_upload")
         if not labels:
@@ -106,6 +111,21 @@ class CompetitionAdminForm(forms.ModelForm):
                     self.add_error(field, gettext(
                         "%(metric)s needs probability submissions: choose that format.")
                         % {"metric": dict(METRIC_CHOICES)[name]})
+
+    def _check_finals_limit_fits_the_marked(self, cleaned) -> None:
+        # Finals already marked stay the team's choice: a lower limit would silently drop
+        # some of them, and after the end the team could not choose again.
+        limit = cleaned.get("final_submission_limit")
+        if not self.instance.pk or limit is None:
+            return
+        most = (Submission.objects.filter(competition=self.instance, is_final=True,
+                                          status=Submission.Status.SCORED, is_late=False)
+                .values("team").annotate(marked=Count("id")).aggregate(most=Max("marked"))
+                ["most"]) or 0
+        if limit < most:
+            self.add_error("final_submission_limit", gettext(
+                "A participant has already marked %(count)s final submissions: the limit "
+                "cannot go below that.") % {"count": most})
 
     def _check_solution(self, content: bytes, labels: list[str], field: str,
                         first: str | None = None) -> None:

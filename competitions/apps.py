@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CompetitionsConfig(AppConfig):
     name = "competitions"
     verbose_name = _("Competitions")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

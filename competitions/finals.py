@@ -64,7 +64,10 @@ def final_mark(*, submission: Submission, user, final: bool) -> Submission:
                           and not submission.is_late):
             raise SubmissionRefused(FINAL_NOT_SCORED, "not_scored")
         if final and not submission.is_final:
-            marked = Submission.objects.filter(team=submission.team_id, is_final=True).count()
+            # Marks that a rescore has since failed do not count: they cannot be final.
+            marked = Submission.objects.filter(
+                team=submission.team_id, is_final=True, status=Submission.Status.SCORED,
+                is_late=False).count()
             if marked >= competition.final_submission_limit:
                 raise SubmissionRefused(
                     FINALS_FULL % {"limit": competition.final_submission_limit}, "finals_full")

@@ -36,14 +36,16 @@ def participation_for(competition: Competition, user) -> Participation | None:
 def team_submissions(competition: Competition, participation: Participation
                      ) -> QuerySet[Submission]:
     return (Submission.objects.filter(competition=competition, team=participation.team)
-            .select_related("submitted_by"))
+            .select_related("submitted_by", "competition"))
 
 
-def submission_file_for(user, submission_id: int) -> Submission:
-    """A submission whose file this user may download: their team's own, or any for staff."""
+def own_submission_for(user, submission_id: int) -> Submission:
+    """A submission this user may download and act on (mark final): their team's own in a
+    competition they can see, or any for staff."""
     submissions = Submission.objects.select_related("competition")
     if not user.is_staff:
-        submissions = submissions.filter(team__participations__user=user)
+        submissions = submissions.filter(team__participations__user=user,
+                                          competition__in=visible_competitions(user))
     submission = submissions.filter(pk=submission_id).first()
     if submission is None:
         raise Http404

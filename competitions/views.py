@@ -159,7 +159,7 @@ def submission_list(request, competition, participation):
 @login_required
 @require_POST
 def submission_final(request, pk):
-    submission = selectors.submission_file_for(request.user, pk)
+    submission = selectors.own_submission_for(request.user, pk)
     final = request.POST.get("final") == "1"
     try:
         final_mark(submission=submission, user=request.user, final=final)
@@ -184,7 +184,7 @@ def history_chart(history: dict):
 
 @login_required
 def submission_file(request, pk):
-    submission = selectors.submission_file_for(request.user, pk)
+    submission = selectors.own_submission_for(request.user, pk)
     if not submission.file or not submission.file.storage.exists(submission.file.name):
         raise Http404  # a baseline posted without a file, or a file removed by hand
     return FileResponse(submission.file.open("rb"), as_attachment=True,

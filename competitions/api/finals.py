@@ -43,7 +43,7 @@ class MarkFinal(APIView):
         200: SubmissionSerializer, 403: RefusalSerializer, 404: RefusalSerializer,
         409: RefusalSerializer})
     def post(self, request, pk):
-        submission = selectors.submission_file_for(request.user, pk)
+        submission = selectors.own_submission_for(request.user, pk)
         incoming = FinalMarkSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:

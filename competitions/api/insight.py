@@ -1,5 +1,6 @@
 """Insight through the API, at the same feedback level as the pages (see insight/access)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -50,11 +51,16 @@ class InsightSerializer(serializers.Serializer):
     most_confused = serializers.ListField(child=serializers.ListField())
 
 
-def _scope(request, competition):
-    access = access_for(competition, request.user)
+def _requested_rows(request) -> str | None:
     requested = request.query_params.get("rows")
     if requested is not None and requested not in ("public", "private", "all"):
         raise ValidationError({"rows": _('Choose "public", "private" or "all".')})
+    return requested
+
+
+def _scope(request, competition):
+    access = access_for(competition, request.user)
+    requested = _requested_rows(request)
     scope = access.scope(requested)
     if scope is None:
         raise PermissionDenied(SCORE_ONLY, code="score_only")
@@ -106,7 +112,7 @@ class SubmissionExamples(APIView):
                           "predicted_label": example.predicted_label,
                           "confidence": example.confidence,
                           "image_url": request.build_absolute_uri(
-                              f"/c/{slug}/test-images/{example.image_id}")}
+                              reverse("test_image", args=[slug, example.image_id]))}
                          for example in group.examples]}
             for group in examples_for(submission, scope)]})
 
@@ -127,9 +133,9 @@ class CompareSubmissions(APIView):
         participation_or_403(request, competition)
         first, second = (self._submission(request, competition, name)
                          for name in ("first", "second"))
-        access = access_for(competition, request.user)
-        comparison = comparison_for(first, second, access.scope(
-            request.query_params.get("rows")))
+        requested = _requested_rows(request)
+        comparison = comparison_for(first, second,
+                                    access_for(competition, request.user).scope(requested))
         return Response({"rows": comparison.rows, "agreeing": comparison.agreeing,
                          "agreement": comparison.agreement, "changed": comparison.changed,
                          "fixed": comparison.fixed, "broken": comparison.broken,
@@ -139,7 +145,7 @@ class CompareSubmissions(APIView):
     @staticmethod
     def _submission(request, competition, name) -> Submission:
         value = request.query_params.get(name, "")
-        if not value.isdigit():
+        if not (value.isascii() and value.isdecimal() and len(value) <= 18):
             raise ValidationError({name: _("The id of one of your scored submissions.")})
         submission = scored_submission_for(request.user, int(value))
         if submission.competition_id != competition.pk:

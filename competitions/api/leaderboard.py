@@ -51,6 +51,8 @@ class Leaderboard(APIView):
 def _top(value: str | None) -> int:
     if value is None:
         return selectors.TOP_ROWS
-    if not value.isdigit() or not 1 <= int(value) <= MAX_TOP:
+    # isascii: "²" is a decimal digit to Python, but not a number int() reads.
+    if not (value.isascii() and value.isdecimal() and len(value) <= 4
+            and 1 <= int(value) <= MAX_TOP):
         raise ValidationError({"top": _("A whole number from 1 to %(max)s.") % {"max": MAX_TOP}})
     return int(value)

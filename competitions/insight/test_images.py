@@ -16,12 +16,18 @@ def test_image(competition: Competition, image_id: str) -> tuple[bytes, str] | N
     data_file = competition.data_files.filter(name=TEST_ZIP).first()
     if data_file is None:
         return None
-    member = _members(data_file.file.name).get(image_id)
-    if member is None:
+    content_type = mimetypes.guess_type(image_id)[0] or ""
+    # Only images, so that nothing in the zip can run as a page of the site.
+    if not content_type.startswith("image/") or content_type == "image/svg+xml":
         return None
-    with data_file.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
-        content = archive.read(member)
-    return content, mimetypes.guess_type(image_id)[0] or "application/octet-stream"
+    try:
+        member = _members(data_file.file.name).get(image_id)
+        if member is None:
+            return None
+        with data_file.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+            return archive.read(member), content_type
+    except zipfile.BadZipFile:
+        return None
 
 
 @lru_cache(maxsize=8)
@@ -32,5 +38,8 @@ def _members(stored_name: str) -> dict[str, str]:
 
     with private_storage().open(stored_name, "rb") as handle, \
             zipfile.ZipFile(handle) as archive:
-        return {PurePosixPath(name).name: name for name in archive.namelist()
-                if not name.endswith("/")}
+        members = {PurePosixPath(name).name: name for name in archive.namelist()
+                   if not name.endswith("/")}
+        # Solution ids may be paths inside the zip ("test/0001.png") as well as names.
+        members.update({name: name for name in archive.namelist()})
+        return members

@@ -58,7 +58,10 @@ def _details(submission, access, scope, example_groups: int | None = None) -> di
         heatmap=confusion_svg(confusion, _("Confusion matrix"), _("true class"),
                               _("predicted class")))
     if access.examples:
-        context["groups"] = examples_for(submission, scope)[:example_groups]
+        try:
+            context["groups"] = examples_for(submission, scope)[:example_groups]
+        except Http404:
+            pass  # no file to read the examples from: the rest of the page still helps
     return context
 
 
@@ -153,4 +156,6 @@ def test_image(request, slug, image_id):
     content, content_type = found
     response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

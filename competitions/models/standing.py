@@ -56,7 +56,9 @@ class Standing(models.Model):
             # Only the team's row ("self"): locking the joined competition too would make
             # every score of the competition wait for every other.
             team = (Team.objects.select_for_update(of=("self",))
-                    .select_related("competition").get(pk=team_id))
+                    .select_related("competition").filter(pk=team_id).first())
+            if team is None:
+                return  # deleted with its competition
             competition = team.competition
             ranked = list(Submission.objects.filter(
                 team=team, status=Submission.Status.SCORED, is_late=False,
@@ -95,7 +97,10 @@ def final_submissions(competition: Competition, ranked: list) -> list:
     number of finals. `ranked` is the team's scored, non-late submissions."""
     marked = [s for s in ranked if s.is_final]
     if marked:
-        return marked
+        # The admin keeps the limit above what teams marked; should it be lowered by other
+        # means, the earliest marks count.
+        return sorted(marked, key=lambda s: (s.created_at, s.pk))[
+            :competition.final_submission_limit]
     by_public = sorted(ranked, key=lambda s: _order_key(competition, s.public_score, s))
     return by_public[:competition.final_submission_limit]
 

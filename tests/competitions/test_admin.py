@@ -20,7 +20,7 @@ def competition_form(**overrides):
         "start_at_1": now.strftime("%H:%M:%S"),
         "end_at_0": (now + timedelta(days=9)).strftime("%Y-%m-%d"), "end_at_1": "12:00:00",
         "daily_submission_limit": 5, "max_upload_bytes": 1000000, "final_submission_limit": 2,
-        "private_leaderboard": "auto", "is_published": "on",
+        "private_leaderboard": "auto", "feedback_while_open": "auto", "is_published": "on",
         "data_files-TOTAL_FORMS": 0, "data_files-INITIAL_FORMS": 0,
     }
     return {**form, **overrides}

@@ -161,3 +161,47 @@ def test_api_refuses_finals_after_the_end_with_its_code(competition, alice, alic
     response = api.post(f"/api/v1/submissions/{submission.pk}/final/", {"final": True},
                         format="json")
     assert response.status_code == 403 and response.data["code"] == "finals_closed"
+
+
+def test_the_admin_keeps_the_limit_at_or_above_the_finals_already_marked(
+        client, olivia, competition, alice, alice_joined):
+    from tests.competitions.test_admin import competition_form
+
+    for minutes_ago in (20, 10):
+        final_mark(submission=scored(alice_joined, 0.5, 0.5, minutes_ago=minutes_ago),
+                   user=alice, final=True)
+    client.force_login(olivia)
+    response = client.post(
+        reverse("admin:competitions_competition_change", args=[competition.pk]),
+        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
+                         final_submission_limit=1))
+    assert response.status_code == 200
+    assert "has already marked 2 final submissions" in response.content.decode()
+    competition.refresh_from_db()
+    assert competition.final_submission_limit == 2
+
+
+def test_a_final_that_a_rescore_failed_does_not_use_up_the_limit(
+        make_competition, alice):
+    from competitions.services import join_competition
+
+    competition = make_competition(final_submission_limit=1)
+    participation = join_competition(competition=competition, user=alice)
+    first = scored(participation, 0.5, 0.5, minutes_ago=20)
+    final_mark(submission=first, user=alice, final=True)
+    Submission.objects.filter(pk=first.pk).update(status=Submission.Status.FAILED)
+    second = scored(participation, 0.6, 0.6, minutes_ago=10)
+    final_mark(submission=second, user=alice, final=True)
+    assert final_choice(competition, participation).counting == [second]
+
+
+def test_a_submission_of_an_unpublished_competition_cannot_be_marked(
+        competition, alice, alice_joined):
+    submission = scored(alice_joined, 0.5, 0.5)
+    competition.is_published = False
+    competition.save(update_fields=["is_published"])
+    api = APIClient()
+    api.force_authenticate(alice)
+    response = api.post(f"/api/v1/submissions/{submission.pk}/final/", {"final": True},
+                        format="json")
+    assert response.status_code == 404

@@ -249,3 +249,36 @@ def test_analytics_are_for_organizers(client, competition, alice, alice_joined, 
     # On all rows: いぬ 2 of 4 right, ねこ 1 of 3, とり 3 of 3 (every private row said とり).
     assert [(row["label"], round(row["mean_recall"], 3)) for row in data["hardest_classes"]
             ] == [("ねこ", 0.333), ("いぬ", 0.5), ("とり", 1.0)]
+
+
+def test_an_unpublished_competitions_submissions_have_no_insight(competition, alice,
+                                                                 alice_joined):
+    set_feedback(competition, "full")
+    submission = scored_upload(competition, alice, submission_csv(TRUE_LABELS))
+    competition.is_published = False
+    competition.save(update_fields=["is_published"])
+    assert api_for(alice).get(f"/api/v1/submissions/{submission.pk}/insight/"
+                              ).status_code == 404
+
+
+def test_only_images_are_served_from_test_zip(client, competition, alice, alice_joined):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("test/evil.html", "<script>alert(1)</script>")
+        archive.writestr("test/img_01.png", b"not really a png")
+    data_file = DataFile(competition=competition, name="test.zip")
+    data_file.file.save("test.zip", ContentFile(buffer.getvalue()), save=False)
+    data_file.save()
+    client.force_login(alice)
+    assert client.get(reverse("test_image", args=[competition.slug, "evil.html"])
+                      ).status_code == 404
+    image = client.get(reverse("test_image", args=[competition.slug, "img_01.png"]))
+    assert image["Content-Security-Policy"] == "sandbox"
+    assert image["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("value", ["²", "0", "1001", "9" * 5000, "x"])
+def test_a_bad_top_is_a_clear_400(competition, alice, value):
+    response = api_for(alice).get(f"/api/v1/competitions/{competition.slug}/leaderboard/",
+                                  {"top": value})
+    assert response.status_code == 400 and "top" in response.data

@@ -112,3 +112,31 @@ def test_fewer_finals_allowed_changes_the_private_board_after_the_rebuild_task(
     competition.save(update_fields=["final_submission_limit"])
     assert rebuild_standings_task(competition.pk) == 1
     assert leaderboard(competition, "private").rows[0].score == 0.25
+
+
+def test_deleting_a_submission_takes_it_off_the_board(
+        django_capture_on_commit_callbacks, competition, alice_joined, bob_joined):
+    mine = scored(alice_joined, 0.9, minutes_ago=30)
+    scored(bob_joined, 0.5, minutes_ago=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine.delete()
+    assert public_board(competition) == [(1, "bob", 0.5)]
+    # The viewer's own row is counted without a stale, file-less best entry.
+    assert leaderboard(competition, "public", top=1, team_id=bob_joined.team_id).rows[
+        0].rank == 1
+
+
+def test_changing_the_submission_format_in_the_admin_rescores_every_submission(
+        client, olivia, competition, alice_joined):
+    from django.urls import reverse
+
+    from tests.competitions.test_admin import competition_form
+
+    scored(alice_joined, 0.5)
+    client.force_login(olivia)
+    response = client.post(
+        reverse("admin:competitions_competition_change", args=[competition.pk]),
+        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
+                         submission_header="either"))
+    assert response.status_code == 302
+    assert "submission_header" in RescoreRun.objects.get(competition=competition).reason
