@@ -168,8 +168,9 @@ def load_entrants(competition, participants: int, now: datetime) -> tuple[list, 
               [(competition.pk, name, False, 0, now) for name in team_names]
               + [(competition.pk, name, True, 0, now) for name in BASELINES])
     team_ids = dict(competition.teams.values_list("name", "id"))
-    copy_rows(Participation, ["competition_id", "user_id", "team_id", "accepted_rules_at"],
-              ((competition.pk, user_ids[user], team_ids[team], now)
+    copy_rows(Participation, ["competition_id", "user_id", "team_id", "accepted_rules_at",
+                              "report_notes"],
+              ((competition.pk, user_ids[user], team_ids[team], now, "")
                for user, team in zip(names, team_names, strict=True)))
     teams = [team_ids[name] for name in team_names + list(BASELINES)]
     users = [user_ids[name] for name in names] + [organizer.pk] * len(BASELINES)
@@ -206,7 +207,8 @@ def submission_rows(competition, teams: list, users: list, count: int,
         team = team_of[n]
         yield (competition.pk, teams[team], users[team], "submissions/bench.csv", "bench.csv",
                20_000, "", False, bool(final[n]), "scored", float(public[n]),
-               float(private[n]), "{}", "[]", 0, "", created, created, 1, created, finished)
+               float(private[n]), "{}", "{}", "[]", 0, "", created, created, 1, created,
+               finished)
 
 
 def load_submissions(competition, teams: list, users: list, count: int,
@@ -216,8 +218,8 @@ def load_submissions(competition, teams: list, users: list, count: int,
     copy_rows(Submission, [
         "competition_id", "team_id", "submitted_by_id", "file", "original_name", "size",
         "description", "is_late", "is_final", "status", "public_score", "private_score",
-        "extra_scores", "problems", "problem_count", "error", "created_at", "queued_at",
-        "attempts", "started_at", "finished_at"],
+        "extra_scores", "confusion", "problems", "problem_count", "error", "created_at",
+        "queued_at", "attempts", "started_at", "finished_at"],
         submission_rows(competition, teams, users, count, rng))
 
 
