@@ -33,7 +33,7 @@ def signup(request):
 
 
 def competition_list(request):
-    competitions = selectors.visible_competitions(request.user)
+    competitions = selectors.listed_competitions(request.user)
     return render(request, "competitions/list.html", {"competitions": competitions})
 
 
