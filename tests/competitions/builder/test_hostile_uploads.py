@@ -177,3 +177,26 @@ def test_an_address_already_taken_is_refused(client, alice, competition):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("build_new"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_refusal_speaks_the_readers_language(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("build_new"), {
+        "title": "Bugs", "slug": "bugs", "visibility": "public", "test_percent": 20,
+        "public_percent": 30, "zip_file": zip_upload(make_zip(folder_entries(["ダンゴムシ"], 8)))},
+        HTTP_ACCEPT_LANGUAGE="ja")
+    assert "クラスが 1 つしかありません（「ダンゴムシ」）。" in response.content.decode()
+
+
+def test_a_failed_builds_reason_is_shown_in_the_readers_language(
+        client, alice, django_capture_on_commit_callbacks):
+    from competitions.builder.service import build_run
+
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=False):
+        post_zip(client, REFUSED_BY_THE_BUILD["class too small"][0])
+    build = CompetitionBuild.objects.get()
+    build_run(build_id=build.pk)
+    page = client.get(reverse("build_status", args=[build.pk]),
+                      HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "各クラスに異なる画像が 5 枚以上必要です。" in page
