@@ -18,6 +18,7 @@ from .exports import leaderboards_csv, submissions_csv
 from .gallery import gallery_build
 from .models import (
     Competition,
+    CompetitionBuild,
     DataFile,
     Participation,
     RescoreRecord,
@@ -30,6 +31,7 @@ from .models.competition import (
     PRIVATE_BOARD_TOO_EARLY,
     KindChoice,
     PrivateBoardChoice,
+    Visibility,
 )
 from .rescoring import competition_rescore, rank_changes, solution_replace
 from .tasks import rebuild_standings_task
@@ -64,6 +66,8 @@ class CompetitionAdminForm(forms.ModelForm):
         label=_("extra metrics shown"), choices=METRIC_CHOICES, required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Shown beside the ranking metric on the participant's submissions."))
+    visibility = forms.ChoiceField(label=_("visibility"), choices=Visibility.choices,
+                                   initial=Visibility.PUBLIC, required=False)
     solution_upload = forms.FileField(
         label=_("upload hidden solution"), required=False,
         help_text=_('CSV with the header "id,label,usage"; usage is Public or Private. '
@@ -80,7 +84,10 @@ class CompetitionAdminForm(forms.ModelForm):
                   "metric", "extra_metrics", "top_k", "start_at", "end_at",
                   "daily_submission_limit", "total_submission_limit", "max_upload_bytes",
                   "final_submission_limit", "private_leaderboard", "feedback_while_open",
-                  "is_published"]
+                  "is_published", "host", "visibility"]
+
+    def clean_visibility(self):
+        return self.cleaned_data.get("visibility") or Visibility.PUBLIC
 
     def clean(self):
         cleaned = super().clean()
@@ -157,15 +164,18 @@ class DataFileInline(admin.TabularInline):
 @admin.register(Competition)
 class CompetitionAdmin(admin.ModelAdmin):
     form = CompetitionAdminForm
-    list_display = ["title", "slug", "is_published", "start_at", "end_at", "metric",
+    list_display = ["title", "slug", "is_published", "visibility", "host", "start_at", "end_at",
+                    "metric",
                     "private_leaderboard", "solution_public_rows", "solution_private_rows"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["solution_public_rows", "solution_private_rows"]
+    readonly_fields = ["solution_public_rows", "solution_private_rows", "invite_code"]
+    list_filter = ["visibility", "is_published"]
     inlines = [DataFileInline]
     actions = ["show_private_board", "hide_private_board", "private_board_at_end",
                "rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions"]
 
     def save_model(self, request, obj, form, change):
+        obj.set_visibility(obj.visibility)  # an invitation-only competition needs its code
         had_solution = change and Competition.objects.get(pk=obj.pk).has_solution
         scoring_changed = [field for field in SCORING_FIELDS if field in form.changed_data]
         if change and scoring_changed and not getattr(form, "solution_content", None):
@@ -324,3 +334,21 @@ class RescoreRunAdmin(admin.ModelAdmin):
     def rank_table(self, run):
         return render_to_string("admin/competitions/rank_changes.html",
                                 {"rows": rank_changes(run), "finished": run.finished_at})
+
+
+@admin.register(CompetitionBuild)
+class CompetitionBuildAdmin(admin.ModelAdmin):
+    """Community builds, for organizers to follow (the host follows theirs on the site)."""
+
+    list_display = ["slug", "host", "status", "upload_name", "images_done", "images_total",
+                    "created_at", "finished_at", "competition"]
+    list_filter = ["status"]
+    search_fields = ["slug", "host__username"]
+    fields = readonly_fields = ["host", "slug", "title", "visibility", "status", "stage",
+                                "upload_name", "upload_size", "files_total", "files_read",
+                                "images_total", "images_done", "refusal", "report",
+                                "attempts", "created_at", "started_at", "finished_at",
+                                "competition"]
+
+    def has_add_permission(self, request):
+        return False

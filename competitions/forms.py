@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.problems import MESSAGES
 
+from .models import Competition, Visibility
+
 
 class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
@@ -23,3 +25,70 @@ class SubmissionForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=500, required=False,
                                   widget=forms.TextInput(
                                       attrs={"placeholder": _("e.g. CNN, 20 epochs, augmented")}))
+
+
+class BuildForm(forms.Form):
+    """A community competition from a zip of labelled images."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address"), max_length=50,
+        help_text=_("The competition's address, /c/<address>/: letters, digits, - and _."))
+    short_description = forms.CharField(label=_("Short description"), max_length=300,
+                                        required=False)
+    zip_file = forms.FileField(
+        label=_("Zip of labelled images"),
+        help_text=_("One folder per class (dangomushi/…, ダンゴムシ/…), or the images and a "
+                    "labels.csv with the columns file,label. JPEG, PNG, WebP, GIF or BMP."))
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices,
+                                   initial=Visibility.PUBLIC, widget=forms.RadioSelect)
+    test_percent = forms.IntegerField(
+        label=_("Test images (%)"), initial=20, min_value=5, max_value=50,
+        help_text=_("The share of each class kept for testing; the rest is for training."))
+    public_percent = forms.IntegerField(
+        label=_("Public leaderboard (% of the test images)"), initial=30, min_value=10,
+        max_value=90, help_text=_("The rest decides the private leaderboard, shown at the end."))
+    max_side = forms.IntegerField(
+        label=_("Maximum side (pixels)"), required=False, min_value=16, max_value=4096,
+        help_text=_("Larger images are shrunk to fit; leave empty to keep their size."))
+
+    def clean_slug(self):
+        from .builder.service import slug_taken
+
+        slug = self.cleaned_data["slug"].lower()
+        if slug_taken(slug):
+            raise forms.ValidationError(_("This address is already taken; choose another."))
+        return slug
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class HostCompetitionForm(forms.ModelForm):
+    """What the host of a community competition may change."""
+
+    class Meta:
+        model = Competition
+        fields = ["title", "short_description", "overview", "evaluation", "rules",
+                  "start_at", "end_at", "daily_submission_limit", "total_submission_limit",
+                  "final_submission_limit", "visibility"]
+        widgets = {"start_at": DateTimeInput(), "end_at": DateTimeInput(),
+                   "visibility": forms.RadioSelect,
+                   "overview": forms.Textarea(attrs={"rows": 8}),
+                   "evaluation": forms.Textarea(attrs={"rows": 3}),
+                   "rules": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_at"), cleaned.get("end_at")
+        if start and end and end <= start:
+            self.add_error("end_at", _("The end must come after the start."))
+        return cleaned
+
+
+class InviteCodeForm(forms.Form):
+    code = forms.CharField(label=_("Invite code"), max_length=20)

@@ -29,3 +29,16 @@ def participant_required(view):
         return view(request, competition, participation, *args, **kwargs)
 
     return wrapper
+
+
+def host_required(view):
+    """Pass the competition to views of its host; 404 for anyone else."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        competition = selectors.hosted_competition_for(request.user, slug)
+        return view(request, competition, *args, **kwargs)
+
+    return wrapper

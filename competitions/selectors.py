@@ -8,22 +8,93 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from .charts import best_so_far
-from .models import Competition, Participation, Standing, Submission
+from .models import (
+    Competition,
+    CompetitionBuild,
+    Participation,
+    Standing,
+    Submission,
+    Visibility,
+)
 
 
 def visible_competitions(user) -> QuerySet[Competition]:
+    """What this user may open. Unpublished competitions are for staff; invitation-only
+    ones for their host and the participants who joined through the invitation (to
+    everyone else they do not exist: 404)."""
     competitions = Competition.objects.all()
-    if not (user.is_authenticated and user.is_staff):
-        competitions = competitions.filter(is_published=True)
-    return competitions
+    if user.is_authenticated and user.is_staff:
+        return competitions
+    shown = Q(is_published=True) & ~Q(visibility=Visibility.INVITE)
+    if user.is_authenticated:
+        shown |= Q(host=user) | Q(is_published=True, pk__in=_joined(user))
+    return competitions.filter(shown)
+
+
+def listed_competitions(user) -> QuerySet[Competition]:
+    """What the competition list shows this user: the public ones, and those they host or
+    joined (unlisted and invitation-only ones are reached by their link)."""
+    competitions = visible_competitions(user)
+    if user.is_authenticated and user.is_staff:
+        return competitions
+    listed = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        listed |= Q(host=user) | Q(pk__in=_joined(user))
+    return competitions.filter(listed)
+
+
+def _joined(user) -> QuerySet:
+    return Participation.objects.filter(user=user).values("competition_id")
 
 
 def competition_for(user, slug: str) -> Competition:
-    """The competition if this user may see it; unpublished ones are 404 for non-staff."""
+    """The competition if this user may see it; anything else is 404."""
     competition = visible_competitions(user).filter(slug=slug).first()
     if competition is None:
         raise Http404
     return competition
+
+
+def hosted_competition_for(user, slug: str) -> Competition:
+    """A community competition its host manages; 404 for anyone else (organizer-run
+    competitions are managed in the admin)."""
+    competition = (Competition.objects.filter(slug=slug, host=user).first()
+                   if user.is_authenticated else None)
+    if competition is None:
+        raise Http404
+    return competition
+
+
+def invited_competition(code: str) -> Competition:
+    """The invitation-only competition of an invite code; 404 for a wrong or old code."""
+    code = code.strip().upper()
+    competition = (Competition.objects.filter(invite_code=code, is_published=True,
+                                              visibility=Visibility.INVITE).first()
+                   if code else None)
+    if competition is None:
+        raise Http404
+    return competition
+
+
+def build_for(user, build_id: int) -> CompetitionBuild:
+    """A build its host follows; 404 for anyone else."""
+    build = (CompetitionBuild.objects.filter(pk=build_id, host=user).first()
+             if user.is_authenticated else None)
+    if build is None:
+        raise Http404
+    return build
+
+
+def hosting(user) -> dict:
+    """The host's page: their builds (latest first) and the competitions they host."""
+    return {"builds": CompetitionBuild.objects.filter(host=user).select_related("competition")[:20],
+            "competitions": Competition.objects.filter(host=user).order_by("-created_at")}
+
+
+def host_submissions(competition: Competition, limit: int = 200) -> QuerySet[Submission]:
+    """Every team's latest submissions, for the host of a community competition."""
+    return (competition.submissions.select_related("team", "submitted_by")
+            .order_by("-created_at", "-id")[:limit])
 
 
 def participation_for(competition: Competition, user) -> Participation | None:

@@ -207,14 +207,19 @@ def submission_rescore(*, submission: Submission) -> None:
 
 
 @transaction.atomic
-def solution_set(*, competition: Competition, content: bytes) -> None:
+def solution_set(*, competition: Competition, content: bytes, name: str | None = None) -> None:
     """Check the hidden solution against the competition's labels and store it.
 
-    Raises InvalidFile listing every problem; nothing is stored then.
+    Raises InvalidFile listing every problem; nothing is stored then. `name`: a storage
+    name chosen (and recorded) by the caller, where the file is written already; the
+    competition builder does so, to be able to remove every file of a failed build.
     """
     solution = parse_solution(content, competition.labels)
     old_file = competition.solution_file.name if competition.has_solution else None
-    competition.solution_file.save("solution.csv", ContentFile(content), save=False)
+    if name is None:
+        competition.solution_file.save("solution.csv", ContentFile(content), save=False)
+    else:
+        competition.solution_file.name = name
     competition.solution_public_rows = solution.public_count
     competition.solution_private_rows = solution.private_count
     competition.save(update_fields=["solution_file", "solution_public_rows",

@@ -41,3 +41,8 @@ def gallery_path(instance, filename: str) -> str:
 def submission_path(instance, filename: str) -> str:
     return (f"competitions/{instance.competition.slug}/submissions/"
             f"{instance.team_id}/{uuid.uuid4().hex}{_suffix(filename)}")
+
+
+def build_upload_path(instance, filename: str) -> str:
+    """A zip waiting to become a community competition (deleted once it has)."""
+    return f"builds/{uuid.uuid4().hex}.zip"

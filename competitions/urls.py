@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, views
+from . import account, host_views, views
 from .insight import views as insight
 
 urlpatterns = [
@@ -27,5 +27,14 @@ urlpatterns = [
     path("c/<slug:slug>/test-images/<path:image_id>", insight.test_image, name="test_image"),
     path("submissions/<int:pk>/file", views.submission_file, name="submission_file"),
     path("submissions/<int:pk>/final", views.submission_final, name="submission_final"),
+    path("host/", host_views.host_index, name="host_index"),
+    path("host/new/", host_views.build_new, name="build_new"),
+    path("host/builds/<int:pk>/", host_views.build_status, name="build_status"),
+    path("c/<slug:slug>/host/", host_views.host_manage, name="host_manage"),
+    path("c/<slug:slug>/host/close/", host_views.host_close, name="host_close"),
+    path("c/<slug:slug>/host/invite-code/", host_views.host_invite_code,
+         name="host_invite_code"),
+    path("invite/", host_views.invite_enter, name="invite_enter"),
+    path("invite/<str:code>/", host_views.invite, name="invite"),
     path("staff/files/<path:path>", views.staff_private_file, name="staff_private_file"),
 ]

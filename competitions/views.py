@@ -33,7 +33,7 @@ def signup(request):
 
 
 def competition_list(request):
-    competitions = selectors.visible_competitions(request.user)
+    competitions = selectors.listed_competitions(request.user)
     return render(request, "competitions/list.html", {"competitions": competitions})
 
 
@@ -206,7 +206,7 @@ def leaderboard(request, slug, board="public"):
     participation = selectors.participation_for(competition, request.user)
     revealed = competition.private_board_revealed()
     # Organizers preview the private board before it is revealed; participants never.
-    shown = board == "public" or revealed or request.user.is_staff
+    shown = board == "public" or revealed or competition.is_organized_by(request.user)
     return render(request, "competitions/leaderboard.html", {
         **tab_context(request, competition, "leaderboard", participation),
         "board": board, "revealed": revealed,

@@ -223,8 +223,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scoring.tasks.requeue_stuck_submissions",
         "schedule": env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60),
     },
+    "requeue-stuck-builds": {
+        "task": "competitions.tasks.requeue_stuck_builds",
+        "schedule": env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Community competitions: anyone signed in builds one from a zip of labelled images
+# (competitions/builder). The limits keep one upload from filling the disk or the worker's
+# memory; README.md lists them.
+COMMUNITY_MAX_ZIP_BYTES = env_int("COMMUNITY_MAX_ZIP_BYTES", 200 * 1024 * 1024)
+COMMUNITY_MAX_FILES = env_int("COMMUNITY_MAX_FILES", 5000)
+COMMUNITY_MAX_UNPACKED_BYTES = env_int("COMMUNITY_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
+COMMUNITY_MAX_IMAGE_BYTES = env_int("COMMUNITY_MAX_IMAGE_BYTES", 20 * 1024 * 1024)
+COMMUNITY_MAX_COMPRESSION_RATIO = env_int("COMMUNITY_MAX_COMPRESSION_RATIO", 100)
+COMMUNITY_MAX_IMAGE_PIXELS = env_int("COMMUNITY_MAX_IMAGE_PIXELS", 40_000_000)
+COMMUNITY_MIN_IMAGES_PER_CLASS = env_int("COMMUNITY_MIN_IMAGES_PER_CLASS", 5)
+COMMUNITY_MAX_CLASSES = env_int("COMMUNITY_MAX_CLASSES", 100)
+COMMUNITY_MAX_LABEL_LENGTH = env_int("COMMUNITY_MAX_LABEL_LENGTH", 50)
+COMMUNITY_MAX_COMPETITIONS_PER_USER = env_int("COMMUNITY_MAX_COMPETITIONS_PER_USER", 10)
+# A build running longer is stopped (soft limit) and fails with a message; the hard limit
+# kills it. A build still queued or running after COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS was
+# lost on the way (broker down, worker killed): the sweeper sends it again.
+COMMUNITY_BUILD_TIME_LIMIT = env_int("COMMUNITY_BUILD_TIME_LIMIT", 600)
+COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS = env_int("COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS",
+                                                COMMUNITY_BUILD_TIME_LIMIT + 120)
 
 # The REST API (competitions/api). Rate limits per user and endpoint scope; the numbers are
 # published in the API docs (SPECTACULAR_SETTINGS' description below).

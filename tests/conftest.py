@@ -136,6 +136,24 @@ def bob_joined(competition, bob):
     return join_competition(competition=competition, user=bob)
 
 
+@pytest.fixture
+def build(db, django_capture_on_commit_callbacks):
+    """Build a community competition from zip bytes as `host`, the way the site does
+    (the request, then the worker's run, here in the test's process); the finished
+    CompetitionBuild."""
+    from competitions.builder.service import build_request, build_run
+    from tests.imagezips import zip_upload
+
+    def run(host, data: bytes, slug: str = "bugs", **options):
+        with django_capture_on_commit_callbacks(execute=False):
+            requested = build_request(host=host, upload=zip_upload(data), slug=slug,
+                                      title=options.pop("title", "Bugs ダンゴムシ"), **options)
+        build_run(build_id=requested.pk)
+        requested.refresh_from_db()
+        return requested
+    return run
+
+
 def database_url(settings_dict: dict) -> str:
     """A URL for the test database, so that a worker process opens the same one."""
     if settings_dict["ENGINE"].endswith("sqlite3"):

@@ -18,7 +18,7 @@ class CompetitionList(generics.ListAPIView):
     throttle_scope = "read"
 
     def get_queryset(self):
-        return selectors.visible_competitions(self.request.user)
+        return selectors.listed_competitions(self.request.user)
 
 
 class CompetitionDetail(generics.RetrieveAPIView):

@@ -9,7 +9,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors as board_selectors
 from ..insight.access import access_for
 from ..insight.selectors import (
     analytics_for,
@@ -157,12 +156,15 @@ class Analytics(APIView):
     """For organizers: submissions and active participants per day, and the classes every
     participant's best submission gets wrong most."""
 
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [permissions.IsAuthenticated]
     throttle_scope = "read"
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: RefusalSerializer})
     def get(self, request, slug):
-        competition = board_selectors.competition_for(request.user, slug)
+        competition = competition_or_404(request, slug)
+        if not competition.is_organized_by(request.user):
+            raise PermissionDenied(_("Only the organizers see the analytics."),
+                                   code="organizers_only")
         data = analytics_for(competition)
         return Response({
             "days": [{"day": day["day"], "submissions": day["submissions"],

@@ -36,7 +36,7 @@ class Leaderboard(APIView):
         top = _top(request.query_params.get("top"))
         # Organizers see the private ranking before it is revealed; participants never.
         if board == "private" and not (competition.private_board_revealed()
-                                       or request.user.is_staff):
+                                       or competition.is_organized_by(request.user)):
             raise PermissionDenied(NOT_REVEALED, code="not_revealed")
         participation = selectors.participation_for(competition, request.user)
         team_id = participation.team_id if participation else None

@@ -43,8 +43,8 @@ class InsightAccess:
 
 
 def access_for(competition: Competition, user) -> InsightAccess:
-    # Organizers see everything, as they do on the leaderboards.
-    if user.is_authenticated and user.is_staff:
+    # Organizers and hosts see everything, as they do on the leaderboards.
+    if competition.is_organized_by(user):
         return InsightAccess(FeedbackLevel.FULL, private_rows=True)
     return InsightAccess(competition.feedback_level(),
                          private_rows=competition.private_board_revealed())

@@ -3,7 +3,7 @@ organizer's analytics, and the test images the examples show."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -125,9 +125,11 @@ def report(request, competition, participation):
     return render(request, "competitions/insight/report.html", context)
 
 
-@staff_member_required
+@login_required
 def analytics(request, slug):
     competition = board_selectors.competition_for(request.user, slug)
+    if not competition.is_organized_by(request.user):
+        raise Http404
     data = analytics_for(competition)
     higher = competition.metric_info.higher_is_better
     scores = [(at, score) for at, score in data.scores if score is not None]
@@ -147,7 +149,7 @@ def analytics(request, slug):
 def test_image(request, slug, image_id):
     """A test image for the examples: for joined participants and organizers."""
     competition = board_selectors.competition_for(request.user, slug)
-    if not (request.user.is_staff
+    if not (competition.is_organized_by(request.user)
             or board_selectors.participation_for(competition, request.user)):
         raise Http404
     found = read_test_image(competition, image_id)

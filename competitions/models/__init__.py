@@ -1,8 +1,9 @@
-from .competition import Competition, DataFile, GalleryImage
+from .build import CompetitionBuild
+from .competition import Competition, DataFile, GalleryImage, Visibility
 from .entrants import Participation, Team
 from .rescore import RescoreRecord, RescoreRun
 from .standing import Standing
 from .submission import Submission
 
-__all__ = ["Competition", "DataFile", "GalleryImage", "Participation", "RescoreRecord",
-           "RescoreRun", "Standing", "Submission", "Team"]
+__all__ = ["Competition", "CompetitionBuild", "DataFile", "GalleryImage", "Participation",
+           "RescoreRecord", "RescoreRun", "Standing", "Submission", "Team", "Visibility"]

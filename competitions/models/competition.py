@@ -1,6 +1,8 @@
+import secrets
 from datetime import datetime
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -62,6 +64,21 @@ FEEDBACK_WHILE_OPEN_CHOICES = [
 FEEDBACK_ORDER = [FeedbackLevel.SCORE, FeedbackLevel.CLASSES, FeedbackLevel.FULL]
 
 
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("public: listed, anyone may join")
+    LINK = "link", _("unlisted: not listed, anyone with the address may join")
+    INVITE = "invite", _("by invitation: only with the invite link or code")
+
+
+# Invite codes: no 0/O or 1/I/L, so that a code read aloud or copied by hand still works.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_CODE_LENGTH = 12  # 31**12: about 59 bits
+
+
+def new_invite_code() -> str:
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_CODE_LENGTH))
+
+
 class Competition(models.Model):
     class Phase(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
@@ -121,6 +138,17 @@ class Competition(models.Model):
                                                        default=0, editable=False)
     solution_private_rows = models.PositiveIntegerField(_("private rows of the solution"),
                                                         default=0, editable=False)
+    # Community competitions (built from a zip by any signed-in user) have a host, who
+    # manages them on the site; organizer-run ones have none and live in the admin.
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="hosted_competitions",
+                             verbose_name=_("host"))
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLIC)
+    invite_code = models.CharField(_("invite code"), max_length=20, null=True, blank=True,
+                                   unique=True, editable=False)
+    # Training images per class, [{"label": …, "train": n}], for the data page.
+    class_counts = models.JSONField(_("training images per class"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -165,6 +193,11 @@ class Competition(models.Model):
         private part too: only after the end, or in a practice competition (no end)."""
         return self.end_at is None or (at or timezone.now()) >= self.end_at
 
+    def is_organized_by(self, user) -> bool:
+        """Organizers (staff) and the host of a community competition see everything of
+        it: private scores before the reveal, full insight, analytics."""
+        return user.is_authenticated and (user.is_staff or self.host_id == user.pk)
+
     def feedback_level(self, at: datetime | None = None) -> FeedbackLevel:
         """Full after the end; while open, the organizer's choice (automatic: score only
         for a ranked competition, whose Public labels must not leak through the feedback,
@@ -178,6 +211,32 @@ class Competition(models.Model):
     def accepts_final_choices(self, at: datetime | None = None) -> bool:
         """Final submissions are chosen while the competition is open, never after."""
         return self.is_open(at)
+
+    def is_hosted_by(self, user) -> bool:
+        return user.is_authenticated and self.host_id == user.pk
+
+    def set_visibility(self, visibility: str) -> None:
+        """Invitation-only competitions need a code; changing the visibility keeps the
+        code, so that links already sent keep working if the host switches back."""
+        self.visibility = visibility
+        if visibility == Visibility.INVITE and not self.invite_code:
+            self.invite_code = new_invite_code()
+
+    def replace_invite_code(self) -> None:
+        """A new code: every invite link sent so far stops working (participants who
+        joined stay)."""
+        self.invite_code = new_invite_code()
+        self.save(update_fields=["invite_code"])
+
+    def close(self, at: datetime | None = None) -> None:
+        """End now (an upcoming competition both starts and ends now). Uploads after the
+        end are scored late and never ranked, as for any ended competition."""
+        at = at or timezone.now()
+        if self.phase(at) == self.Phase.CLOSED:
+            return
+        self.start_at = min(self.start_at, at)
+        self.end_at = at
+        self.save(update_fields=["start_at", "end_at"])
 
     @property
     def metric_info(self):

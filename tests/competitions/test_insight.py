@@ -17,6 +17,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from competitions.models import DataFile
 from competitions.models.competition import FeedbackLevel
+from competitions.services import join_competition
 from tests.conftest import LABELS, TEST_IDS, TRUE_LABELS, USAGES, scored_upload, submission_csv
 
 PUBLIC_IDS = [i for i, usage in zip(TEST_IDS, USAGES, strict=True) if usage == "Public"]
@@ -238,7 +239,7 @@ def test_analytics_are_for_organizers(client, competition, alice, alice_joined, 
     set_feedback(competition, "score")
     scored_upload(competition, alice, submission_csv(PUBLIC_RIGHT_PRIVATE_BIRDS))
     client.force_login(alice)
-    assert client.get(reverse("analytics", args=[competition.slug])).status_code == 302
+    assert client.get(reverse("analytics", args=[competition.slug])).status_code == 404
     assert api_for(alice).get(f"/api/v1/competitions/{competition.slug}/analytics/"
                               ).status_code == 403
     client.force_login(olivia)
@@ -282,3 +283,17 @@ def test_a_bad_top_is_a_clear_400(competition, alice, value):
     response = api_for(alice).get(f"/api/v1/competitions/{competition.slug}/leaderboard/",
                                   {"top": value})
     assert response.status_code == 400 and "top" in response.data
+
+
+def test_a_community_host_sees_the_analytics_and_the_private_board_of_their_competition(
+        client, make_competition, make_user, alice):
+    host = make_user("hana")
+    hosted = make_competition(slug="dangomushi", host=host)
+    join_competition(competition=hosted, user=alice)
+    scored_upload(hosted, alice, submission_csv(TRUE_LABELS))
+    client.force_login(host)
+    assert client.get(reverse("analytics", args=[hosted.slug])).status_code == 200
+    assert 'data-testid="private-leaderboard"' in client.get(
+        reverse("private_leaderboard", args=[hosted.slug])).content.decode()
+    client.force_login(alice)
+    assert client.get(reverse("analytics", args=[hosted.slug])).status_code == 404

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competitions', '0002_finals_private_board_standings'),
+        ('competitions', '0003_community_competitions'),
     ]
 
     operations = [

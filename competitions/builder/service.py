@@ -1,0 +1,175 @@
+"""Community builds: a signed-in user's zip becomes a competition in the background.
+
+`build_request` checks what can be checked at once (size, the zip's directory, classes,
+labels.csv) so that most refusals come back on the form with nothing stored; it stores
+the zip and queues the build after commit. `build_run` is the worker's side.
+"""
+
+import logging
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from ..models import Competition, CompetitionBuild
+from ..models.build import MAX_BUILD_ATTEMPTS
+from .archive import Archive
+from .build import BuildOptions, build_dataset
+from .layout import inventory
+from .limits import Limits
+from .publish import CompetitionDetails, delete_files, publish
+from .refusals import BuildRefused
+
+logger = logging.getLogger(__name__)
+
+
+def check_zip(handle, *, limits: Limits, display_name: str = "zip") -> None:
+    """The quick checks, without decoding a single image: BuildRefused or nothing."""
+    with Archive(handle, limits, display_name) as archive:
+        inventory(archive, limits)
+
+
+def check_host(*, user, slug: str) -> None:
+    """Refusals that depend on who asks and on the address, not on the zip."""
+    if CompetitionBuild.objects.filter(host=user, status__in=CompetitionBuild.ACTIVE).exists():
+        raise BuildRefused("build_in_progress")
+    hosted = Competition.objects.filter(host=user).count()
+    if hosted >= settings.COMMUNITY_MAX_COMPETITIONS_PER_USER:
+        raise BuildRefused("too_many_competitions", count=hosted)
+    if slug_taken(slug):
+        raise BuildRefused("slug_taken", slug=slug)
+
+
+def slug_taken(slug: str) -> bool:
+    return (Competition.objects.filter(slug=slug).exists()
+            or CompetitionBuild.objects.filter(slug=slug,
+                                               status__in=CompetitionBuild.ACTIVE).exists())
+
+
+def build_request(*, host, upload: UploadedFile, slug: str, title: str,
+                  short_description: str = "", visibility: str = "public",
+                  test_fraction: float = 0.2, public_fraction: float = 0.3,
+                  max_side: int | None = None) -> CompetitionBuild:
+    """Store the zip and a queued build; the worker builds it after commit."""
+    limits = Limits.from_settings()
+    if upload.size > limits.max_zip_bytes:
+        raise BuildRefused("zip_too_large", size=filesizeformat(upload.size),
+                           limit=filesizeformat(limits.max_zip_bytes))
+    check_host(user=host, slug=slug)
+    check_zip(upload, limits=limits, display_name=upload.name)
+    upload.seek(0)
+    build = CompetitionBuild(host=host, slug=slug, title=title,
+                             short_description=short_description, visibility=visibility,
+                             test_fraction=test_fraction, public_fraction=public_fraction,
+                             max_side=max_side, upload_name=upload.name[:255],
+                             upload_size=upload.size)
+    build.upload.save("upload.zip", upload, save=False)
+    try:
+        with transaction.atomic():
+            build.save()
+            transaction.on_commit(lambda: enqueue_build(build.pk))
+    except IntegrityError:
+        # Another request of this user, or for this address, got there first.
+        build.upload.storage.delete(build.upload.name)
+        raise BuildRefused("build_in_progress") from None
+    except BaseException:
+        build.upload.storage.delete(build.upload.name)
+        raise
+    return build
+
+
+def enqueue_build(build_id: int) -> None:
+    """Send the build task; if the broker is down the sweeper sends it later."""
+    from ..tasks import build_competition_task
+
+    try:
+        build_competition_task.delay(build_id)
+    except Exception:
+        logger.exception("Could not queue build %s; it stays queued", build_id)
+
+
+def build_run(*, build_id: int) -> str:
+    """Build one queued competition. Idempotent: a second message for the same build
+    finds it claimed or finished and does nothing."""
+    build = CompetitionBuild.objects.filter(pk=build_id).first()
+    if build is None or not build.claim():
+        return "skipped"
+    if build.pending_files:
+        # A worker died in the middle of writing: its files go before anything else.
+        delete_files(build.pending_files)
+        build.record_pending_files([])
+    if build.attempts > MAX_BUILD_ATTEMPTS:
+        return _fail(build, BuildRefused("internal_error"))
+    try:
+        competition = _build(build)
+    except BuildRefused as refusal:
+        return _fail(build, refusal)
+    except SoftTimeLimitExceeded:
+        return _fail(build, BuildRefused("too_slow", seconds=settings.COMMUNITY_BUILD_TIME_LIMIT))
+    except Exception:
+        logger.exception("Build %s failed", build.pk)
+        return _fail(build, BuildRefused("internal_error"))
+    _delete_upload(build)
+    logger.info("Build %s: competition %s", build.pk, competition.slug)
+    return "done"
+
+
+def _build(build: CompetitionBuild) -> Competition:
+    options = BuildOptions(test_fraction=build.test_fraction,
+                           public_fraction=build.public_fraction, max_side=build.max_side)
+    folder = Path(tempfile.mkdtemp(prefix=f"kompe-build-{build.pk}-"))
+    try:
+        with build.upload.open("rb") as handle:
+            dataset = build_dataset(handle, folder=folder, options=options,
+                                    limits=Limits.from_settings(),
+                                    display_name=build.upload_name,
+                                    progress=build.record_progress)
+        details = CompetitionDetails(slug=build.slug, title=build.title,
+                                     short_description=build.short_description,
+                                     host=build.host, visibility=build.visibility)
+        return publish(dataset=dataset, details=details,
+                       record_names=build.record_pending_files,
+                       on_created=lambda competition: build.mark_done(competition,
+                                                                      dataset.report))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fail(build: CompetitionBuild, refusal: BuildRefused) -> str:
+    build.mark_failed(refusal)
+    _delete_upload(build)
+    return "failed"
+
+
+def _delete_upload(build: CompetitionBuild) -> None:
+    if build.upload:
+        build.upload.storage.delete(build.upload.name)
+        build.upload = ""
+        build.save(update_fields=["upload"])
+
+
+def builds_requeue_stuck(*, older_than_seconds: int | None = None) -> int:
+    """Send again builds whose message was lost (queued too long) or whose worker died
+    (running past the time limit; the claim lets the new run take over)."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stuck = CompetitionBuild.objects.filter(
+        Q(status=CompetitionBuild.Status.QUEUED, queued_at__lt=cutoff)
+        | Q(status=CompetitionBuild.Status.RUNNING, started_at__lt=cutoff))
+    count = 0
+    for build in stuck:
+        build.mark_requeued()
+        enqueue_build(build.pk)
+        count += 1
+    if count:
+        logger.warning("Requeued %s stuck build(s)", count)
+    return count

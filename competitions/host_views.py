@@ -1,0 +1,136 @@
+"""Pages of community hosting: build a competition from a zip, follow the build, manage
+the competition; and the invitation through which participants join a private one."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import hosting, selectors
+from .builder.limits import Limits
+from .builder.refusals import MESSAGES as REFUSALS
+from .builder.refusals import BuildRefused
+from .builder.service import build_request
+from .forms import BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
+from .models import Competition
+from .permissions import host_required
+
+# Refusals about the request rather than the zip are shown above the form.
+FORM_WIDE = {"build_in_progress", "too_many_competitions", "slug_taken"}
+
+
+@login_required
+def host_index(request):
+    return render(request, "competitions/host/index.html", selectors.hosting(request.user))
+
+
+@login_required
+def build_new(request):
+    too_large = _too_large(request)
+    if too_large:
+        return too_large
+    form = BuildForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            build = build_request(
+                host=request.user, upload=data["zip_file"], slug=data["slug"],
+                title=data["title"], short_description=data["short_description"],
+                visibility=data["visibility"], test_fraction=data["test_percent"] / 100,
+                public_fraction=data["public_percent"] / 100, max_side=data["max_side"])
+        except BuildRefused as refusal:
+            form.add_error(None if refusal.code in FORM_WIDE else "zip_file",
+                           refusal.message(_))
+        else:
+            return redirect("build_status", pk=build.pk)
+    return _new_page(request, form, status=400 if form.errors else 200)
+
+
+def _new_page(request, form, status, error=None):
+    return render(request, "competitions/host/new.html",
+                  {"form": form, "limits": Limits.from_settings(), "error": error},
+                  status=status)
+
+
+def _too_large(request):
+    """Refused before Django reads the body: an oversized upload costs the server nothing."""
+    size, limit = int(request.META.get("CONTENT_LENGTH") or 0), settings.COMMUNITY_MAX_ZIP_BYTES
+    if size <= limit + 1024 * 1024:  # the form's other fields and the multipart framing
+        return None
+    return _new_page(request, BuildForm(), status=413, error=_(REFUSALS["zip_too_large"]) % {
+        "size": filesizeformat(size), "limit": filesizeformat(limit)})
+
+
+@login_required
+def build_status(request, pk):
+    build = selectors.build_for(request.user, pk)
+    template = ("competitions/host/_build_status.html" if request.GET.get("fragment")
+                else "competitions/host/build.html")
+    return render(request, template, {"build": build})
+
+
+@host_required
+def host_manage(request, competition):
+    form = HostCompetitionForm(request.POST or None,
+                               instance=Competition.objects.get(pk=competition.pk))
+    if form.is_valid():
+        hosting.competition_update(competition=competition, changes=form.cleaned_data)
+        messages.success(request, _("Your changes were saved."))
+        return redirect("host_manage", slug=competition.slug)
+    return render(request, "competitions/host/manage.html", {
+        "competition": competition, "tab": "host", "form": form,
+        "build": competition.builds.first(),
+        "submissions": selectors.host_submissions(competition),
+        "participation": selectors.participation_for(competition, request.user),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+@host_required
+def host_close(request, competition):
+    hosting.competition_close(competition=competition)
+    messages.success(request, _("The competition is closed: new submissions are scored "
+                                "late and not ranked."))
+    return redirect("host_manage", slug=competition.slug)
+
+
+@require_POST
+@host_required
+def host_invite_code(request, competition):
+    hosting.invite_code_replace(competition=competition)
+    messages.success(request, _("A new invite code was made; the old link no longer works."))
+    return redirect("host_manage", slug=competition.slug)
+
+
+def invite(request, code):
+    competition = selectors.invited_competition(code)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if (competition.is_hosted_by(request.user)
+            or selectors.participation_for(competition, request.user)):
+        return redirect("competition_overview", slug=competition.slug)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        hosting.join_by_invite(competition=competition, user=request.user)
+        messages.success(request, _("You joined %(title)s. Good luck!") % {"title": competition})
+        return redirect("competition_data", slug=competition.slug)
+    return render(request, "competitions/invite.html",
+                  {"competition": competition, "join_form": form, "code": code},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def invite_enter(request):
+    form = InviteCodeForm(request.POST or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        if Competition.objects.filter(invite_code=code, visibility="invite",
+                                      is_published=True).exists():
+            return redirect("invite", code=code)
+        form.add_error("code", _("No competition has this invite code."))
+    return render(request, "competitions/invite_enter.html", {"form": form},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,61 @@
+"""Organizers build a competition from a folder (or zip) on the command line."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from competitions.models import Competition
+from tests.imagezips import JAPANESE_CLASSES, folder_entries, folder_zip, stored_files
+
+
+def write_folder(root, entries):
+    for name, data in entries.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+def test_a_folder_of_class_folders_becomes_an_organizer_run_competition(db, tmp_path, capsys):
+    folder = write_folder(tmp_path / "自由研究", folder_entries(JAPANESE_CLASSES, 10, "JPEG"))
+    call_command("create_competition_from_images", str(folder), "--slug", "bugs",
+                 "--title", "虫の分類", "--seed", "1")
+    competition = Competition.objects.get(slug="bugs")
+    assert competition.host is None and competition.is_published
+    assert competition.labels == sorted(JAPANESE_CLASSES)
+    assert competition.data_files.count() == 5 and competition.gallery_images.count() == 18
+    assert (competition.solution_public_rows, competition.solution_private_rows) == (2, 4)
+    assert "Built bugs: 3 classes" in capsys.readouterr().out
+
+
+def test_a_zip_works_too_and_a_draft_stays_unpublished(db, tmp_path):
+    path = tmp_path / "images.zip"
+    path.write_bytes(folder_zip())
+    call_command("create_competition_from_images", str(path), "--slug", "draft",
+                 "--title", "Draft", "--draft", "--visibility", "invite")
+    competition = Competition.objects.get(slug="draft")
+    assert not competition.is_published and len(competition.invite_code) == 12
+
+
+def test_a_refusal_is_the_commands_error_and_nothing_is_kept(db, tmp_path):
+    folder = write_folder(tmp_path / "one", folder_entries(["dangomushi"], 8))
+    before = stored_files()
+    with pytest.raises(CommandError, match="Only one class was found"):
+        call_command("create_competition_from_images", str(folder), "--slug", "x",
+                     "--title", "X")
+    assert not Competition.objects.exists() and stored_files() == before
+
+
+def test_a_symbolic_link_in_the_folder_is_refused(db, tmp_path):
+    folder = write_folder(tmp_path / "linked", folder_entries(per_class=6))
+    (folder / "dangomushi" / "passwd.png").symlink_to("/etc/passwd")
+    with pytest.raises(CommandError, match="is a symbolic link"):
+        call_command("create_competition_from_images", str(folder), "--slug", "x",
+                     "--title", "X")
+
+
+def test_a_taken_slug_is_refused(competition, tmp_path):
+    path = tmp_path / "images.zip"
+    path.write_bytes(folder_zip())
+    with pytest.raises(CommandError, match="is already taken"):
+        call_command("create_competition_from_images", str(path), "--slug", competition.slug,
+                     "--title", "X")
