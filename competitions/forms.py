@@ -46,7 +46,7 @@ class BuildForm(forms.Form):
         label=_("Test images (%)"), initial=20, min_value=5, max_value=50,
         help_text=_("The share of each class kept for testing; the rest is for training."))
     public_percent = forms.IntegerField(
-        label=_("Public leaderboard (% of the test images)"), initial=30, min_value=10,
+        label=_("Test images on the public leaderboard (%)"), initial=30, min_value=10,
         max_value=90, help_text=_("The rest decides the private leaderboard, shown at the end."))
     max_side = forms.IntegerField(
         label=_("Maximum side (pixels)"), required=False, min_value=16, max_value=4096,
