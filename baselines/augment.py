@@ -65,15 +65,17 @@ def build_augmentation(settings: AugmentSettings, seed: int = 0):
         mode = ("horizontal_and_vertical" if settings.horizontal_flip and settings.vertical_flip
                 else "horizontal" if settings.horizontal_flip else "vertical")
         steps.append(layers.RandomFlip(mode, seed=seed))
+    # "nearest" extends the background into the corners a move uncovers: a black ("constant")
+    # corner would be a clue the test images never show, "reflect" can mirror a stroke in.
     if settings.rotation:
         # RandomRotation's factor is a fraction of a full turn.
-        steps.append(layers.RandomRotation(settings.rotation / 360, fill_mode="constant",
+        steps.append(layers.RandomRotation(settings.rotation / 360, fill_mode="nearest",
                                            seed=seed))
     if settings.shift:
         steps.append(layers.RandomTranslation(settings.shift, settings.shift,
-                                              fill_mode="constant", seed=seed))
+                                              fill_mode="nearest", seed=seed))
     if settings.zoom:
-        steps.append(layers.RandomZoom(settings.zoom, settings.zoom, fill_mode="constant",
+        steps.append(layers.RandomZoom(settings.zoom, settings.zoom, fill_mode="nearest",
                                        seed=seed))
     if settings.brightness:
         steps.append(layers.RandomBrightness(settings.brightness, value_range=(0, 255),

@@ -133,8 +133,9 @@ def _training_options(parser: argparse.ArgumentParser, epochs: int = 30,
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=None,
                         help="learning rate (default 0.002; finetune's head 0.001)")
-    parser.add_argument("--optimizer", default="adam",
-                        choices=("adam", "sgd", "momentum", "rmsprop", "adamw"))
+    parser.add_argument("--optimizer", default=None,
+                        choices=("adam", "sgd", "momentum", "rmsprop", "adamw"),
+                        help="default adam (experiments: each sweep's own)")
     parser.add_argument("--schedule", default="cosine", choices=("cosine", "plateau",
                                                                  "constant"))
     parser.add_argument("--patience", type=int, default=8, help="EarlyStopping patience")
@@ -185,7 +186,7 @@ def _config(args, model: str):
         data=args.data, model=model, out=getattr(args, "out", None), seed=args.seed,
         validation_fraction=args.validation, train_size=args.train_size,
         image_size=args.image_size, epochs=args.epochs, batch_size=args.batch_size,
-        learning_rate=args.lr or default_lr, optimizer=args.optimizer,
+        learning_rate=args.lr or default_lr, optimizer=args.optimizer or "adam",
         schedule=args.schedule, patience=args.patience, label_smoothing=args.label_smoothing,
         time_budget_minutes=args.time_budget, augment=_augment_settings(args),
         blocks=args.blocks, width=args.width, activation=args.activation,
@@ -273,7 +274,9 @@ def _experiment(args) -> int:
     if args.name == "cut-layer":
         results = run_cut_layers(config, prepared, out, values)
     else:
-        results = run_sweep(args.name, config, prepared, out, values)
+        overrides = {"optimizer": args.optimizer} if args.optimizer and \
+            args.name != "optimizer" else None
+        results = run_sweep(args.name, config, prepared, out, values, overrides)
     print((out / "summary.md").read_text(encoding="utf-8"))
     print(f"Wrote {out}/curves.png, summary.csv and summary.md ({len(results)} settings).")
     return 0

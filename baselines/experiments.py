@@ -64,8 +64,9 @@ def parse_values(name: str, text: str | None) -> tuple | None:
 
 
 def run_sweep(name: str, base: TrainConfig, prepared: Prepared, out: Path,
-              values: tuple | None = None) -> list[dict]:
-    """Train one model per value and write curves.png, summary.csv and summary.md to out."""
+              values: tuple | None = None, overrides: dict | None = None) -> list[dict]:
+    """Train one model per value and write curves.png, summary.csv and summary.md to out.
+    `overrides` change the fixed settings (e.g. plain SGD for the learning-rate sweep)."""
     import keras
 
     from .callbacks import make_callbacks
@@ -77,7 +78,8 @@ def run_sweep(name: str, base: TrainConfig, prepared: Prepared, out: Path,
     targets = prepared.competition.train_targets
     split = prepared.split
     for value in values or sweep.values:
-        config = dataclasses.replace(base, **{**PLAIN, **sweep.fixed, sweep.parameter: value})
+        config = dataclasses.replace(base, **{**PLAIN, **sweep.fixed, **(overrides or {}),
+                                              sweep.parameter: value})
         keras.utils.set_random_seed(config.seed)  # the same start for every setting
         model = models.build_cnn(prepared.input_shape, prepared.competition.n_classes,
                                  blocks=config.blocks, width=config.width,
@@ -108,18 +110,24 @@ def run_sweep(name: str, base: TrainConfig, prepared: Prepared, out: Path,
                             curve, prepared.competition.n_classes),
                         "final_val_loss": _rounded(history["val_loss"][-1]),
                         "parameters": model.count_params(), "seconds": round(seconds, 1)})
-    plot_curves(histories, out / "curves.png", f"{sweep.title}: {prepared.competition.folder.name}"
-                f", {len(split.train):,} training images")
+    title = sweep.title
+    if overrides and overrides.get("optimizer") not in (None, PLAIN["optimizer"],
+                                                        sweep.fixed.get("optimizer")):
+        title = f"{sweep.title.split(' (')[0]} ({overrides['optimizer']})"
+    plot_curves(histories, out / "curves.png", f"{title}: {prepared.competition.folder.name}, "
+                f"{len(split.train):,} training images")
     write_tables(results, out)
     return results
 
 
 def _learning_started(curve: np.ndarray, n_classes: int) -> int | None:
-    """The first epoch clearly above chance (twice chance, or chance + 0.1 for two classes),
-    None if the curve never got there: the course's "when does learning start"."""
-    threshold = min(2 / n_classes, 1 / n_classes + 0.1)
-    above = curve >= threshold
-    return int(np.argmax(above)) + 1 if above.any() else None
+    """The course's "when does learning start": the first epoch halfway from chance to the
+    best accuracy, None when the best is barely above chance (a blip is not learning)."""
+    chance = 1 / n_classes
+    best = float(curve.max()) if len(curve) else chance
+    if best < chance + 0.1:
+        return None
+    return int(np.argmax(curve >= chance + (best - chance) / 2)) + 1
 
 
 def _rounded(value: float) -> float | None:

@@ -135,7 +135,7 @@ def test_predict_scores_the_validation_rows_with_any_platform_metric(cnn_run, tm
 def test_lr_experiment_writes_curves_and_tables(tiny_data, tmp_path, capsys):
     out = tmp_path / "lr"
     assert main(["experiment", "lr", "--data", str(tiny_data), "--values", "0.5,0.01",
-                 "--epochs", "2", "--quiet", "--out", str(out)]) == 0
+                 "--optimizer", "sgd", "--epochs", "2", "--quiet", "--out", str(out)]) == 0
     assert (out / "curves.png").read_bytes().startswith(b"\x89PNG")
     rows = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))
     assert [row["setting"] for row in rows] == ["learning_rate=0.5", "learning_rate=0.01"]

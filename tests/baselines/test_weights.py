@@ -1,5 +1,6 @@
 """The offline ImageNet weights: torchvision's MobileNetV2 read without torch, ported to Keras."""
 
+import importlib.util
 import pickle
 import shutil
 
@@ -18,7 +19,8 @@ def checkpoint():
 
 
 def test_the_ported_mobilenetv2_names_the_bundled_photos(checkpoint):
-    pytest.importorskip("skimage", reason="scikit-image comes with the baselines extra")
+    if importlib.util.find_spec("skimage") is None:
+        skip_or_fail("scikit-image (its bundled photos) comes with the baselines extra")
     top = dict(weights.classify_photos(top=1))
     (cat, cat_probability), = top["chelsea"]
     (cup, cup_probability), = top["coffee"]
