@@ -201,3 +201,22 @@ def test_without_network_imagenet_weights_fail_with_the_offline_option(monkeypat
 def test_errors_are_one_line_for_learners(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path / "nowhere")]) == 1
     assert capsys.readouterr().err.startswith("baselines: No train.csv in ")
+
+
+@pytest.mark.parametrize(("backbone", "features"), [
+    ("vgg16", 512), ("resnet50", 2048), ("efficientnetb0", 1280)])
+def test_every_backbone_takes_small_grayscale_images_and_survives_saving(backbone, features,
+                                                                         tmp_path):
+    import keras
+
+    from baselines import models
+
+    extractor = models.build_feature_extractor((16, 16, 1), backbone=backbone,
+                                               weights="none", image_size=32)
+    images = np.random.default_rng(0).uniform(0, 255, (2, 16, 16, 1)).astype("float32")
+    vectors = extractor.predict(images, verbose=0)
+    assert vectors.shape == (2, features)
+    extractor.save(tmp_path / "extractor.keras")
+    reloaded = keras.saving.load_model(tmp_path / "extractor.keras")
+    np.testing.assert_allclose(reloaded.predict(images, verbose=0), vectors, rtol=1e-4,
+                               atol=1e-4)
