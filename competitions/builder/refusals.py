@@ -14,6 +14,9 @@ MESSAGES: dict[str, str] = {
     "not_a_zip": gettext_noop("The file is not a zip archive."),
     "zip_too_large": gettext_noop("The zip is %(size)s; the limit is %(limit)s."),
     "too_many_files": gettext_noop("The zip holds %(count)s files; the limit is %(limit)s."),
+    "directory_too_large": gettext_noop(
+        "The zip's list of contents is %(size)s, more than %(limit)s files could need: the "
+        "zip is damaged or not what it says it is."),
     "unpacked_too_large": gettext_noop(
         "The zip unpacks to %(size)s; the limit is %(limit)s."),
     "bomb_ratio": gettext_noop(
