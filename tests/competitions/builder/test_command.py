@@ -23,7 +23,8 @@ def test_a_folder_of_class_folders_becomes_an_organizer_run_competition(db, tmp_
     assert competition.host is None and competition.is_published
     assert competition.labels == sorted(JAPANESE_CLASSES)
     assert competition.data_files.count() == 5 and competition.gallery_images.count() == 18
-    assert (competition.solution_public_rows, competition.solution_private_rows) == (2, 4)
+    # Two test images per class: one on each board, whatever the public share.
+    assert (competition.solution_public_rows, competition.solution_private_rows) == (3, 3)
     assert "Built bugs: 3 classes" in capsys.readouterr().out
 
 
