@@ -51,6 +51,17 @@ class BuildForm(forms.Form):
     max_side = forms.IntegerField(
         label=_("Maximum side (pixels)"), required=False, min_value=16, max_value=4096,
         help_text=_("Larger images are shrunk to fit; leave empty to keep their size."))
+    fixed_side = forms.IntegerField(
+        label=_("Fixed size (pixels)"), required=False, min_value=16, max_value=1024,
+        help_text=_("Every image becomes a square of this side, its centre cropped: then no "
+                    "class can be told by its images' size or shape. Leave empty to keep "
+                    "their shape."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("max_side") and cleaned.get("fixed_side"):
+            self.add_error("fixed_side", _("Choose a maximum side or a fixed size, not both."))
+        return cleaned
 
     def clean_slug(self):
         from .builder.service import slug_taken

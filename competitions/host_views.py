@@ -41,7 +41,8 @@ def build_new(request):
                 host=request.user, upload=data["zip_file"], slug=data["slug"],
                 title=data["title"], short_description=data["short_description"],
                 visibility=data["visibility"], test_fraction=data["test_percent"] / 100,
-                public_fraction=data["public_percent"] / 100, max_side=data["max_side"])
+                public_fraction=data["public_percent"] / 100, max_side=data["max_side"],
+                fixed_side=data["fixed_side"])
         except BuildRefused as refusal:
             form.add_error(None if refusal.code in FORM_WIDE else "zip_file",
                            refusal.message(_))

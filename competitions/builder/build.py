@@ -22,6 +22,7 @@ from .images import clean_image, output_format, thumbnail_png
 from .layout import Inventory, inventory
 from .limits import Limits
 from .refusals import BuildRefused, quote
+from .sizes import size_leak, size_range
 from .splits import stratified_split
 
 GALLERY_PER_CLASS = 6
@@ -38,6 +39,7 @@ class BuildOptions:
     test_fraction: float = 0.2
     public_fraction: float = 0.3
     max_side: int | None = None
+    fixed_side: int | None = None  # every image cropped to this square; wins over max_side
     seed: int | None = None
 
 
@@ -57,6 +59,8 @@ class Item:
     label: str
     path: Path
     digest: str
+    width: int = 0
+    height: int = 0
 
 
 @dataclass
@@ -112,11 +116,12 @@ def _clean_all(archive: Archive, found: Inventory, folder: Path, options: BuildO
         data = archive.read(image.member)
         state.files_read += 1
         clean = clean_image(data, image.member.name, max_pixels=limits.max_image_pixels,
-                            max_side=options.max_side, fmt=fmt)
+                            max_side=options.max_side, fixed_side=options.fixed_side,
+                            fmt=fmt)
         path = images_folder / f"{index}{suffix}"
         path.write_bytes(clean.data)
         items.append(Item(source=image.member.name, label=image.label, path=path,
-                          digest=clean.digest))
+                          digest=clean.digest, width=clean.width, height=clean.height))
         state.images_done += 1
         if state.images_done % PROGRESS_EVERY == 0:
             progress(state)
@@ -216,8 +221,11 @@ def _report(found: Inventory, split, duplicates, conflicts, suffix: str) -> dict
     per class and the source names would tell too much)."""
     return {
         "classes": [{"label": label, "train": len(split.train[label]),
-                     "public": len(split.public[label]), "private": len(split.private[label])}
+                     "public": len(split.public[label]), "private": len(split.private[label]),
+                     "sizes": size_range(split.train[label] + split.public[label]
+                                         + split.private[label])}
                     for label in found.labels],
+        "size_leak": size_leak(split),
         "images": len(found.images),
         "format": "JPEG" if suffix == ".jpg" else "PNG",
         "duplicates": duplicates,

@@ -57,7 +57,8 @@ def slug_taken(slug: str) -> bool:
 def build_request(*, host, upload: UploadedFile, slug: str, title: str,
                   short_description: str = "", visibility: str = "public",
                   test_fraction: float = 0.2, public_fraction: float = 0.3,
-                  max_side: int | None = None) -> CompetitionBuild:
+                  max_side: int | None = None,
+                  fixed_side: int | None = None) -> CompetitionBuild:
     """Store the zip and a queued build; the worker builds it after commit."""
     limits = Limits.from_settings()
     if upload.size > limits.max_zip_bytes:
@@ -69,7 +70,8 @@ def build_request(*, host, upload: UploadedFile, slug: str, title: str,
     build = CompetitionBuild(host=host, slug=slug, title=title,
                              short_description=short_description, visibility=visibility,
                              test_fraction=test_fraction, public_fraction=public_fraction,
-                             max_side=max_side, upload_name=upload.name[:255],
+                             max_side=max_side, fixed_side=fixed_side,
+                             upload_name=upload.name[:255],
                              upload_size=upload.size)
     build.upload.save("upload.zip", upload, save=False)
     try:
@@ -124,7 +126,8 @@ def build_run(*, build_id: int) -> str:
 
 def _build(build: CompetitionBuild) -> Competition:
     options = BuildOptions(test_fraction=build.test_fraction,
-                           public_fraction=build.public_fraction, max_side=build.max_side)
+                           public_fraction=build.public_fraction, max_side=build.max_side,
+                           fixed_side=build.fixed_side)
     folder = Path(tempfile.mkdtemp(prefix=f"kompe-build-{build.pk}-"))
     try:
         with build.upload.open("rb") as handle:

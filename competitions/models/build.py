@@ -50,6 +50,8 @@ class CompetitionBuild(models.Model):
     public_fraction = models.FloatField(_("share of the test images on the public board"),
                                         default=0.3)
     max_side = models.PositiveIntegerField(_("maximum side in pixels"), null=True, blank=True)
+    fixed_side = models.PositiveIntegerField(_("fixed square side in pixels"), null=True,
+                                             blank=True)
     upload = models.FileField(_("zip"), storage=private_storage, upload_to=build_upload_path,
                               blank=True)
     upload_name = models.CharField(_("zip name"), max_length=255)
