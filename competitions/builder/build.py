@@ -10,6 +10,7 @@ import csv
 import io
 import random
 import secrets
+import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -41,6 +42,25 @@ class BuildOptions:
     max_side: int | None = None
     fixed_side: int | None = None  # every image cropped to this square; wins over max_side
     seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a build must stop, checked between images and files: it works on every Celery
+    pool (the threads pool ignores time limits) and in the command."""
+    seconds: int
+    at: float  # time.monotonic()
+
+    @classmethod
+    def after(cls, seconds: int) -> "Deadline":
+        return cls(seconds=seconds, at=time.monotonic() + seconds)
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise BuildRefused("too_slow", seconds=self.seconds)
+
+
+NO_DEADLINE = Deadline(seconds=0, at=float("inf"))
 
 
 @dataclass
@@ -78,9 +98,10 @@ class Dataset:
 
 def build_dataset(handle: BinaryIO, *, folder: Path, options: BuildOptions, limits: Limits,
                   display_name: str = "zip",
-                  progress: Callable[[Progress], None] = lambda progress: None) -> Dataset:
+                  progress: Callable[[Progress], None] = lambda progress: None,
+                  deadline: Deadline = NO_DEADLINE) -> Dataset:
     """The competition's files in `folder` (which the caller removes); BuildRefused
-    saying why when the zip cannot become a competition."""
+    saying why when the zip cannot become a competition (too_slow past `deadline`)."""
     state = Progress()
     progress(state)
     with Archive(handle, limits, display_name) as archive:
@@ -89,7 +110,8 @@ def build_dataset(handle: BinaryIO, *, folder: Path, options: BuildOptions, limi
         state.images_total = len(found.images)
         state.stage = "images"
         progress(state)
-        items = _clean_all(archive, found, folder, options, limits, state, progress)
+        items = _clean_all(archive, found, folder, options, limits, state, progress,
+                           deadline)
     state.stage = "writing"
     progress(state)
     distinct, duplicates, conflicts = _deduplicate(items)
@@ -100,19 +122,20 @@ def build_dataset(handle: BinaryIO, *, folder: Path, options: BuildOptions, limi
     rng = random.Random(options.seed if options.seed is not None else secrets.randbits(64))
     split = stratified_split(by_label, test_fraction=options.test_fraction,
                              public_fraction=options.public_fraction, rng=rng)
-    dataset = _write(folder, found.labels, split, items[0].path.suffix)
+    dataset = _write(folder, found.labels, split, items[0].path.suffix, deadline)
     dataset.report = _report(found, split, duplicates, conflicts, items[0].path.suffix)
     return dataset
 
 
 def _clean_all(archive: Archive, found: Inventory, folder: Path, options: BuildOptions,
-               limits: Limits, state: Progress, progress) -> list[Item]:
+               limits: Limits, state: Progress, progress, deadline: Deadline) -> list[Item]:
     fmt = output_format([image.member.name for image in found.images])
     suffix = ".jpg" if fmt == "jpeg" else ".png"
     images_folder = folder / "images"
     images_folder.mkdir()
     items = []
     for index, image in enumerate(found.images):
+        deadline.check()
         data = archive.read(image.member)
         state.files_read += 1
         clean = clean_image(data, image.member.name, max_pixels=limits.max_image_pixels,
@@ -157,7 +180,8 @@ def _check_class_sizes(by_label: dict[str, list[Item]], limits: Limits) -> None:
                                              for label, count in small))
 
 
-def _write(folder: Path, labels: list[str], split, suffix: str) -> Dataset:
+def _write(folder: Path, labels: list[str], split, suffix: str,
+           deadline: Deadline = NO_DEADLINE) -> Dataset:
     # Training images are numbered in class order; the names tell nothing the labels in
     # train.csv do not.
     train = [(f"train_{number:05d}{suffix}", label, item) for number, (label, item) in
@@ -169,8 +193,10 @@ def _write(folder: Path, labels: list[str], split, suffix: str) -> Dataset:
                    for usage, part in (("Public", split.public), ("Private", split.private))
                    for label in labels for item in part[label]), key=lambda row: row[0])
     files = {
-        "train.zip": _zip(folder / "train.zip", [(id_, item.path) for id_, _, item in train]),
-        "test.zip": _zip(folder / "test.zip", [(id_, item.path) for id_, _, _, item in test]),
+        "train.zip": _zip(folder / "train.zip", [(id_, item.path) for id_, _, item in train],
+                          deadline),
+        "test.zip": _zip(folder / "test.zip", [(id_, item.path) for id_, _, _, item in test],
+                         deadline),
         "train.csv": _csv(folder / "train.csv", ["id", "label"],
                           [(id_, label) for id_, label, _ in train]),
         "labels.csv": _csv(folder / "labels.csv", ["label"], [(label,) for label in labels]),
@@ -184,6 +210,7 @@ def _write(folder: Path, labels: list[str], split, suffix: str) -> Dataset:
     thumbnails = []
     for _, label, item in train:
         if shown[label] < GALLERY_PER_CLASS:
+            deadline.check()
             shown[label] += 1
             thumbnails.append((label, thumbnail_png(item.path.read_bytes())))
     return Dataset(labels=labels, folder=folder, files=files, thumbnails=thumbnails)
@@ -197,10 +224,11 @@ def _opaque_id(used: set[str], suffix: str) -> str:
             return candidate
 
 
-def _zip(path: Path, members: list[tuple[str, Path]]) -> Path:
+def _zip(path: Path, members: list[tuple[str, Path]], deadline: Deadline) -> Path:
     # Stored, not deflated: JPEG and PNG are compressed already.
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         for name, source in members:
+            deadline.check()
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             info.external_attr = 0o644 << 16
             archive.writestr(info, source.read_bytes())
