@@ -72,6 +72,10 @@ class BuildForm(forms.Form):
         return slug
 
 
+def _to_the_minute(value):
+    return value.replace(second=0, microsecond=0) if value else None
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -95,10 +99,27 @@ class HostCompetitionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._keep_the_end_once_ended(cleaned)
         start, end = cleaned.get("start_at"), cleaned.get("end_at")
         if start and end and end <= start:
             self.add_error("end_at", _("The end must come after the start."))
         return cleaned
+
+    def _keep_the_end_once_ended(self, cleaned) -> None:
+        # After the end the private board and full feedback have been shown: reopening
+        # would let participants fit what they have seen. (The finals rule, shared with
+        # the admin, is Competition.clean's.)
+        if not self.instance.pk or self.instance.phase() != Competition.Phase.CLOSED:
+            return
+        if "end_at" not in cleaned:
+            return
+        if _to_the_minute(cleaned["end_at"]) != _to_the_minute(self.instance.end_at):
+            self.add_error("end_at", _("The competition has ended and its private "
+                                       "leaderboard may have been seen: its end can no "
+                                       "longer change."))
+        else:
+            # The form shows minutes: an unchanged end keeps its seconds.
+            cleaned["end_at"] = self.instance.end_at
 
 
 class InviteCodeForm(forms.Form):
