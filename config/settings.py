@@ -225,7 +225,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stuck-builds": {
         "task": "competitions.tasks.requeue_stuck_builds",
-        "schedule": env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60),
+        "schedule": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

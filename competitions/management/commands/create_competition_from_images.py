@@ -19,7 +19,10 @@ from competitions.builder.build import BuildOptions, Progress, build_dataset
 from competitions.builder.limits import Limits
 from competitions.builder.publish import CompetitionDetails, publish
 from competitions.builder.refusals import BuildRefused
-from competitions.models import Visibility
+from competitions.models import Competition, Visibility
+
+# The command's options and the competition's fields they fill.
+FIELDS = {"slug": "slug", "title": "title", "description": "short_description"}
 
 
 class Command(BaseCommand):
@@ -51,6 +54,13 @@ class Command(BaseCommand):
             validate_slug(slug)
         except ValidationError:
             raise CommandError("--slug: letters, digits, - and _ only.") from None
+        for name, value in (("slug", slug), ("title", title),
+                            ("description", options["description"])):
+            limit = Competition._meta.get_field(FIELDS[name]).max_length
+            if len(value) > limit:
+                raise CommandError(f"--{name}: at most {limit} characters ({len(value)} given).")
+        if not title.strip():
+            raise CommandError("--title: give the competition a title.")
         if not 0 < options["test_fraction"] < 1 or not 0 < options["public_fraction"] < 1:
             raise CommandError("--test-fraction and --public-fraction lie between 0 and 1.")
         if options["max_side"] and options["fixed_side"]:
