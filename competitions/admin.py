@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
@@ -92,7 +91,6 @@ class CompetitionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._check_metrics_fit_the_format(cleaned)
-        self._check_finals_limit_fits_the_marked(cleaned)
         labels = cleaned.get("labels")
         upload = cleaned.get("solution_upload")
         if not labels:
@@ -118,21 +116,6 @@ class CompetitionAdminForm(forms.ModelForm):
                     self.add_error(field, gettext(
                         "%(metric)s needs probability submissions: choose that format.")
                         % {"metric": dict(METRIC_CHOICES)[name]})
-
-    def _check_finals_limit_fits_the_marked(self, cleaned) -> None:
-        # Finals already marked stay the team's choice: a lower limit would silently drop
-        # some of them, and after the end the team could not choose again.
-        limit = cleaned.get("final_submission_limit")
-        if not self.instance.pk or limit is None:
-            return
-        most = (Submission.objects.filter(competition=self.instance, is_final=True,
-                                          status=Submission.Status.SCORED, is_late=False)
-                .values("team").annotate(marked=Count("id")).aggregate(most=Max("marked"))
-                ["most"]) or 0
-        if limit < most:
-            self.add_error("final_submission_limit", gettext(
-                "A participant has already marked %(count)s final submissions: the limit "
-                "cannot go below that.") % {"count": most})
 
     def _check_solution(self, content: bytes, labels: list[str], field: str,
                         first: str | None = None) -> None:

@@ -51,6 +51,17 @@ class BuildForm(forms.Form):
     max_side = forms.IntegerField(
         label=_("Maximum side (pixels)"), required=False, min_value=16, max_value=4096,
         help_text=_("Larger images are shrunk to fit; leave empty to keep their size."))
+    fixed_side = forms.IntegerField(
+        label=_("Fixed size (pixels)"), required=False, min_value=16, max_value=1024,
+        help_text=_("Every image becomes a square of this side, its centre cropped: then no "
+                    "class can be told by its images' size or shape. Leave empty to keep "
+                    "their shape."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("max_side") and cleaned.get("fixed_side"):
+            self.add_error("fixed_side", _("Choose a maximum side or a fixed size, not both."))
+        return cleaned
 
     def clean_slug(self):
         from .builder.service import slug_taken
@@ -59,6 +70,10 @@ class BuildForm(forms.Form):
         if slug_taken(slug):
             raise forms.ValidationError(_("This address is already taken; choose another."))
         return slug
+
+
+def _to_the_minute(value):
+    return value.replace(second=0, microsecond=0) if value else None
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -84,10 +99,27 @@ class HostCompetitionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._keep_the_end_once_ended(cleaned)
         start, end = cleaned.get("start_at"), cleaned.get("end_at")
         if start and end and end <= start:
             self.add_error("end_at", _("The end must come after the start."))
         return cleaned
+
+    def _keep_the_end_once_ended(self, cleaned) -> None:
+        # After the end the private board and full feedback have been shown: reopening
+        # would let participants fit what they have seen. (The finals rule, shared with
+        # the admin, is Competition.clean's.)
+        if not self.instance.pk or self.instance.phase() != Competition.Phase.CLOSED:
+            return
+        if "end_at" not in cleaned:
+            return
+        if _to_the_minute(cleaned["end_at"]) != _to_the_minute(self.instance.end_at):
+            self.add_error("end_at", _("The competition has ended and its private "
+                                       "leaderboard may have been seen: its end can no "
+                                       "longer change."))
+        else:
+            # The form shows minutes: an unchanged end keeps its seconds.
+            cleaned["end_at"] = self.instance.end_at
 
 
 class InviteCodeForm(forms.Form):

@@ -41,7 +41,8 @@ def build_new(request):
                 host=request.user, upload=data["zip_file"], slug=data["slug"],
                 title=data["title"], short_description=data["short_description"],
                 visibility=data["visibility"], test_fraction=data["test_percent"] / 100,
-                public_fraction=data["public_percent"] / 100, max_side=data["max_side"])
+                public_fraction=data["public_percent"] / 100, max_side=data["max_side"],
+                fixed_side=data["fixed_side"])
         except BuildRefused as refusal:
             form.add_error(None if refusal.code in FORM_WIDE else "zip_file",
                            refusal.message(_))
@@ -57,8 +58,16 @@ def _new_page(request, form, status, error=None):
 
 
 def _too_large(request):
-    """Refused before Django reads the body: an oversized upload costs the server nothing."""
-    size, limit = int(request.META.get("CONTENT_LENGTH") or 0), settings.COMMUNITY_MAX_ZIP_BYTES
+    """A 413 page when the request says it is larger than any zip allowed. This does not
+    spare the server the body: CsrfViewMiddleware has read request.POST (and spooled the
+    upload to a temporary file) before any view runs. It spares the worker and the storage
+    a zip that cannot be accepted and tells the host why; the body limit itself belongs to
+    the reverse proxy (nginx's client_max_body_size, see the README)."""
+    limit = settings.COMMUNITY_MAX_ZIP_BYTES
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None  # Django reads such a body as empty: the form says what is missing
     if size <= limit + 1024 * 1024:  # the form's other fields and the multipart framing
         return None
     return _new_page(request, BuildForm(), status=413, error=_(REFUSALS["zip_too_large"]) % {

@@ -225,7 +225,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stuck-builds": {
         "task": "competitions.tasks.requeue_stuck_builds",
-        "schedule": env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60),
+        "schedule": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -243,12 +243,16 @@ COMMUNITY_MIN_IMAGES_PER_CLASS = env_int("COMMUNITY_MIN_IMAGES_PER_CLASS", 5)
 COMMUNITY_MAX_CLASSES = env_int("COMMUNITY_MAX_CLASSES", 100)
 COMMUNITY_MAX_LABEL_LENGTH = env_int("COMMUNITY_MAX_LABEL_LENGTH", 50)
 COMMUNITY_MAX_COMPETITIONS_PER_USER = env_int("COMMUNITY_MAX_COMPETITIONS_PER_USER", 10)
-# A build running longer is stopped (soft limit) and fails with a message; the hard limit
-# kills it. A build still queued or running after COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS was
-# lost on the way (broker down, worker killed): the sweeper sends it again.
+# A build running longer stops (checked between images and files, and Celery's soft limit
+# on the prefork pool) and fails with a message; the hard limit kills it. A build still
+# queued or running after COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS was lost on the way (broker
+# down, worker killed): the sweeper sends it again.
 COMMUNITY_BUILD_TIME_LIMIT = env_int("COMMUNITY_BUILD_TIME_LIMIT", 600)
 COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS = env_int("COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS",
                                                 COMMUNITY_BUILD_TIME_LIMIT + 120)
+# Where builds unpack and write before publishing: <dir>/<build>/<attempt>, removed when a
+# run claims the build and when it ends (a killed worker's leftovers go at the next claim).
+COMMUNITY_BUILD_SCRATCH_DIR = env_path("COMMUNITY_BUILD_SCRATCH_DIR", VAR_DIR / "builds")
 
 # The REST API (competitions/api). Rate limits per user and endpoint scope; the numbers are
 # published in the API docs (SPECTACULAR_SETTINGS' description below).

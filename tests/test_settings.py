@@ -39,3 +39,16 @@ def test_hidden_files_live_outside_every_served_folder():
         assert not private.is_relative_to(served)
         assert not served.is_relative_to(private)
     assert "base_url" not in settings.STORAGES["private"]["OPTIONS"]
+
+
+def test_the_build_sweeper_has_its_own_schedule():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; "
+         "django.setup(); s = settings.CELERY_BEAT_SCHEDULE; "
+         "print(s['requeue-stuck-builds']['schedule'], "
+         "s['requeue-stuck-submissions']['schedule'])"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
+             "COMMUNITY_BUILD_SWEEP_EVERY_SECONDS": "300",
+             "SUBMISSION_SWEEP_EVERY_SECONDS": "30"},
+        capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert result.stdout.split() == ["300", "30"], result.stderr

@@ -7,8 +7,9 @@ symbolic links, encrypted members. Skipped: folders and the clutter of macOS and
 (`__MACOSX/`, `.DS_Store`, `Thumbs.db`, hidden files).
 
 Names: zips made by Japanese Windows store Shift_JIS (cp932) names without the UTF-8 flag,
-and `zipfile` decodes those as cp437. The raw bytes are recovered and decoded again (see
-`member_name`); macOS stores decomposed (NFD) names, so every name is NFC-normalised.
+and `zipfile` decodes those as cp437. The raw bytes are recovered and decoded again with
+one encoding for the whole archive (see `legacy_encoding`); macOS stores decomposed (NFD)
+names, so every name is NFC-normalised.
 """
 
 import stat
@@ -48,28 +49,44 @@ class Member:
         return PurePosixPath(self.name).name
 
 
-def member_name(info: zipfile.ZipInfo) -> str:
-    """The member's name as its author wrote it."""
+def _raw_name(info: zipfile.ZipInfo) -> bytes:
+    # zipfile decoded the raw bytes as cp437, which maps every byte: encoding back gives
+    # the bytes exactly.
+    return info.orig_filename.encode("cp437")
+
+
+def legacy_encoding(infos: list[zipfile.ZipInfo]) -> str:
+    """One encoding for every name without the UTF-8 flag (nor a Unicode Path field).
+
+    Deciding name by name goes wrong: the cp932 bytes of some half-width katakana (ﾈｺ is
+    C8 BA) are valid UTF-8 too, so one folder could come out as two labels. A tool writes
+    all its names in one code page: UTF-8 if every name decodes as UTF-8 (some tools omit
+    the flag; cp932's kanji and full-width kana are rarely valid UTF-8), else Shift_JIS as
+    Japanese Windows writes it if every name decodes so, else cp437, zip's official
+    default, which decodes anything.
+    """
+    raws = [_raw_name(info) for info in infos
+            if not info.flag_bits & UTF8_FLAG and _unicode_path(info.extra, _raw_name(info))
+            is None]
+    for encoding in ("utf-8", "cp932"):
+        try:
+            for raw in raws:
+                raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "cp437"
+
+
+def member_name(info: zipfile.ZipInfo, encoding: str = "utf-8") -> str:
+    """The member's name as its author wrote it; `encoding` is the archive's
+    `legacy_encoding`, for names without the UTF-8 flag."""
     if info.flag_bits & UTF8_FLAG:
         name = info.orig_filename
     else:
-        # zipfile decoded the raw bytes as cp437, which maps every byte: encoding back
-        # gives the bytes exactly.
-        raw = info.orig_filename.encode("cp437")
-        name = _unicode_path(info.extra, raw) or _decode_legacy(raw)
+        raw = _raw_name(info)
+        name = _unicode_path(info.extra, raw) or raw.decode(encoding, errors="replace")
     return unicodedata.normalize("NFC", name)
-
-
-def _decode_legacy(raw: bytes) -> str:
-    # UTF-8 first: valid UTF-8 is rarely anything else (cp932's kana and kanji are not),
-    # and some tools write UTF-8 without setting the flag. Then Shift_JIS as Japanese
-    # Windows writes it. cp437, zip's official default, decodes anything.
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("cp437")
 
 
 def _unicode_path(extra: bytes, raw: bytes) -> str | None:
@@ -118,15 +135,14 @@ class Archive:
         if size > limits.max_zip_bytes:
             raise BuildRefused("zip_too_large", size=filesizeformat(size),
                                limit=filesizeformat(limits.max_zip_bytes))
-        declared = _declared_entries(handle)
-        # Folders and clutter count too; far more entries than files allowed means the
-        # central directory alone would cost the worker its memory to read.
-        if declared is not None and declared > 2 * limits.max_files + 1000:
-            raise BuildRefused("too_many_files", count=declared, limit=limits.max_files)
+        _check_directory(handle, limits)
         try:
             self.zip = zipfile.ZipFile(handle)
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                NotImplementedError):
+            # NotImplementedError: a member needs a newer zip version than zipfile knows
+            # (version-needed-to-extract above 6.3); ValueError covers undecodable names.
             raise BuildRefused("not_a_zip") from None
         self.members: list[Member] = []
         self.skipped: list[str] = []
@@ -138,8 +154,9 @@ class Archive:
         if len(files) > limits.max_files:
             raise BuildRefused("too_many_files", count=len(files), limit=limits.max_files)
         total = 0
+        encoding = legacy_encoding(files)
         for info in files:
-            name = member_name(info)
+            name = member_name(info, encoding)
             path = safe_path(name)
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise BuildRefused("symlink", name=quote(name))
@@ -173,7 +190,9 @@ class Archive:
             with self.zip.open(member.info) as handle:
                 data = handle.read(member.info.file_size + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-                RuntimeError):
+                RuntimeError, ValueError):
+            # ValueError (UnicodeDecodeError among them): a local header whose name does
+            # not decode; the rest: damaged data, or a method or flag zipfile lacks.
             raise BuildRefused("damaged_member", name=quote(member.name)) from None
         if len(data) != member.info.file_size:
             raise BuildRefused("damaged_member", name=quote(member.name))
@@ -189,10 +208,35 @@ class Archive:
         self.close()
 
 
-def _declared_entries(handle: BinaryIO) -> int | None:
-    """The entry count of the end-of-central-directory record, read before zipfile parses
-    the whole directory. zipfile's own reader of that record is private: if it ever goes,
-    the per-file limit after parsing still holds."""
+# The fixed part of a central directory entry, and a generous allowance for its name and
+# extra fields: no honest zip of the allowed number of entries needs more.
+DIRECTORY_ENTRY_BYTES = 46 + 512
+
+
+def max_entries(limits: Limits) -> int:
+    # Folders and clutter are entries too: a zip may hold more entries than files.
+    return 2 * limits.max_files + 1000
+
+
+def _check_directory(handle: BinaryIO, limits: Limits) -> None:
+    """Refuse a zip whose central directory is too large before zipfile reads it: zipfile
+    parses entries until the directory's byte size runs out, whatever entry count the end
+    record declares, so a lying count would cost the process its memory and minutes."""
+    record = _end_record(handle)
+    if record is None:
+        return  # not a zip at all, or zipfile's private reader is gone: ZipFile decides
+    entries, size = record[zipfile._ECD_ENTRIES_TOTAL], record[zipfile._ECD_SIZE]
+    if entries > max_entries(limits):
+        raise BuildRefused("too_many_files", count=entries, limit=limits.max_files)
+    if size > max_entries(limits) * DIRECTORY_ENTRY_BYTES:
+        raise BuildRefused("directory_too_large", size=filesizeformat(size),
+                           limit=limits.max_files)
+
+
+def _end_record(handle: BinaryIO) -> list | None:
+    """The end-of-central-directory record (zip64's when there is one), read before
+    zipfile parses the whole directory. zipfile's own reader of that record is private:
+    if it ever goes, the per-file limit after parsing still holds."""
     reader = getattr(zipfile, "_EndRecData", None)
     if reader is None:
         return None
@@ -202,6 +246,4 @@ def _declared_entries(handle: BinaryIO) -> int | None:
         return None
     finally:
         handle.seek(0)
-    if not record:
-        return None
-    return record[zipfile._ECD_ENTRIES_TOTAL]
+    return record or None

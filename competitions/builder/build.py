@@ -10,6 +10,7 @@ import csv
 import io
 import random
 import secrets
+import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from .images import clean_image, output_format, thumbnail_png
 from .layout import Inventory, inventory
 from .limits import Limits
 from .refusals import BuildRefused, quote
+from .sizes import size_leak, size_range
 from .splits import stratified_split
 
 GALLERY_PER_CLASS = 6
@@ -38,7 +40,27 @@ class BuildOptions:
     test_fraction: float = 0.2
     public_fraction: float = 0.3
     max_side: int | None = None
+    fixed_side: int | None = None  # every image cropped to this square; wins over max_side
     seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a build must stop, checked between images and files: it works on every Celery
+    pool (the threads pool ignores time limits) and in the command."""
+    seconds: int
+    at: float  # time.monotonic()
+
+    @classmethod
+    def after(cls, seconds: int) -> "Deadline":
+        return cls(seconds=seconds, at=time.monotonic() + seconds)
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise BuildRefused("too_slow", seconds=self.seconds)
+
+
+NO_DEADLINE = Deadline(seconds=0, at=float("inf"))
 
 
 @dataclass
@@ -57,6 +79,8 @@ class Item:
     label: str
     path: Path
     digest: str
+    width: int = 0
+    height: int = 0
 
 
 @dataclass
@@ -74,9 +98,10 @@ class Dataset:
 
 def build_dataset(handle: BinaryIO, *, folder: Path, options: BuildOptions, limits: Limits,
                   display_name: str = "zip",
-                  progress: Callable[[Progress], None] = lambda progress: None) -> Dataset:
+                  progress: Callable[[Progress], None] = lambda progress: None,
+                  deadline: Deadline = NO_DEADLINE) -> Dataset:
     """The competition's files in `folder` (which the caller removes); BuildRefused
-    saying why when the zip cannot become a competition."""
+    saying why when the zip cannot become a competition (too_slow past `deadline`)."""
     state = Progress()
     progress(state)
     with Archive(handle, limits, display_name) as archive:
@@ -85,7 +110,8 @@ def build_dataset(handle: BinaryIO, *, folder: Path, options: BuildOptions, limi
         state.images_total = len(found.images)
         state.stage = "images"
         progress(state)
-        items = _clean_all(archive, found, folder, options, limits, state, progress)
+        items = _clean_all(archive, found, folder, options, limits, state, progress,
+                           deadline)
     state.stage = "writing"
     progress(state)
     distinct, duplicates, conflicts = _deduplicate(items)
@@ -96,27 +122,29 @@ def build_dataset(handle: BinaryIO, *, folder: Path, options: BuildOptions, limi
     rng = random.Random(options.seed if options.seed is not None else secrets.randbits(64))
     split = stratified_split(by_label, test_fraction=options.test_fraction,
                              public_fraction=options.public_fraction, rng=rng)
-    dataset = _write(folder, found.labels, split, items[0].path.suffix)
+    dataset = _write(folder, found.labels, split, items[0].path.suffix, deadline)
     dataset.report = _report(found, split, duplicates, conflicts, items[0].path.suffix)
     return dataset
 
 
 def _clean_all(archive: Archive, found: Inventory, folder: Path, options: BuildOptions,
-               limits: Limits, state: Progress, progress) -> list[Item]:
+               limits: Limits, state: Progress, progress, deadline: Deadline) -> list[Item]:
     fmt = output_format([image.member.name for image in found.images])
     suffix = ".jpg" if fmt == "jpeg" else ".png"
     images_folder = folder / "images"
     images_folder.mkdir()
     items = []
     for index, image in enumerate(found.images):
+        deadline.check()
         data = archive.read(image.member)
         state.files_read += 1
         clean = clean_image(data, image.member.name, max_pixels=limits.max_image_pixels,
-                            max_side=options.max_side, fmt=fmt)
+                            max_side=options.max_side, fixed_side=options.fixed_side,
+                            fmt=fmt)
         path = images_folder / f"{index}{suffix}"
         path.write_bytes(clean.data)
         items.append(Item(source=image.member.name, label=image.label, path=path,
-                          digest=clean.digest))
+                          digest=clean.digest, width=clean.width, height=clean.height))
         state.images_done += 1
         if state.images_done % PROGRESS_EVERY == 0:
             progress(state)
@@ -152,7 +180,8 @@ def _check_class_sizes(by_label: dict[str, list[Item]], limits: Limits) -> None:
                                              for label, count in small))
 
 
-def _write(folder: Path, labels: list[str], split, suffix: str) -> Dataset:
+def _write(folder: Path, labels: list[str], split, suffix: str,
+           deadline: Deadline = NO_DEADLINE) -> Dataset:
     # Training images are numbered in class order; the names tell nothing the labels in
     # train.csv do not.
     train = [(f"train_{number:05d}{suffix}", label, item) for number, (label, item) in
@@ -164,8 +193,10 @@ def _write(folder: Path, labels: list[str], split, suffix: str) -> Dataset:
                    for usage, part in (("Public", split.public), ("Private", split.private))
                    for label in labels for item in part[label]), key=lambda row: row[0])
     files = {
-        "train.zip": _zip(folder / "train.zip", [(id_, item.path) for id_, _, item in train]),
-        "test.zip": _zip(folder / "test.zip", [(id_, item.path) for id_, _, _, item in test]),
+        "train.zip": _zip(folder / "train.zip", [(id_, item.path) for id_, _, item in train],
+                          deadline),
+        "test.zip": _zip(folder / "test.zip", [(id_, item.path) for id_, _, _, item in test],
+                         deadline),
         "train.csv": _csv(folder / "train.csv", ["id", "label"],
                           [(id_, label) for id_, label, _ in train]),
         "labels.csv": _csv(folder / "labels.csv", ["label"], [(label,) for label in labels]),
@@ -179,6 +210,7 @@ def _write(folder: Path, labels: list[str], split, suffix: str) -> Dataset:
     thumbnails = []
     for _, label, item in train:
         if shown[label] < GALLERY_PER_CLASS:
+            deadline.check()
             shown[label] += 1
             thumbnails.append((label, thumbnail_png(item.path.read_bytes())))
     return Dataset(labels=labels, folder=folder, files=files, thumbnails=thumbnails)
@@ -192,10 +224,11 @@ def _opaque_id(used: set[str], suffix: str) -> str:
             return candidate
 
 
-def _zip(path: Path, members: list[tuple[str, Path]]) -> Path:
+def _zip(path: Path, members: list[tuple[str, Path]], deadline: Deadline) -> Path:
     # Stored, not deflated: JPEG and PNG are compressed already.
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         for name, source in members:
+            deadline.check()
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             info.external_attr = 0o644 << 16
             archive.writestr(info, source.read_bytes())
@@ -216,8 +249,11 @@ def _report(found: Inventory, split, duplicates, conflicts, suffix: str) -> dict
     per class and the source names would tell too much)."""
     return {
         "classes": [{"label": label, "train": len(split.train[label]),
-                     "public": len(split.public[label]), "private": len(split.private[label])}
+                     "public": len(split.public[label]), "private": len(split.private[label]),
+                     "sizes": size_range(split.train[label] + split.public[label]
+                                         + split.private[label])}
                     for label in found.labels],
+        "size_leak": size_leak(split),
         "images": len(found.images),
         "format": "JPEG" if suffix == ".jpg" else "PNG",
         "duplicates": duplicates,

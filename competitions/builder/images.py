@@ -47,8 +47,9 @@ class CleanImage:
 
 
 def clean_image(data: bytes, name: str, *, max_pixels: int, max_side: int | None,
-                fmt: str) -> CleanImage:
-    """Decode, check, orient, strip, optionally shrink and re-encode one image."""
+                fmt: str, fixed_side: int | None = None) -> CleanImage:
+    """Decode, check, orient, strip, optionally shrink (to `max_side`) or bring to one
+    square size (`fixed_side`, centre-cropped) and re-encode one image."""
     try:
         with warnings.catch_warnings():
             # The explicit pixel check below replaces Pillow's global bomb warning.
@@ -67,9 +68,10 @@ def clean_image(data: bytes, name: str, *, max_pixels: int, max_side: int | None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            if max_side and image.format == "JPEG":
-                # Decode at a reduced scale straight away (never below max_side).
-                image.draft("RGB" if image.mode != "L" else "L", (max_side, max_side))
+            side = fixed_side or max_side
+            if side and image.format == "JPEG":
+                # Decode at a reduced scale straight away (never below the side asked).
+                image.draft("RGB" if image.mode != "L" else "L", (side, side))
             image.seek(0)  # a GIF's (or animated WebP's) first frame
             image.load()
             pixels = _plain_pixels(_upright(image))
@@ -79,7 +81,11 @@ def clean_image(data: bytes, name: str, *, max_pixels: int, max_side: int | None
         raise BuildRefused("broken_image", name=quote(name)) from None
     digest = hashlib.sha256(f"{pixels.mode}{pixels.size}".encode() + pixels.tobytes()
                             ).hexdigest()
-    if max_side and max(pixels.size) > max_side:
+    if fixed_side:
+        # Cropped rather than padded: bands of padding would show the source's shape, which
+        # can tell the class as well as its size can.
+        pixels = ImageOps.fit(pixels, (fixed_side, fixed_side), Image.Resampling.LANCZOS)
+    elif max_side and max(pixels.size) > max_side:
         pixels.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return CleanImage(data=encode(pixels, fmt), digest=digest, width=pixels.width,
                       height=pixels.height)
@@ -105,14 +111,24 @@ def _plain_pixels(image: Image.Image) -> Image.Image:
         background.alpha_composite(rgba)
         plain = background.convert(target)
     elif image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        values = np.asarray(image, dtype=np.float64)
-        if values.max(initial=0) > 255:  # 16-bit grey: keep the top eight bits
-            values = values / 257
-        plain = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
+        plain = Image.fromarray(_eight_bits(np.asarray(image)))
     else:
         plain = image.convert(target)
     plain.info = {}  # nothing of the source's metadata travels on
     return plain
+
+
+def _eight_bits(values: np.ndarray) -> np.ndarray:
+    """Grey values of 16 (or 32) bits as 8: the top eight bits of 16-bit images, values
+    that fit in 8 bits as they are. In integers: a float64 copy of a 40-megapixel image
+    would be 320 MB."""
+    if values.dtype.kind == "f":
+        return np.clip(values, 0, 255).astype(np.uint8)
+    if values.max(initial=0) <= 255:
+        return np.clip(values, 0, 255).astype(np.uint8)
+    if values.dtype != np.uint16:  # mode I: 32-bit integers holding 16-bit values
+        values = np.clip(values, 0, 65535).astype(np.uint16)
+    return (values >> 8).astype(np.uint8)
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

@@ -1,9 +1,11 @@
 """Which image belongs to which class: one folder per class, or a labels.csv.
 
 Folder layout: `dangomushi/001.jpg`, `ダンゴムシ/a.png`; a folder around all of them
-(`my-research/dangomushi/…`) is fine. CSV layout: images anywhere and a `labels.csv` with
-the header `file,label` (`id,label`, the platform's own train.csv, works too) whose file
-column is the path from the CSV's folder, or just the file name when that is unique.
+(`my-research/dangomushi/…`) is fine, folders inside a class folder are not (they would
+turn `train/cat/…` and `test/cat/…` into the classes "train" and "test").
+CSV layout: images anywhere and a `labels.csv` with the header `file,label` (`id,label`,
+the platform's own train.csv, works too) whose file column is the path from the CSV's
+folder, or just the file name when that is unique.
 """
 
 import csv
@@ -23,6 +25,11 @@ from .refusals import BuildRefused, quote
 LABELS_CSV = "labels.csv"
 FILE_COLUMNS = {"file", "filename", "file_name", "id", "image", "path"}
 MISSING_EXAMPLES = 3
+# Controls, format characters (bidi overrides that reverse how a label reads, zero-width
+# spaces that make two labels look alike) and line and paragraph separators.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+# A cell starting so is a formula to Excel, which participants open train.csv with.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,11 @@ def _from_folders(members: list[Member], limits: Limits) -> Inventory:
     for member, parts in zip(members, folders, strict=True):
         if len(parts) <= depth:
             raise BuildRefused("outside_class_folder", name=quote(member.name))
+        if len(parts) > depth + 1:
+            # train/cat/1.jpg beside test/cat/2.jpg would make classes "train" and "test";
+            # dangomushi/day1/1.jpg, a class "dangomushi" holding what may be two.
+            raise BuildRefused("nested_folders", name=quote(member.name),
+                               folder=quote(parts[depth]))
         images.append(LabelledImage(member, clean_label(parts[depth], member.name, limits)))
     return Inventory(images=images, labels=[])
 
@@ -146,6 +158,9 @@ def clean_label(raw: str, where: str, limits: Limits) -> str:
     if len(label) > limits.max_label_length:
         raise BuildRefused("label_too_long", label=quote(label[:limits.max_label_length]),
                            length=len(label), limit=limits.max_label_length)
-    if any(char in ',"' or unicodedata.category(char) == "Cc" for char in label):
+    if any(char in ',"' or unicodedata.category(char) in INVISIBLE_CATEGORIES
+           for char in label):
         raise BuildRefused("label_characters", label=quote(label))
+    if label.startswith(FORMULA_STARTS):
+        raise BuildRefused("label_formula", label=quote(label))
     return label

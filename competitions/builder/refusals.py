@@ -14,6 +14,9 @@ MESSAGES: dict[str, str] = {
     "not_a_zip": gettext_noop("The file is not a zip archive."),
     "zip_too_large": gettext_noop("The zip is %(size)s; the limit is %(limit)s."),
     "too_many_files": gettext_noop("The zip holds %(count)s files; the limit is %(limit)s."),
+    "directory_too_large": gettext_noop(
+        "The zip's list of contents is %(size)s, more than %(limit)s files could need: the "
+        "zip is damaged or not what it says it is."),
     "unpacked_too_large": gettext_noop(
         "The zip unpacks to %(size)s; the limit is %(limit)s."),
     "bomb_ratio": gettext_noop(
@@ -31,6 +34,12 @@ MESSAGES: dict[str, str] = {
     "outside_class_folder": gettext_noop(
         "%(name)s is not inside a class folder: put every image in the folder of its class, "
         "or add a labels.csv."),
+    "nested_folders": gettext_noop(
+        "%(name)s is in a folder inside the class folder “%(folder)s”: put every image "
+        "directly in the folder of its class (dangomushi/001.jpg, warajimushi/001.jpg, "
+        "with at most one folder around them all), or list the images in a labels.csv. "
+        "Folders such as train/ and test/ are not needed: the platform splits the images "
+        "itself."),
     "not_an_image": gettext_noop("%(name)s is not a JPEG, PNG, WebP, GIF or BMP image."),
     "broken_image": gettext_noop("%(name)s cannot be decoded as an image."),
     "too_many_pixels": gettext_noop(
@@ -44,8 +53,11 @@ MESSAGES: dict[str, str] = {
     "label_too_long": gettext_noop(
         "The label “%(label)s” is %(length)s characters long; the limit is %(limit)s."),
     "label_characters": gettext_noop(
-        "The label “%(label)s” contains a comma, a quotation mark or a control character; "
-        "rename it."),
+        "The label “%(label)s” contains a comma, a quotation mark, a control character or "
+        "an invisible formatting character; rename it."),
+    "label_formula": gettext_noop(
+        "The label “%(label)s” starts with =, +, - or @, which spreadsheets read as a "
+        "formula; rename it."),
     "labels_csv_header": gettext_noop(
         "labels.csv must start with the header file,label; found “%(found)s”."),
     "labels_csv_unreadable": gettext_noop(

@@ -7,7 +7,7 @@ the zip and queues the build after commit. `build_run` is the worker's side.
 
 import logging
 import shutil
-import tempfile
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,9 +20,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from ..models import Competition, CompetitionBuild
-from ..models.build import MAX_BUILD_ATTEMPTS
+from ..models.build import MAX_BUILD_ATTEMPTS, Superseded
 from .archive import Archive
-from .build import BuildOptions, build_dataset
+from .build import BuildOptions, Deadline, build_dataset
 from .layout import inventory
 from .limits import Limits
 from .publish import CompetitionDetails, delete_files, publish
@@ -57,7 +57,8 @@ def slug_taken(slug: str) -> bool:
 def build_request(*, host, upload: UploadedFile, slug: str, title: str,
                   short_description: str = "", visibility: str = "public",
                   test_fraction: float = 0.2, public_fraction: float = 0.3,
-                  max_side: int | None = None) -> CompetitionBuild:
+                  max_side: int | None = None,
+                  fixed_side: int | None = None) -> CompetitionBuild:
     """Store the zip and a queued build; the worker builds it after commit."""
     limits = Limits.from_settings()
     if upload.size > limits.max_zip_bytes:
@@ -69,7 +70,8 @@ def build_request(*, host, upload: UploadedFile, slug: str, title: str,
     build = CompetitionBuild(host=host, slug=slug, title=title,
                              short_description=short_description, visibility=visibility,
                              test_fraction=test_fraction, public_fraction=public_fraction,
-                             max_side=max_side, upload_name=upload.name[:255],
+                             max_side=max_side, fixed_side=fixed_side,
+                             upload_name=upload.name[:255],
                              upload_size=upload.size)
     build.upload.save("upload.zip", upload, save=False)
     try:
@@ -98,62 +100,90 @@ def enqueue_build(build_id: int) -> None:
 
 def build_run(*, build_id: int) -> str:
     """Build one queued competition. Idempotent: a second message for the same build
-    finds it claimed or finished and does nothing."""
+    finds it claimed or finished and does nothing; a run that a later one took over (its
+    worker was believed dead) stops at its next step and changes nothing."""
     build = CompetitionBuild.objects.filter(pk=build_id).first()
     if build is None or not build.claim():
         return "skipped"
-    if build.pending_files:
-        # A worker died in the middle of writing: its files go before anything else.
-        delete_files(build.pending_files)
-        build.record_pending_files([])
-    if build.attempts > MAX_BUILD_ATTEMPTS:
-        return _fail(build, BuildRefused("internal_error"))
+    # The time limit is checked between images, not left to Celery alone: the threads
+    # pool (rundemo) ignores soft and hard limits.
+    deadline = Deadline.after(settings.COMMUNITY_BUILD_TIME_LIMIT)
+    # Whatever earlier runs left in the scratch folder goes; a run still alive there
+    # fails its next write and finds itself superseded.
+    shutil.rmtree(scratch_root(build.pk), ignore_errors=True)
+    folder = scratch_root(build.pk) / str(build.attempts)
     try:
-        competition = _build(build)
-    except BuildRefused as refusal:
-        return _fail(build, refusal)
-    except SoftTimeLimitExceeded:
-        return _fail(build, BuildRefused("too_slow", seconds=settings.COMMUNITY_BUILD_TIME_LIMIT))
-    except Exception:
-        logger.exception("Build %s failed", build.pk)
-        return _fail(build, BuildRefused("internal_error"))
+        if build.pending_files:
+            # A worker died in the middle of writing: its files go before anything else.
+            delete_files(build.pending_files)
+            build.record_pending_files([])
+        if build.attempts > MAX_BUILD_ATTEMPTS:
+            return _fail(build, BuildRefused("internal_error"))
+        folder.mkdir(parents=True)
+        try:
+            competition = _build(build, folder, deadline)
+        except Superseded:
+            raise
+        except BuildRefused as refusal:
+            return _fail(build, refusal)
+        except SoftTimeLimitExceeded:
+            return _fail(build, BuildRefused("too_slow",
+                                             seconds=settings.COMMUNITY_BUILD_TIME_LIMIT))
+        except Exception:
+            if not build.is_current():
+                raise Superseded(build.pk) from None  # its scratch folder was taken away
+            logger.exception("Build %s failed", build.pk)
+            return _fail(build, BuildRefused("internal_error"))
+    except Superseded:
+        logger.warning("Build %s: attempt %s was taken over by a later run and stopped",
+                       build.pk, build.attempts)
+        return "superseded"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        with suppress(OSError):  # not empty: a later run works there
+            folder.parent.rmdir()
     _delete_upload(build)
     logger.info("Build %s: competition %s", build.pk, competition.slug)
     return "done"
 
 
-def _build(build: CompetitionBuild) -> Competition:
+def scratch_root(build_id: int) -> Path:
+    """Where the runs of a build unpack and write: one folder per attempt inside, so that
+    a superseded run removing its own folder never removes the new run's."""
+    return Path(settings.COMMUNITY_BUILD_SCRATCH_DIR) / str(build_id)
+
+
+def _build(build: CompetitionBuild, folder: Path, deadline: Deadline) -> Competition:
     options = BuildOptions(test_fraction=build.test_fraction,
-                           public_fraction=build.public_fraction, max_side=build.max_side)
-    folder = Path(tempfile.mkdtemp(prefix=f"kompe-build-{build.pk}-"))
-    try:
-        with build.upload.open("rb") as handle:
-            dataset = build_dataset(handle, folder=folder, options=options,
-                                    limits=Limits.from_settings(),
-                                    display_name=build.upload_name,
-                                    progress=build.record_progress)
-        details = CompetitionDetails(slug=build.slug, title=build.title,
-                                     short_description=build.short_description,
-                                     host=build.host, visibility=build.visibility)
-        return publish(dataset=dataset, details=details,
-                       record_names=build.record_pending_files,
-                       on_created=lambda competition: build.mark_done(competition,
-                                                                      dataset.report))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+                           public_fraction=build.public_fraction, max_side=build.max_side,
+                           fixed_side=build.fixed_side)
+    with build.upload.open("rb") as handle:
+        dataset = build_dataset(handle, folder=folder, options=options,
+                                limits=Limits.from_settings(),
+                                display_name=build.upload_name,
+                                progress=build.record_progress, deadline=deadline)
+    deadline.check()
+    details = CompetitionDetails(slug=build.slug, title=build.title,
+                                 short_description=build.short_description,
+                                 host=build.host, visibility=build.visibility)
+    return publish(dataset=dataset, details=details,
+                   record_names=build.record_pending_files,
+                   on_created=lambda competition: build.mark_done(competition,
+                                                                  dataset.report))
 
 
 def _fail(build: CompetitionBuild, refusal: BuildRefused) -> str:
-    build.mark_failed(refusal)
+    build.mark_failed(refusal)  # Superseded if another run holds the build
     _delete_upload(build)
     return "failed"
 
 
 def _delete_upload(build: CompetitionBuild) -> None:
+    """Only by the run that finished the build (the zip is every run's input)."""
     if build.upload:
         build.upload.storage.delete(build.upload.name)
         build.upload = ""
-        build.save(update_fields=["upload"])
+        CompetitionBuild.objects.filter(pk=build.pk).update(upload="")
 
 
 def builds_requeue_stuck(*, older_than_seconds: int | None = None) -> int:

@@ -18,12 +18,21 @@ from .competition import Competition, Visibility
 MAX_BUILD_ATTEMPTS = 3
 
 
+class Superseded(Exception):
+    """A later run has taken the build over: this run stops and changes nothing."""
+
+
 class CompetitionBuild(models.Model):
     """queued → running → done | failed. The page polls the counters while it runs.
 
     The files a run will write are named in `pending_files` before the first is written:
     a failed run deletes them, and a run taking over from a worker that died deletes
     what that one left, so a build never leaves a half-made competition behind.
+
+    Each run is known by its attempt number. A run believed dead may still be alive (the
+    threads pool ignores time limits): every change a run makes is a compare-and-set on
+    (running, its attempt), and a run that finds the build taken over raises Superseded
+    and stops without touching it.
     """
 
     class Status(models.TextChoices):
@@ -50,6 +59,8 @@ class CompetitionBuild(models.Model):
     public_fraction = models.FloatField(_("share of the test images on the public board"),
                                         default=0.3)
     max_side = models.PositiveIntegerField(_("maximum side in pixels"), null=True, blank=True)
+    fixed_side = models.PositiveIntegerField(_("fixed square side in pixels"), null=True,
+                                             blank=True)
     upload = models.FileField(_("zip"), storage=private_storage, upload_to=build_upload_path,
                               blank=True)
     upload_name = models.CharField(_("zip name"), max_length=255)
@@ -118,29 +129,39 @@ class CompetitionBuild(models.Model):
             self.refresh_from_db()
         return bool(claimed)
 
-    def record_progress(self, progress: Progress) -> None:
-        fields = {"stage": progress.stage, "files_total": progress.files_total,
-                  "files_read": progress.files_read, "images_total": progress.images_total,
-                  "images_done": progress.images_done}
-        CompetitionBuild.objects.filter(pk=self.pk, status=self.Status.RUNNING).update(**fields)
+    def is_current(self) -> bool:
+        """Whether this run still holds the build (no later run took it over)."""
+        return self._as_claimed().exists()
+
+    def _as_claimed(self):
+        return CompetitionBuild.objects.filter(pk=self.pk, status=self.Status.RUNNING,
+                                               attempts=self.attempts)
+
+    def _set(self, **fields) -> None:
+        """Save `fields` if this run still holds the build; Superseded if not."""
+        if not self._as_claimed().update(**fields):
+            raise Superseded(f"build {self.pk}, attempt {self.attempts}")
         for name, value in fields.items():
             setattr(self, name, value)
 
+    def record_progress(self, progress: Progress) -> None:
+        self._set(stage=progress.stage, files_total=progress.files_total,
+                  files_read=progress.files_read, images_total=progress.images_total,
+                  images_done=progress.images_done)
+
     def record_pending_files(self, names: list[str]) -> None:
         """Saved (and committed, outside any transaction) before the files are written."""
-        self.pending_files = names
-        self.save(update_fields=["pending_files"])
+        self._set(pending_files=names)
 
     def mark_done(self, competition: Competition, report: dict) -> None:
-        self.status, self.competition, self.report = self.Status.DONE, competition, report
-        self.pending_files, self.finished_at = [], timezone.now()
-        self.save(update_fields=["status", "competition", "report", "pending_files",
-                                 "finished_at"])
+        """Inside the transaction that creates the competition: if another run has taken
+        the build over, Superseded rolls the competition back."""
+        self._set(status=self.Status.DONE, competition=competition, report=report,
+                  pending_files=[], finished_at=timezone.now())
 
     def mark_failed(self, refusal: BuildRefused) -> None:
-        self.status, self.refusal = self.Status.FAILED, refusal.as_dict()
-        self.pending_files, self.finished_at = [], timezone.now()
-        self.save(update_fields=["status", "refusal", "pending_files", "finished_at"])
+        self._set(status=self.Status.FAILED, refusal=refusal.as_dict(), pending_files=[],
+                  finished_at=timezone.now())
 
     def mark_requeued(self) -> None:
         CompetitionBuild.objects.filter(pk=self.pk).update(queued_at=timezone.now())

@@ -38,6 +38,8 @@ class KindChoice(models.TextChoices):
     PROBABILITY = Kind.PROBABILITY.value, _("probabilities (id and one column per class)")
 
 
+FINALS_BELOW_MARKED = _("A participant has already marked %(count)s final submissions: the "
+                        "limit cannot go below that.")
 PRIVATE_BOARD_TOO_EARLY = _("The private leaderboard can be shown only after the end (or at "
                             "any time in a practice competition, which has no end).")
 
@@ -163,9 +165,27 @@ class Competition(models.Model):
         return reverse("competition_overview", args=[self.slug])
 
     def clean(self) -> None:
+        errors = {}
         if (self.private_leaderboard == PrivateBoardChoice.SHOWN
                 and not self.may_show_private_board()):
-            raise ValidationError({"private_leaderboard": PRIVATE_BOARD_TOO_EARLY})
+            errors["private_leaderboard"] = PRIVATE_BOARD_TOO_EARLY
+        # Finals already marked stay the team's choice: a lower limit would silently drop
+        # some of them, and after the end the team could not choose again. Here, so that
+        # the admin and the host's form (and any later editor) keep the same rule.
+        if self.pk and self.final_submission_limit is not None:
+            most = self.most_finals_marked()
+            if self.final_submission_limit < most:
+                errors["final_submission_limit"] = FINALS_BELOW_MARKED % {"count": most}
+        if errors:
+            raise ValidationError(errors)
+
+    def most_finals_marked(self) -> int:
+        """The most final submissions one team has marked among those that can count."""
+        submissions = self.submissions.model
+        return (submissions.objects.filter(
+            competition=self, is_final=True, status=submissions.Status.SCORED, is_late=False)
+            .values("team").annotate(marked=models.Count("id"))
+            .aggregate(most=models.Max("marked"))["most"]) or 0
 
     def phase(self, at: datetime | None = None) -> str:
         at = at or timezone.now()

@@ -171,3 +171,50 @@ def test_the_host_tab_is_only_for_the_host(client, hosted, bob):
     page = client.get(reverse("competition_overview", args=[hosted.slug])).content.decode()
     assert 'data-testid="host-tab"' not in page
     assert not Submission.objects.exists()
+
+
+def test_the_host_cannot_lower_the_final_limit_below_the_finals_already_marked(
+        client, alice, bob, hosted):
+    from competitions.finals import final_mark
+
+    participation = join_competition(competition=hosted, user=bob)
+    for minutes_ago in (20, 10):
+        final_mark(submission=scored(participation, 0.5, 0.5, minutes_ago=minutes_ago),
+                   user=bob, final=True)
+    client.force_login(alice)
+    response = client.post(manage_url(hosted), settings_form(hosted, final_submission_limit=1))
+    assert response.status_code == 400
+    assert "has already marked 2 final submissions" in response.content.decode()
+    hosted.refresh_from_db()
+    assert hosted.final_submission_limit == 2
+
+
+def ended(competition) -> Competition:
+    competition.close(at=timezone.now() - timedelta(days=1, seconds=17))
+    competition.refresh_from_db()
+    return competition
+
+
+def test_the_end_cannot_move_once_the_competition_has_ended(client, alice, hosted):
+    ended(hosted)
+    before = hosted.end_at
+    client.force_login(alice)
+    response = client.post(manage_url(hosted), settings_form(hosted))  # ends in ten days
+    assert response.status_code == 400
+    assert "its end can no longer change" in response.content.decode()
+    hosted.refresh_from_db()
+    assert hosted.end_at == before and hosted.phase() == Competition.Phase.CLOSED
+
+
+def test_an_ended_competitions_texts_can_still_change_with_its_end_as_shown(client, alice,
+                                                                            hosted):
+    ended(hosted)
+    before = hosted.end_at
+    shown = timezone.localtime(before).strftime("%Y-%m-%dT%H:%M")  # seconds dropped
+    start = timezone.localtime(hosted.start_at).strftime("%Y-%m-%dT%H:%M")
+    client.force_login(alice)
+    response = client.post(manage_url(hosted), settings_form(
+        hosted, title="Bugs, the results", start_at=start, end_at=shown))
+    assert response.status_code == 302
+    hosted.refresh_from_db()
+    assert (hosted.title, hosted.end_at) == ("Bugs, the results", before)

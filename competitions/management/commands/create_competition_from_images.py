@@ -19,7 +19,10 @@ from competitions.builder.build import BuildOptions, Progress, build_dataset
 from competitions.builder.limits import Limits
 from competitions.builder.publish import CompetitionDetails, publish
 from competitions.builder.refusals import BuildRefused
-from competitions.models import Visibility
+from competitions.models import Competition, Visibility
+
+# The command's options and the competition's fields they fill.
+FIELDS = {"slug": "slug", "title": "title", "description": "short_description"}
 
 
 class Command(BaseCommand):
@@ -33,7 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--description", default="")
         parser.add_argument("--test-fraction", type=float, default=0.2)
         parser.add_argument("--public-fraction", type=float, default=0.3)
-        parser.add_argument("--max-side", type=int, default=None)
+        parser.add_argument("--max-side", type=int, default=None,
+                            help="shrink larger images to fit this side")
+        parser.add_argument("--fixed-side", type=int, default=None,
+                            help="crop and scale every image to a square of this side, so "
+                                 "that no class can be told by its images' size or shape")
         parser.add_argument("--seed", type=int, default=None,
                             help="the same seed gives the same splits")
         parser.add_argument("--visibility", choices=Visibility.values, default="public")
@@ -47,8 +54,20 @@ class Command(BaseCommand):
             validate_slug(slug)
         except ValidationError:
             raise CommandError("--slug: letters, digits, - and _ only.") from None
+        for name, value in (("slug", slug), ("title", title),
+                            ("description", options["description"])):
+            limit = Competition._meta.get_field(FIELDS[name]).max_length
+            if len(value) > limit:
+                raise CommandError(f"--{name}: at most {limit} characters ({len(value)} given).")
+        if not title.strip():
+            raise CommandError("--title: give the competition a title.")
         if not 0 < options["test_fraction"] < 1 or not 0 < options["public_fraction"] < 1:
             raise CommandError("--test-fraction and --public-fraction lie between 0 and 1.")
+        if options["max_side"] and options["fixed_side"]:
+            raise CommandError("--max-side or --fixed-side, not both.")
+        for name in ("max_side", "fixed_side"):
+            if options[name] is not None and not 16 <= options[name] <= 4096:
+                raise CommandError(f"--{name.replace('_', '-')} lies between 16 and 4096.")
         host = None
         if options["host"]:
             host = get_user_model().objects.filter(username=options["host"]).first()
@@ -56,7 +75,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {options['host']!r}.")
         build_options = BuildOptions(test_fraction=options["test_fraction"],
                                      public_fraction=options["public_fraction"],
-                                     max_side=options["max_side"], seed=options["seed"])
+                                     max_side=options["max_side"],
+                                     fixed_side=options["fixed_side"], seed=options["seed"])
         details = CompetitionDetails(slug=slug, title=title,
                                      short_description=options["description"], host=host,
                                      visibility=options["visibility"],
@@ -88,7 +108,13 @@ class Command(BaseCommand):
             f"private test images ({report['format']})."))
         for row in report["classes"]:
             self.stdout.write(f"  {row['label']}: train {row['train']}, "
-                              f"test {row['public'] + row['private']}")
+                              f"test {row['public'] + row['private']}, sizes {row['sizes']}")
+        leak = report.get("size_leak")
+        if leak:
+            self.stdout.write(self.style.WARNING(
+                f"  the image {leak['feature']} alone tells the class of {leak['share_text']} "
+                f"of the test images (the commonest class: {leak['baseline_text']}); build "
+                "again with --fixed-side (or --max-side)"))
         for group in report["duplicates"]:
             self.stdout.write(f"  duplicate, one kept: {' = '.join(group)}")
         for group in report["conflicts"]:

@@ -175,3 +175,81 @@ def test_an_empty_label_is_refused():
 
 def test_a_label_with_a_comma_is_refused():
     assert refusal(make_zip(folder_entries(["a,b", "c"], 5))).code == "label_characters"
+
+
+def test_half_width_katakana_folders_keep_their_names_when_the_whole_zip_is_shift_jis():
+    # The cp932 bytes of ﾈｺ (C8 BA) and ﾃｽ (C3 BD) are valid UTF-8 too: decoded name by
+    # name, "ﾈｺ/a_0.png" became "Ⱥ/a_0.png" while "ﾈｺ/写真_1.png" stayed right, and one
+    # class split into two.
+    entries = {}
+    for number in range(12):
+        label = ["ﾈｺ", "ﾃｽ"][number % 2]
+        name = f"{label}/a_{number}.png" if number % 4 < 2 else f"{label}/写真_{number}.png"
+        entries[name] = image_bytes(number)
+    assert "ﾈｺ/a_0.png".encode("cp932").decode("utf-8") == "Ⱥ/a_0.png"
+    found = read(cp932_zip(entries))
+    assert found.labels == sorted(["ﾈｺ", "ﾃｽ"])
+    assert sorted(image.member.name for image in found.images) == sorted(entries)
+
+
+def test_names_without_the_utf8_flag_that_are_all_utf8_are_read_as_utf8():
+    class Utf8WithoutFlag(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self):  # noqa: N802
+            return self.filename.encode(), self.flag_bits & ~0x800
+
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        for name, data in folder_entries(["ダンゴムシ", "ワラジムシ"], 5).items():
+            archive.writestr(Utf8WithoutFlag(name), data)
+    assert read(output.getvalue()).labels == ["ダンゴムシ", "ワラジムシ"]
+
+
+def lying_zip(entries: int) -> bytes:
+    """A zip of `entries` empty members whose end record declares a single entry."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(entries):
+            archive.writestr(f"d/{number}.png", b"")
+    data = bytearray(output.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 1, 1)  # entries on this disk, entries in all
+    return bytes(data)
+
+
+def test_a_zip_that_lies_about_its_entry_count_is_refused_before_its_directory_is_parsed(
+        monkeypatch):
+    data = lying_zip(20_000)
+    # zipfile trusts the directory's byte size, not the count: it would read every entry.
+    assert len(zipfile.ZipFile(io.BytesIO(data)).infolist()) == 20_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile parsed the directory")
+
+    monkeypatch.setattr("competitions.builder.archive.zipfile.ZipFile", never)
+    refused = refusal(data, Limits(max_files=10))
+    assert refused.code == "directory_too_large"
+    assert "more than 10 files could need" in refused.message()
+
+
+def test_a_directory_of_honest_size_for_the_limit_is_read():
+    assert len(read(make_zip(folder_entries(per_class=5)), Limits(max_files=10)).images) == 10
+
+
+def test_a_member_needing_an_unknown_zip_version_is_refused_as_not_a_zip():
+    data = bytearray(make_zip(folder_entries(per_class=5)))
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 6, 64)  # version needed to extract: 6.4
+    with pytest.raises(NotImplementedError):
+        zipfile.ZipFile(io.BytesIO(bytes(data)))
+    assert refusal(bytes(data)).code == "not_a_zip"
+
+
+def test_a_member_whose_local_name_does_not_decode_is_refused_as_damaged():
+    data = bytearray(make_zip(folder_entries(per_class=5)))
+    local = data.find(b"PK\x03\x04")
+    data[local + 7] |= 0x8  # the UTF-8 flag (bit 11) of the local header...
+    data[local + 30] = 0xFF  # ...and a name that is not UTF-8
+    with Archive(io.BytesIO(bytes(data)), DEFAULT_LIMITS) as archive:
+        with pytest.raises(BuildRefused) as raised:
+            archive.read(archive.members[0])
+    assert raised.value.code == "damaged_member"

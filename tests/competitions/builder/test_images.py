@@ -120,3 +120,26 @@ def test_thumbnails_are_squares_of_96_pixels():
     for size in ((24, 24), (300, 150)):
         thumbnail = Image.open(io.BytesIO(thumbnail_png(image_bytes(9, "PNG", size=size))))
         assert thumbnail.size == (96, 96)
+
+
+def test_a_fixed_side_crops_the_centre_to_a_square():
+    wide = Image.new("RGB", (300, 100), (255, 0, 0))
+    wide.paste((0, 0, 255), (100, 0, 200, 100))  # a blue centre between red sides
+    output = io.BytesIO()
+    wide.save(output, format="PNG")
+    cleaned = clean_image(output.getvalue(), "a/x.png", max_pixels=LIMIT, max_side=None,
+                          fixed_side=50, fmt="png")
+    image = Image.open(io.BytesIO(cleaned.data))
+    assert image.size == (50, 50) and (cleaned.width, cleaned.height) == (50, 50)
+    assert image.getpixel((10, 25)) == image.getpixel((40, 25)) == (0, 0, 255)
+
+
+def test_sixteen_bit_grey_keeps_its_top_eight_bits():
+    import numpy as np
+
+    values = np.array([[0, 256, 65535, 32768]], dtype=np.uint16)
+    source = io.BytesIO()
+    Image.fromarray(values).save(source, format="PNG")
+    assert Image.open(io.BytesIO(source.getvalue())).mode.startswith("I")
+    cleaned = clean(source.getvalue(), fmt="png", name="a/x.png").data
+    assert list(Image.open(io.BytesIO(cleaned)).getdata()) == [0, 1, 255, 128]

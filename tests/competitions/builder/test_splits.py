@@ -48,3 +48,31 @@ def test_no_image_is_in_two_parts_and_none_is_lost():
 def test_the_same_seed_gives_the_same_split():
     assert split({"a": 30, "b": 30}, seed=7) == split({"a": 30, "b": 30}, seed=7)
     assert split({"a": 30, "b": 30}, seed=7) != split({"a": 30, "b": 30}, seed=8)
+
+
+def test_every_class_with_two_test_images_has_a_public_and_a_private_one():
+    # Ten classes of 12 images: 2 test images each. A plain 30 % share (6 public images)
+    # left four classes with no public image at all.
+    result = split({f"class{n}": 12 for n in range(10)})
+    assert all(len(result.public[label]) == 1 and len(result.private[label]) == 1
+               for label in result.public)
+
+
+def test_a_class_with_one_test_image_may_have_it_on_either_board():
+    quotas = public_quotas({"a": 1, "b": 1, "c": 10}, 0.3, random.Random(1))
+    assert 1 <= quotas["c"] <= 9
+    assert sum(quotas.values()) == 4
+
+
+def test_ties_are_not_always_won_by_the_first_label():
+    # Three classes of 3 test images, 4 public: one class gets the extra image, a different
+    # one for different seeds.
+    winners = {max(quotas, key=quotas.get) for quotas in
+               (public_quotas({"a": 3, "b": 3, "c": 3}, 0.4, random.Random(seed))
+                for seed in range(30))}
+    assert winners == {"a", "b", "c"}
+
+
+def test_the_public_total_follows_the_share_when_the_minimums_allow():
+    quotas = public_quotas({"a": 40, "b": 30, "c": 30}, 0.3, random.Random(3))
+    assert quotas == {"a": 12, "b": 9, "c": 9}
