@@ -205,6 +205,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "kompe")
+# Community builds take minutes and much memory: they go to a queue of their own (and, in
+# production, a worker of their own), so that they never hold up scoring.
+CELERY_BUILD_QUEUE = env_str("CELERY_BUILD_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-builds")
+CELERY_TASK_ROUTES = {"competitions.tasks.build_competition_task": {"queue": CELERY_BUILD_QUEUE}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -182,7 +182,8 @@ def start_worker(log_path):
     with log_path.open("wb") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-             "--loglevel", "INFO", "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+             "--loglevel", "INFO", "--queues",
+             f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE}",
              "--without-gossip", "--without-mingle", "--without-heartbeat",
              "--hostname", f"test-{os.getpid()}-{log_path.stem}@%h"],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR)

@@ -52,3 +52,15 @@ def test_the_build_sweeper_has_its_own_schedule():
              "SUBMISSION_SWEEP_EVERY_SECONDS": "30"},
         capture_output=True, text=True, cwd=settings.BASE_DIR)
     assert result.stdout.split() == ["300", "30"], result.stderr
+
+
+def test_community_builds_are_routed_to_their_own_queue():
+    from django.conf import settings
+
+    from config.celery import app
+
+    route = app.amqp.router.route({}, "competitions.tasks.build_competition_task")
+    assert route["queue"].name == settings.CELERY_BUILD_QUEUE
+    assert settings.CELERY_BUILD_QUEUE == f"{settings.CELERY_TASK_DEFAULT_QUEUE}-builds"
+    scoring = app.amqp.router.route({}, "scoring.tasks.score_submission_task")
+    assert scoring["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE

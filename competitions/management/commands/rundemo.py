@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 STARTUP_SECONDS = 30
@@ -22,8 +23,10 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, **options):
         if _port_taken(host, port):
             raise CommandError(f"Port {port} is in use: try `make demo PORT=8123`.")
+        # One worker for the demo takes both queues: scoring and community builds.
+        queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE}"
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker",
-                                   "--loglevel", "INFO", "--pool", "threads",
+                                   "--queues", queues, "--loglevel", "INFO", "--pool", "threads",
                                    "--concurrency", "2", "--without-gossip", "--without-mingle",
                                    # The sweeper that requeues lost submissions, in-process.
                                    "--beat"])
