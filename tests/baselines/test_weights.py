@@ -1,9 +1,14 @@
 """The offline ImageNet weights: torchvision's MobileNetV2 read without torch, ported to Keras."""
 
 import importlib.util
+import io
+import os
 import pickle
 import shutil
+import struct
+from collections import OrderedDict
 
+import numpy as np
 import pytest
 
 from baselines import weights
@@ -42,15 +47,125 @@ def test_a_changed_checkpoint_is_refused(checkpoint, tmp_path):
         handle.seek(-4, 2)
         handle.write(b"\0\0\0\0")
     with pytest.raises(weights.WeightsError, match="expected b03531"):
-        weights.verify_checksum(copy)
+        weights.read_legacy_torch(copy, sha256=weights.CHECKPOINT_SHA256)
 
 
-def test_a_weights_file_cannot_run_code(tmp_path):
-    hostile = tmp_path / "hostile.pth"
-    hostile.write_bytes(pickle.dumps(weights.LEGACY_MAGIC) + pickle.dumps(weights.LEGACY_PROTOCOL)
-                        + pickle.dumps({}) + pickle.dumps(print))
-    with pytest.raises(weights.WeightsError, match="refusing to load builtins.print"):
-        weights.read_legacy_torch(hostile)
+# --- hand-made legacy files (no torch needed) -------------------------------------------
+# Stand-ins pickled under this module's name, then renamed to torch's in the bytes: protocol
+# 2 writes every global as the text "c<module>\n<name>\n".
+
+def _rebuild_tensor_v2(*args):
+    raise AssertionError("only pickled, never called")
+
+
+class FloatStorage:
+    pass
+
+
+class _StorageRef:
+    def __init__(self, key: str, size: int):
+        self.key, self.size = key, size
+
+
+class _Tensor:
+    def __init__(self, storage: _StorageRef, offset: int, shape: tuple, stride: tuple):
+        self.args = (storage, offset, shape, stride, False, OrderedDict())
+
+    def __reduce__(self):
+        return _rebuild_tensor_v2, self.args
+
+
+class _StatePickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, _StorageRef):
+            return "storage", FloatStorage, obj.key, "cpu", obj.size, None
+        return None
+
+
+def _as_torch(data: bytes) -> bytes:
+    for name, module in (("_rebuild_tensor_v2", "torch._utils"), ("FloatStorage", "torch")):
+        data = data.replace(f"c{__name__}\n{name}\n".encode(), f"c{module}\n{name}\n".encode())
+    return data
+
+
+class Payload:
+    """Runs code when unpickled by a plain unpickler: makes the directory `marker`."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return os.mkdir, (self.marker,)
+
+
+def legacy_file(path, *, state=None, storages=None, keys=None, magic=weights.LEGACY_MAGIC,
+                protocol=weights.LEGACY_PROTOCOL, sys_info=None, short_by=0):
+    """A file as torch.save(state, path, _use_new_zipfile_serialization=False) writes it."""
+    storages = storages or []
+    state_bytes = io.BytesIO()
+    _StatePickler(state_bytes, protocol=2).dump(OrderedDict() if state is None else state)
+    data = b"".join([pickle.dumps(magic, protocol=2), pickle.dumps(protocol, protocol=2),
+                     pickle.dumps({"little_endian": True} if sys_info is None else sys_info,
+                              protocol=2),
+                     _as_torch(state_bytes.getvalue()),
+                     pickle.dumps([s.key for s in storages] if keys is None else keys,
+                                  protocol=2)])
+    for storage in storages:
+        data += struct.pack("<q", storage.size)
+        data += np.arange(storage.size, dtype="<f4").tobytes()
+    path.write_bytes(data[:len(data) - short_by])
+    return path
+
+
+def test_a_hand_made_legacy_file_is_read(tmp_path):
+    storage = _StorageRef("0", 6)
+    path = legacy_file(tmp_path / "w.pth", state=OrderedDict(w=_Tensor(storage, 1, (2, 2), (3, 1))),
+                       storages=[storage])
+    assert weights.read_legacy_torch(path)["w"].tolist() == [[1, 2], [4, 5]]
+
+
+@pytest.mark.parametrize("place", ["magic", "protocol", "sys_info", "state", "keys"])
+def test_code_in_any_pickle_of_a_weights_file_never_runs(tmp_path, place):
+    marker = tmp_path / "code-ran"
+    pickle.loads(pickle.dumps(Payload(marker)))  # the payload is live for a plain unpickler
+    assert marker.exists()
+    marker.rmdir()
+    payload = Payload(marker)
+    hostile = {"magic": {"magic": payload}, "protocol": {"protocol": payload},
+               "sys_info": {"sys_info": {"little_endian": True, "x": payload}},
+               "state": {"state": OrderedDict(w=payload)},
+               "keys": {"keys": [payload]}}[place]
+    path = legacy_file(tmp_path / "hostile.pth", **hostile)
+    with pytest.raises(weights.WeightsError, match="refusing to load"):
+        weights.read_legacy_torch(path)
+    assert not marker.exists()
+
+
+def _one_tensor(tmp_path, offset=0, shape=(4,), stride=(1,), size=4, **kwargs):
+    storage = _StorageRef("0", size)
+    return legacy_file(tmp_path / "w.pth",
+                       state=OrderedDict(w=_Tensor(storage, offset, shape, stride)),
+                       storages=[storage], **kwargs)
+
+
+@pytest.mark.parametrize("tensor, message", [
+    ({"shape": (1_000_000,), "stride": (1000,)}, "reaches element"),  # as_strided: SIGSEGV
+    ({"offset": 3, "shape": (2,)}, "reaches element"),
+    ({"offset": -1}, "bad offset"),
+    ({"stride": (-1,)}, "bad offset"),
+    ({"shape": (750_000_000,), "stride": (0,)}, "more than"),  # 3 GB from 16 bytes
+    ({"short_by": 4}, "cut short"),
+    ({"short_by": 20}, "ends before storage 0"),
+    ({"keys": ["0", "zz"]}, "are not the ones"),
+    ({"keys": []}, "are not the ones"),
+    ({"magic": 12}, "not a legacy PyTorch file"),
+    ({"sys_info": [1]}, "not a dict"),
+], ids=["out of bounds", "past the end", "negative offset", "negative stride", "huge view",
+        "truncated storage", "missing storage", "unknown key", "unfilled storage", "magic",
+        "sys info"])
+def test_a_malformed_weights_file_is_a_weights_error(tmp_path, tensor, message):
+    with pytest.raises(weights.WeightsError, match=message):
+        weights.read_legacy_torch(_one_tensor(tmp_path, **tensor))
 
 
 def test_imagenet_class_names_are_shipped_in_the_standard_order():
