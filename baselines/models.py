@@ -99,9 +99,8 @@ def build_backbone(name: str, image_size: int, weights: str) -> tuple[keras.Mode
                              "mobilenetv2.")
         from . import weights as offline
 
-        base = constructor(input_shape=shape, include_top=False, weights=None)
-        offline.port_to_keras(base)
-        return base, "torch"
+        # keras.applications' MobileNetV2, padded as torchvision pads its stride-2 layers.
+        return offline.torchvision_mobilenetv2(shape[0], include_top=False), "torch"
     keras_weights = None if weights == "none" else weights
     try:
         base = constructor(input_shape=shape, include_top=False, weights=keras_weights)

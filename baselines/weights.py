@@ -267,7 +267,8 @@ def _batchnorm_prefix(torch_conv: str) -> str:
 
 def port_to_keras(model, state: dict[str, np.ndarray] | None = None) -> None:
     """Copy torchvision's MobileNetV2 weights into a keras.applications.MobileNetV2(alpha=1)
-    built with weights=None, with or without its top."""
+    built with weights=None, with or without its top (torch_padded_mobilenetv2 for the same
+    outputs as torchvision's)."""
     state = torchvision_state() if state is None else state
     names = {layer.name for layer in model.layers}
     for torch_conv, keras_names in _keras_blocks():
@@ -302,14 +303,46 @@ def imagenet_classes() -> list[str]:
 CHECK_SIZE = 224  # ImageNet's size, where the classifier was trained
 
 
-def imagenet_classifier():
-    """keras.applications.MobileNetV2 with its ImageNet head and the ported weights."""
+def torch_padded_mobilenetv2(size: int, include_top: bool = True):
+    """keras.applications.MobileNetV2 (alpha 1, weights=None) for `size`x`size` RGB, padded
+    as torchvision pads: one pixel on every side before each stride-2 convolution. Keras pads
+    those (0, 1) (Conv1 "same", correct_pad), which shifts every stride-2 grid by half a pixel
+    and moves torchvision's probabilities by several points (chelsea's Egyptian cat: 0.776
+    against torch's 0.745). The layers keep Keras' names (block_12_add, out_relu…); one more,
+    Conv1_pad, pads the input of Conv1."""
     import keras
+    from keras import layers
 
-    model = keras.applications.MobileNetV2(weights=None, input_shape=(CHECK_SIZE,
-                                                                      CHECK_SIZE, 3))
+    reference = keras.applications.MobileNetV2(weights=None, input_shape=(size, size, 3),
+                                               include_top=include_top)
+
+    def clone(layer):
+        config = layer.get_config()
+        if isinstance(layer, layers.ZeroPadding2D):
+            config["padding"] = ((1, 1), (1, 1))
+        elif layer.name == "Conv1":
+            config["padding"] = "valid"
+        return layer.__class__.from_config(config)
+
+    def call(layer, *args, **kwargs):
+        if layer.name == "Conv1":
+            args = (layers.ZeroPadding2D(1, name="Conv1_pad")(args[0]), *args[1:])
+        return layer(*args, **kwargs)
+
+    return keras.models.clone_model(reference, input_tensors=keras.Input((size, size, 3)),
+                                    clone_function=clone, call_function=call)
+
+
+def torchvision_mobilenetv2(size: int, include_top: bool = True):
+    """torchvision's ImageNet MobileNetV2 in Keras: the ported weights in the padded model."""
+    model = torch_padded_mobilenetv2(size, include_top)
     port_to_keras(model)
     return model
+
+
+def imagenet_classifier():
+    """torchvision's MobileNetV2 with its ImageNet head, in Keras."""
+    return torchvision_mobilenetv2(CHECK_SIZE)
 
 
 def photo_input(image) -> np.ndarray:
