@@ -58,12 +58,20 @@ class WeightsError(Exception):
     pass
 
 
-class _StorageType:
+class _Frozen:
+    """Pickle's BUILD opcode would otherwise rewrite an object's attributes after it was
+    checked (a tensor's shape, a storage's size)."""
+
+    def __setstate__(self, state):
+        raise WeightsError("refusing to change a checked tensor or storage")
+
+
+class _StorageType(_Frozen):
     def __init__(self, name: str):
         self.dtype = np.dtype(STORAGE_DTYPES[name])
 
 
-class _Storage:
+class _Storage(_Frozen):
     """A storage named by the pickle; its bytes arrive after the pickle ends."""
 
     def __init__(self, key: str, dtype: np.dtype, size: int):
@@ -71,7 +79,7 @@ class _Storage:
         self.array: np.ndarray | None = None
 
 
-class _LazyTensor:
+class _LazyTensor(_Frozen):
     """A view into a storage, its bounds already checked against the storage's size."""
 
     def __init__(self, storage: _Storage, offset: int, shape: tuple, stride: tuple):

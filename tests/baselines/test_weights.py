@@ -97,6 +97,13 @@ class _Tensor:
         return _rebuild_tensor_v2, self.args
 
 
+class _TensorRewritten(_Tensor):
+    """A tensor whose pickle rewrites its shape and stride once rebuilt (BUILD)."""
+
+    def __reduce__(self):
+        return _rebuild_tensor_v2, self.args, {"shape": (1_000_000,), "stride": (1000,)}
+
+
 class _StatePickler(pickle.Pickler):
     def persistent_id(self, obj):
         if isinstance(obj, _StorageRef):
@@ -161,6 +168,15 @@ def test_code_in_any_pickle_of_a_weights_file_never_runs(tmp_path, place):
     with pytest.raises(weights.WeightsError, match="refusing to load"):
         weights.read_legacy_torch(path)
     assert not marker.exists()
+
+
+def test_a_checked_tensor_cannot_be_rewritten_by_its_pickle(tmp_path):
+    storage = _StorageRef("0", 4)
+    path = legacy_file(tmp_path / "w.pth",
+                       state=OrderedDict(w=_TensorRewritten(storage, 0, (4,), (1,))),
+                       storages=[storage])
+    with pytest.raises(weights.WeightsError, match="refusing to change"):
+        weights.read_legacy_torch(path)
 
 
 def _one_tensor(tmp_path, offset=0, shape=(4,), stride=(1,), size=4, **kwargs):
