@@ -250,6 +250,13 @@ def _submit(args) -> int:
                    f"{run['validation_accuracy']:.4f}")
     result = submit(args.path, args.competition, message or "", url=args.url,
                     wait=not args.no_wait)
+    if result["status"] == "invalid":
+        print(f"{args.path}: the competition's dry run found {result['problem_count']} "
+              f"problem(s); nothing was uploaded:")
+        for problem in result["problems"]:
+            where = f"line {problem['line']}: " if problem.get("line") else ""
+            print(f"  {where}{problem['message']}")
+        return 1
     if args.no_wait:
         print(f"Submitted #{result['id']}: {result['status']}.")
         return 0
