@@ -59,6 +59,9 @@ class TrainConfig:
     unfreeze: int = 30
     finetune_learning_rate: float = 1e-4
     verbose: int = 1
+    # The competition's submission format (kind, header, labels_as, metric, top_k, source),
+    # saved in run.json so that `predict` writes what the platform accepts.
+    submission_format: dict | None = None
 
 
 @dataclass
@@ -109,6 +112,7 @@ def train(config: TrainConfig, prepared: Prepared | None = None) -> dict:
 
     keras.utils.set_random_seed(config.seed)
     prepared = prepared or prepare(config)
+    data.check_images(prepared.competition, "test")  # before the training, not after it
     out = Path(config.out or Path("runs") / config.model)
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -124,6 +128,8 @@ def train(config: TrainConfig, prepared: Prepared | None = None) -> dict:
              targets=prepared.competition.train_targets[rows])
     accuracy = float((probabilities.argmax(1) == prepared.competition.train_targets[rows])
                      .mean())
+    # input_shape is the resolved (height, width, channels) of the training images: predict
+    # loads the test images to exactly this, whatever their own size and mode.
     run = {"model": config.model, "labels": prepared.competition.labels,
            "input_shape": list(prepared.input_shape),
            "image_size": _load_size(prepared.competition, config),
@@ -131,7 +137,7 @@ def train(config: TrainConfig, prepared: Prepared | None = None) -> dict:
            "train_images": len(prepared.split.train),
            "validation_images": len(rows), "validation_accuracy": accuracy,
            "train_seconds": round(seconds, 1), "augment": config.augment.to_dict(),
-           **details}
+           "submission_format": config.submission_format, **details}
     (out / RUN_FILE).write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n",
                                 encoding="utf-8")
     return run
