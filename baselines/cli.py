@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--model", choices=("cnn", "features", "finetune"), default="cnn")
     train.add_argument("--out", type=Path, help="run folder (default runs/MODEL)")
     train.add_argument("--tta", type=int, default=1, help="views per test image (default 1)")
-    train.add_argument("--metric", default="accuracy", help="local validation metric")
+    _format_options(train)
     train.set_defaults(handler=_train)
 
     predict = commands.add_parser("predict", help="write a submission from run folders")
@@ -60,8 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--out", type=Path, help="default RUN/submission.csv")
     predict.add_argument("--tta", type=int, default=1,
                          help="test-time augmentation: average N views (1 = off)")
-    predict.add_argument("--metric", default="accuracy",
-                         help="metric of the local validation score (default accuracy)")
+    _format_options(predict)
     predict.add_argument("--debug", action="store_true")
     predict.set_defaults(handler=_predict)
 
@@ -111,6 +110,27 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--image-size", type=int, help="load images at this size "
                         "(default: their own, at most 160)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _format_options(parser: argparse.ArgumentParser) -> None:
+    from scoring.formats import Header, Kind, LabelsAs
+    from scoring.metrics import METRICS
+
+    group = parser.add_argument_group(
+        "submission format", "the competition's (train stores it in run.json for predict); "
+        "without --format-from or the flags it is guessed from sample_submission.csv, with a "
+        "warning")
+    group.add_argument("-c", "--format-from", metavar="SLUG",
+                       help="read the format, metric and top_k from this competition on the "
+                       "Kompe server (KOMPE_URL or `kompe login`'s)")
+    group.add_argument("--kind", choices=[kind.value for kind in Kind])
+    group.add_argument("--header", choices=[header.value for header in Header])
+    group.add_argument("--labels-as", choices=[item.value for item in LabelsAs])
+    group.add_argument("--metric", choices=sorted(METRICS),
+                       help="metric of the local validation score (default: the "
+                       "competition's, else accuracy)")
+    group.add_argument("--top-k", type=int, help="k of top_k_accuracy (default: the "
+                       "competition's, else 3)")
 
 
 def _augment_options(parser: argparse.ArgumentParser) -> None:
@@ -199,11 +219,31 @@ def _config(args, model: str):
 
 # --- the commands --------------------------------------------------------------------
 
+def _choose_format(args, data_folder: Path, saved: dict | None = None):
+    """The submission format from --format-from, the run, or a guess (warned about), with
+    the flags on top."""
+    from . import data
+    from .predict import choose_format
+
+    competition = data.read_competition(data_folder)
+    choice = choose_format(slug=args.format_from, saved=saved,
+                           sample=competition.folder / "sample_submission.csv",
+                           labels=competition.labels, kind=args.kind, header=args.header,
+                           labels_as=args.labels_as)
+    if choice.warning():
+        print(choice.warning(), file=sys.stderr)
+    return choice
+
+
 def _train(args) -> int:
+    import dataclasses
+
     from .predict import SUBMISSION_NAME, load_run, write_submission
     from .train import train
 
-    config = _config(args, args.model)
+    choice = _choose_format(args, args.data)  # before training: a wrong slug fails at once
+    config = dataclasses.replace(_config(args, args.model),
+                                 submission_format=choice.to_dict())
     started = time.monotonic()
     run = train(config)
     out = Path(config.out or Path("runs") / config.model)
@@ -211,8 +251,9 @@ def _train(args) -> int:
           f"{run['train_seconds']:.0f} s: validation accuracy "
           f"{run['validation_accuracy']:.4f} ({run['validation_images']:,} images). "
           f"Run saved in {out}/.")
-    result = write_submission([load_run(out)], out / SUBMISSION_NAME, tta=args.tta,
-                              metric=args.metric, verbose=0 if args.quiet else 1)
+    result = write_submission([load_run(out)], out / SUBMISSION_NAME, choice=choice,
+                              tta=args.tta, metric=args.metric, top_k=args.top_k,
+                              verbose=0 if args.quiet else 1)
     _print_submission(result)
     print(f"Total {time.monotonic() - started:.0f} s. Next: python -m baselines submit {out} "
           f"-c SLUG")
@@ -224,17 +265,24 @@ def _predict(args) -> int:
 
     runs = [load_run(folder) for folder in args.runs]
     out = args.out or runs[0].folder / SUBMISSION_NAME
-    _print_submission(write_submission(runs, out, tta=args.tta, metric=args.metric,
+    choice = _choose_format(args, Path(args.data or runs[0].info["data"]),
+                            saved=runs[0].info.get("submission_format"))
+    _print_submission(write_submission(runs, out, choice=choice, tta=args.tta,
+                                       metric=args.metric, top_k=args.top_k,
                                        data_folder=args.data))
     return 0
 
 
 def _print_submission(result: dict) -> None:
-    fmt = result["format"]
+    fmt, choice = result["format"], result["choice"]
+    checked = ("the platform's scoring core accepts it in that format" if not choice.guessed
+               else "it passes the platform's checks only for that guessed format")
     print(f"Wrote {result['path']}: {result['rows']:,} rows ({fmt.kind}, header "
-          f"{fmt.header}, labels as {fmt.labels_as}); the platform's validation found no "
-          f"problem.")
-    print(f"Local validation {result['metric']} (the platform's scorer on the held-out "
+          f"{fmt.header}, labels as {fmt.labels_as}; from {choice.source}); {checked}.")
+    metric = result["metric"]
+    if metric == "top_k_accuracy":
+        metric = f"top_k_accuracy (k={result['top_k']})"
+    print(f"Local validation {metric} (the platform's scorer on the held-out "
           f"training images): {result['validation_score']:.4f}")
 
 
@@ -250,6 +298,13 @@ def _submit(args) -> int:
                    f"{run['validation_accuracy']:.4f}")
     result = submit(args.path, args.competition, message or "", url=args.url,
                     wait=not args.no_wait)
+    if result["status"] == "invalid":
+        print(f"{args.path}: the competition's dry run found {result['problem_count']} "
+              f"problem(s); nothing was uploaded:")
+        for problem in result["problems"]:
+            where = f"line {problem['line']}: " if problem.get("line") else ""
+            print(f"  {where}{problem['message']}")
+        return 1
     if args.no_wait:
         print(f"Submitted #{result['id']}: {result['status']}.")
         return 0

@@ -59,6 +59,10 @@ def read_competition(folder: Path) -> Competition:
             raise DataError(f"No {name} in {folder}: download the competition's files first "
                             f"(kompe competitions download -c SLUG -p {folder}).")
     train_rows = _read_csv(folder / "train.csv")
+    columns = set(train_rows[0]) if train_rows else set()
+    if not {"id", "label"} <= columns:
+        raise DataError(f"{folder / 'train.csv'} needs the columns id and label (it has "
+                        f"{', '.join(sorted(columns)) or 'no rows'}).")
     labels, display_names = _labels(folder, train_rows)
     index = {label: position for position, label in enumerate(labels)}
     unknown = sorted({row["label"] for row in train_rows} - index.keys())
@@ -117,16 +121,20 @@ def subsample(rows: np.ndarray, targets: np.ndarray, size: int | None,
 # --- images ---------------------------------------------------------------------------
 
 def load_images(competition: Competition, split: str, image_size: int | None = None,
-                cache: bool = True) -> np.ndarray:
+                cache: bool = True, *, shape: tuple[int, int, int] | None = None
+                ) -> np.ndarray:
     """All images of `split` ("train" or "test") in the order of their ids, as uint8
     (N, H, W, C): one channel when the competition's images are grayscale, else three.
-    Images are resized to `image_size` when given (or when their sizes differ)."""
+    Images are resized to `image_size` when given (or when their sizes differ). `shape`
+    (height, width, channels) forces both size and channels: the test images of a run are
+    loaded exactly as its training images were, whatever their own size and mode."""
     ids = competition.train_ids if split == "train" else competition.test_ids
-    cache_path = _cache_path(competition.folder, split, ids, image_size)
+    cache_path = _cache_path(competition.folder, split, ids,
+                             "x".join(map(str, shape)) if shape else image_size)
     if cache and cache_path.exists():
         with np.load(cache_path) as cached:
             return cached["images"]
-    images = _decode_all(_image_source(competition.folder, split), ids, image_size)
+    images = _decode_all(_image_source(competition.folder, split), ids, image_size, shape)
     if cache:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_path.with_suffix(".part.npz")
@@ -135,11 +143,24 @@ def load_images(competition: Competition, split: str, image_size: int | None = N
     return images
 
 
-def _cache_path(folder: Path, split: str, ids: list[str], image_size: int | None) -> Path:
-    source = folder / f"{split}.zip"
-    stamp = f"{source.stat().st_size}:{source.stat().st_mtime_ns}" if source.exists() else ""
-    key = hashlib.sha256(f"{stamp}|{image_size}|{'|'.join(ids)}".encode()).hexdigest()[:12]
-    return folder / CACHE_FOLDER / f"{split}-{image_size or 'native'}-{key}.npz"
+def image_stamp(folder: Path, split: str) -> str:
+    """Size and modification time of the split's zip (or folder): changes when the images do,
+    so caches built from the old images are not reused."""
+    for source in (folder / f"{split}.zip", folder / split):
+        if source.exists():
+            return f"{source.stat().st_size}:{source.stat().st_mtime_ns}"
+    return ""
+
+
+def check_images(competition: Competition, split: str) -> None:
+    """DataError now, rather than after a long training, when the split's images are missing."""
+    _image_source(competition.folder, split)
+
+
+def _cache_path(folder: Path, split: str, ids: list[str], size: int | str | None) -> Path:
+    stamp = image_stamp(folder, split)
+    key = hashlib.sha256(f"{stamp}|{size}|{'|'.join(ids)}".encode()).hexdigest()[:12]
+    return folder / CACHE_FOLDER / f"{split}-{size or 'native'}-{key}.npz"
 
 
 class _ImageSource:
@@ -147,6 +168,7 @@ class _ImageSource:
 
     def __init__(self, archive: Path | None, folder: Path | None):
         self.archive, self.folder = archive, folder
+        self.name = archive.name if archive is not None else f"{folder.name}/"
         self.members: dict[str, str] = {}
         if archive is not None:
             with zipfile.ZipFile(archive) as handle:
@@ -166,6 +188,13 @@ class _ImageSource:
             yield from (handle.read(self.members[id_]) for id_ in ids)
 
 
+def _open(blob: bytes, id_: str) -> Image.Image:
+    try:
+        return Image.open(io.BytesIO(blob))
+    except OSError as error:  # PIL's UnidentifiedImageError is an OSError
+        raise DataError(f"Cannot decode the image {id_!r}: {error}") from None
+
+
 def _image_source(folder: Path, split: str) -> _ImageSource:
     if (folder / f"{split}.zip").exists():
         return _ImageSource(folder / f"{split}.zip", None)
@@ -174,24 +203,34 @@ def _image_source(folder: Path, split: str) -> _ImageSource:
     raise DataError(f"Neither {split}.zip nor a folder {split}/ in {folder}.")
 
 
-def _decode_all(source: _ImageSource, ids: list[str], image_size: int | None) -> np.ndarray:
+def _decode_all(source: _ImageSource, ids: list[str], image_size: int | None,
+                shape: tuple[int, int, int] | None = None) -> np.ndarray:
     if not ids:
         raise DataError("No images to read.")
     blobs = list(source.read_all(ids))
-    grayscale = all(Image.open(io.BytesIO(blob)).mode in GRAYSCALE_MODES for blob in blobs[:50])
-    mode = "L" if grayscale else "RGB"
-    first = Image.open(io.BytesIO(blobs[0]))
-    size = (image_size, image_size) if image_size else first.size
+    if shape:
+        height, width, channels = shape
+        mode, size = ("L" if channels == 1 else "RGB"), (width, height)
+    else:
+        grayscale = all(_open(blob, id_).mode in GRAYSCALE_MODES
+                        for blob, id_ in zip(blobs[:50], ids, strict=False))
+        mode = "L" if grayscale else "RGB"
+        size = (image_size, image_size) if image_size else _open(blobs[0], ids[0]).size
 
-    def decode(blob: bytes) -> np.ndarray:
-        image = Image.open(io.BytesIO(blob)).convert(mode)
+    def decode(blob: bytes, id_: str) -> np.ndarray:
+        image = _open(blob, id_)
+        try:
+            image = image.convert(mode)
+        except OSError as error:  # a truncated file fails only when its pixels are read
+            raise DataError(f"Cannot decode the image {id_!r} ({source.name}): {error}") \
+                from None
         if image.size != size:
             image = image.resize(size, Image.Resampling.BILINEAR)
         return np.asarray(image, dtype=np.uint8)
 
     # PIL releases the GIL while decoding, so threads use every core.
     with ThreadPoolExecutor() as pool:
-        images = np.stack(list(pool.map(decode, blobs, chunksize=256)))
+        images = np.stack(list(pool.map(decode, blobs, ids, chunksize=256)))
     return images[..., None] if mode == "L" else images
 
 

@@ -12,7 +12,14 @@ import numpy as np
 
 from . import models
 from .augment import NO_AUGMENTATION
-from .train import Prepared, TrainConfig, build_classifier, extract_features, feature_key
+from .train import (
+    Prepared,
+    TrainConfig,
+    build_classifier,
+    build_extractor,
+    extract_features,
+    feature_key,
+)
 
 # The course's plain CNN: no BatchNorm, no dropout, no augmentation, a constant learning
 # rate and no early stopping, so that each curve shows the setting alone.
@@ -148,11 +155,10 @@ def run_cut_layers(base: TrainConfig, prepared: Prepared, out: Path,
     for layer in layers:
         config = dataclasses.replace(base, cut_layer=layer)
         started = time.monotonic()
-        extractor = models.build_feature_extractor(
-            prepared.input_shape, backbone=config.backbone, weights=config.weights,
-            image_size=config.backbone_size, cut_layer=layer, pool=config.pool)
+        extractor = build_extractor(config, prepared)  # seeded: see build_extractor
         features = extract_features(extractor, prepared.images[rows], config,
-                                    feature_key(config, "train", ids), competition)
+                                    feature_key(config, extractor, prepared, "train", ids),
+                                    competition)
         classifier = build_classifier(config.classifier, config.seed)
         classifier.fit(features[:len(split.train)], competition.train_targets[split.train])
         accuracy = classifier.score(features[len(split.train):],

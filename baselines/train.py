@@ -59,6 +59,9 @@ class TrainConfig:
     unfreeze: int = 30
     finetune_learning_rate: float = 1e-4
     verbose: int = 1
+    # The competition's submission format (kind, header, labels_as, metric, top_k, source),
+    # saved in run.json so that `predict` writes what the platform accepts.
+    submission_format: dict | None = None
 
 
 @dataclass
@@ -109,6 +112,7 @@ def train(config: TrainConfig, prepared: Prepared | None = None) -> dict:
 
     keras.utils.set_random_seed(config.seed)
     prepared = prepared or prepare(config)
+    data.check_images(prepared.competition, "test")  # before the training, not after it
     out = Path(config.out or Path("runs") / config.model)
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -124,6 +128,8 @@ def train(config: TrainConfig, prepared: Prepared | None = None) -> dict:
              targets=prepared.competition.train_targets[rows])
     accuracy = float((probabilities.argmax(1) == prepared.competition.train_targets[rows])
                      .mean())
+    # input_shape is the resolved (height, width, channels) of the training images: predict
+    # loads the test images to exactly this, whatever their own size and mode.
     run = {"model": config.model, "labels": prepared.competition.labels,
            "input_shape": list(prepared.input_shape),
            "image_size": _load_size(prepared.competition, config),
@@ -131,7 +137,7 @@ def train(config: TrainConfig, prepared: Prepared | None = None) -> dict:
            "train_images": len(prepared.split.train),
            "validation_images": len(rows), "validation_accuracy": accuracy,
            "train_seconds": round(seconds, 1), "augment": config.augment.to_dict(),
-           **details}
+           "submission_format": config.submission_format, **details}
     (out / RUN_FILE).write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n",
                                 encoding="utf-8")
     return run
@@ -247,30 +253,49 @@ def extract_features(extractor, images: np.ndarray, config: TrainConfig, cache_k
     return features
 
 
-def feature_key(config: TrainConfig, split: str, ids: list[str]) -> str:
+def feature_key(config: TrainConfig, extractor, prepared: Prepared, split: str,
+                ids: list[str]) -> str:
+    """The cache key of one extractor's features: its settings, a fingerprint of its actual
+    weights (two random-weight extractors built from different seeds differ), and the stamp
+    and shape of the images it read."""
     described = json.dumps([config.backbone, config.weights, config.backbone_size,
-                            config.cut_layer, config.pool, config.image_size,
-                            config.seed if config.weights == "none" else None,
-                            _weights_stamp(config.weights), split, ids])
+                            config.cut_layer, config.pool, list(prepared.input_shape),
+                            weights_fingerprint(extractor),
+                            data.image_stamp(prepared.competition.folder, split), split, ids])
     return hashlib.sha256(described.encode()).hexdigest()[:16]
 
 
-def _weights_stamp(weights: str) -> str:
-    path = Path(weights)
-    return f"{path.stat().st_size}:{path.stat().st_mtime_ns}" if path.is_file() else weights
+def weights_fingerprint(model) -> str:
+    """sha1 of the first and last weight arrays and every weight's shape: cheap, and enough
+    to tell apart two initialisations or two weight files of the same architecture."""
+    weights = model.get_weights()
+    digest = hashlib.sha1(repr([w.shape for w in weights]).encode())
+    for array in (weights[:1] + weights[-1:]):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def build_extractor(config: TrainConfig, prepared: Prepared):
+    """The frozen feature extractor, seeded first: with --weights none its random weights
+    depend on the seed, and the feature cache relies on the same seed giving the same
+    extractor."""
+    import keras
+
+    keras.utils.set_random_seed(config.seed)
+    return models.build_feature_extractor(
+        prepared.input_shape, backbone=config.backbone, weights=config.weights,
+        image_size=config.backbone_size, cut_layer=config.cut_layer, pool=config.pool)
 
 
 def _train_features(config: TrainConfig, prepared: Prepared, out: Path) -> dict:
     import joblib
 
-    extractor = models.build_feature_extractor(
-        prepared.input_shape, backbone=config.backbone, weights=config.weights,
-        image_size=config.backbone_size, cut_layer=config.cut_layer, pool=config.pool)
+    extractor = build_extractor(config, prepared)
     competition = prepared.competition
     rows = np.concatenate([prepared.split.train, prepared.split.validation])
     started = time.monotonic()
     features = extract_features(extractor, prepared.images[rows], config,
-                                feature_key(config, "train",
+                                feature_key(config, extractor, prepared, "train",
                                             [competition.train_ids[row] for row in rows]),
                                 competition)
     extract_seconds = time.monotonic() - started

@@ -2,10 +2,15 @@
 images): what each writes, and that its submissions pass the platform's own validation."""
 
 import csv
+import dataclasses
+import io
 import json
+import re
+import zipfile
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from baselines.cli import main
 from scoring.formats import DEFAULT_FORMAT, Header, Kind, LabelsAs, SubmissionFormat
@@ -19,6 +24,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:Depreca
 
 # Small and fast: MobileNetV2 at 32x32 without pretrained weights.
 BACKBONE = ["--backbone", "mobilenetv2", "--weights", "none", "--backbone-size", "32"]
+TINY_CNN = ["--epochs", "1", "--width", "4", "--blocks", "1", "--no-augment", "--quiet"]
+GUESSED = "was guessed from sample_submission.csv"
 
 
 def platform_score(path, fmt: SubmissionFormat = DEFAULT_FORMAT) -> float:
@@ -42,10 +49,12 @@ def test_train_cnn_writes_a_run_and_a_valid_submission(cnn_run, capsys):
 def test_train_prints_the_validation_score_from_the_platforms_scorer(tiny_data, tmp_path,
                                                                      capsys):
     out = tmp_path / "cnn"
-    assert main(["train", "--data", str(tiny_data), "--epochs", "1", "--width", "4",
-                 "--blocks", "1", "--no-augment", "--quiet", "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert "the platform's validation found no problem" in printed
+    assert main(["train", "--data", str(tiny_data), *TINY_CNN, "--kind", "label",
+                 "--header", "required", "--labels-as", "name", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    printed = captured.out
+    assert "the platform's scoring core accepts it in that format" in printed
+    assert GUESSED not in captured.err
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert (f"Local validation accuracy (the platform's scorer on the held-out training "
             f"images): {run['validation_accuracy']:.4f}") in printed
@@ -106,22 +115,153 @@ def test_predict_ensembles_runs_with_test_time_augmentation(cnn_run, tiny_data, 
     assert 0 <= platform_score(out) <= 1
 
 
-@pytest.mark.parametrize(("sample_format", "fmt"), [
-    ("probability", SubmissionFormat(kind=Kind.PROBABILITY)),
-    ("headerless-index", SubmissionFormat(header=Header.ABSENT, labels_as=LabelsAs.INDEX)),
+def test_without_the_competitions_format_the_guess_is_said_to_be_one(cnn_run, capsys):
+    assert main(["predict", str(cnn_run), "--out", str(cnn_run / "guessed.csv")]) == 0
+    captured = capsys.readouterr()
+    assert GUESSED in captured.err and "--format-from SLUG" in captured.err
+    assert "guessed format" in captured.out
+    assert json.loads((cnn_run / "run.json").read_text())["submission_format"]["guessed"]
+
+
+def competition_info(kind: str, header: str = "required", labels_as: str = "name",
+                     metric: str = "accuracy", top_k: int = 3) -> dict:
+    """What the server's competition endpoint says of a competition (its format fields)."""
+    return {"slug": "tiny", "labels": LABELS, "metric": metric, "top_k": top_k,
+            "submission_kind": kind, "submission_header": header,
+            "submission_labels_as": labels_as}
+
+
+@pytest.mark.parametrize(("options", "fmt"), [
+    (["--format-from", "tiny"], SubmissionFormat(kind=Kind.PROBABILITY)),
+    (["--kind", "probability", "--header", "absent"],
+     SubmissionFormat(kind=Kind.PROBABILITY, header=Header.ABSENT)),
+    (["--header", "absent", "--labels-as", "index", "--kind", "label"],
+     SubmissionFormat(header=Header.ABSENT, labels_as=LabelsAs.INDEX)),
 ])
-def test_the_submission_follows_the_sample_submissions_format(cnn_run, tmp_path, capsys,
-                                                              sample_format, fmt):
-    data = write_competition(tmp_path / "data", sample_format=sample_format)
+def test_the_submission_follows_the_competitions_format_not_the_sample(
+        cnn_run, tmp_path, capsys, monkeypatch, options, fmt):
+    from kompe.client import Client
+
+    # The sample is id,label as always: only the server or the flags know the format.
+    monkeypatch.setattr(Client, "competition",
+                        lambda client, slug: competition_info("probability", metric="log_loss"))
     out = tmp_path / "submission.csv"
-    assert main(["predict", str(cnn_run), "--data", str(data), "--out", str(out)]) == 0
-    first_line = out.read_text(encoding="utf-8").splitlines()[0]
-    if sample_format == "probability":
-        assert first_line == "id," + ",".join(LABELS)
-        assert "log loss" not in capsys.readouterr().out
+    assert main(["predict", str(cnn_run), *options, "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert GUESSED not in captured.err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    if fmt.kind == Kind.PROBABILITY and fmt.header == Header.REQUIRED:
+        assert lines[0] == "id," + ",".join(LABELS)
     else:
-        assert first_line.split(",")[0] == TEST_IDS[0] and first_line.split(",")[1].isdigit()
+        assert lines[0].split(",")[0] == TEST_IDS[0] and len(lines) == len(TEST_IDS)
+    if fmt.labels_as == LabelsAs.INDEX:
+        assert lines[0].split(",")[1].isdigit()
+    if options[0] == "--format-from":  # the competition's metric, not accuracy
+        assert "Local validation log_loss" in captured.out
     assert 0 <= platform_score(out, fmt) <= 1
+
+
+def test_train_keeps_the_format_in_the_run_for_predict(tiny_data, tmp_path, capsys):
+    out = tmp_path / "probabilities"
+    assert main(["train", "--data", str(tiny_data), *TINY_CNN, "--kind", "probability",
+                 "--header", "required", "--out", str(out)]) == 0
+    assert json.loads((out / "run.json").read_text())["submission_format"]["kind"] == \
+        "probability"
+    again = tmp_path / "again.csv"
+    assert main(["predict", str(out), "--out", str(again)]) == 0
+    assert GUESSED not in capsys.readouterr().err
+    assert again.read_text(encoding="utf-8").splitlines()[0] == "id," + ",".join(LABELS)
+    assert 0 <= platform_score(again, SubmissionFormat(kind=Kind.PROBABILITY)) <= 1
+
+
+@pytest.mark.filterwarnings("ignore:'k' \\(3\\) greater than or equal:UserWarning")
+def test_the_local_score_uses_the_competitions_top_k(cnn_run, tmp_path, capsys,
+                                                    monkeypatch):
+    from kompe.client import Client
+
+    monkeypatch.setattr(Client, "competition", lambda client, slug: competition_info(
+        "label", metric="top_k_accuracy", top_k=1))
+
+    def printed_score(*options) -> float:
+        assert main(["predict", str(cnn_run), *options, "--out",
+                     str(tmp_path / "top.csv")]) == 0
+        return float(re.search(r"Local validation .*: ([0-9.]+)", capsys.readouterr().out)
+                     .group(1))
+
+    # Top-1 accuracy is accuracy; with the default k=3 of three classes it would be 1.
+    accuracy = printed_score("--metric", "accuracy")
+    assert printed_score("--format-from", "tiny") == accuracy
+    assert printed_score("--metric", "top_k_accuracy", "--top-k", "1") == accuracy
+    assert printed_score("--metric", "top_k_accuracy", "--top-k", "3") == 1.0
+
+
+def test_an_unknown_metric_is_refused_with_the_platforms_choices(cnn_run, capsys):
+    with pytest.raises(SystemExit):
+        main(["predict", str(cnn_run), "--metric", "f1"])
+    assert "log_loss" in capsys.readouterr().err
+
+
+def test_test_images_of_another_size_and_mode_are_loaded_as_the_training_ones(tmp_path):
+    data = write_competition(tmp_path / "data")
+    rng = np.random.default_rng(1)
+    with zipfile.ZipFile(data / "test.zip", "w") as archive:
+        for id_ in TEST_IDS:
+            image = io.BytesIO()
+            Image.fromarray(rng.integers(0, 255, (20, 20, 3), dtype=np.uint8)).save(image,
+                                                                                   "PNG")
+            archive.writestr(id_, image.getvalue())
+    out = tmp_path / "cnn"
+    assert main(["train", "--data", str(data), *TINY_CNN, "--out", str(out)]) == 0
+    assert json.loads((out / "run.json").read_text())["input_shape"] == [16, 16, 1]
+    assert 0 <= platform_score(out / "submission.csv") <= 1
+
+
+def test_missing_test_images_are_reported_before_training(tmp_path, capsys):
+    data = write_competition(tmp_path / "data")
+    (data / "test.zip").unlink()
+    out = tmp_path / "cnn"
+    assert main(["train", "--data", str(data), *TINY_CNN, "--out", str(out)]) == 1
+    assert "Neither test.zip nor a folder test/" in capsys.readouterr().err
+    assert not (out / "run.json").exists()
+
+
+def test_submit_runs_the_dry_run_first_and_uploads_nothing_invalid(cnn_run, capsys,
+                                                                   monkeypatch):
+    from kompe.client import Client
+
+    problem = {"line": 2, "column": 2, "code": "unknown_label",
+               "message": "Unknown label 'x'."}
+    monkeypatch.setattr(Client, "validate", lambda client, slug, path: {
+        "valid": False, "problem_count": 1, "problems": [problem]})
+
+    def no_upload(*args, **kwargs):
+        raise AssertionError("an invalid file was uploaded")
+
+    monkeypatch.setattr(Client, "submit", no_upload)
+    assert main(["submit", str(cnn_run), "-c", "tiny", "--url", "http://kompe.invalid"]) == 1
+    printed = capsys.readouterr().out
+    assert "nothing was uploaded" in printed and "line 2: Unknown label 'x'." in printed
+
+
+def test_extractors_with_other_weights_never_share_cached_features(tiny_data):
+    from baselines.train import TrainConfig, build_extractor, feature_key, prepare
+
+    config = TrainConfig(data=tiny_data, model="features", weights="none", backbone_size=32,
+                         cut_layer="block_2_add")
+    prepared = prepare(config)
+    ids = prepared.competition.train_ids
+
+    def key(seed: int) -> str:
+        settings = dataclasses.replace(config, seed=seed)
+        return feature_key(settings, build_extractor(settings, prepared), prepared, "train",
+                           ids)
+
+    assert key(0) == key(0)  # seeded before each build: the same extractor, the same cache
+    assert key(0) != key(1)
+    # The same settings, other weights (an extractor built without seeding, say).
+    other = build_extractor(config, prepared)
+    other.set_weights([weight + 1 for weight in other.get_weights()])
+    assert feature_key(config, other, prepared, "train", ids) != key(0)
 
 
 def test_predict_scores_the_validation_rows_with_any_platform_metric(cnn_run, tmp_path,

@@ -52,3 +52,30 @@ def test_the_validation_split_keeps_every_class_in_proportion(tiny_data):
 def test_missing_files_are_named_with_how_to_get_them(tmp_path):
     with pytest.raises(data.DataError, match="No train.csv .*kompe competitions download"):
         data.read_competition(tmp_path)
+
+
+def test_test_images_load_at_a_given_shape_whatever_their_own(tiny_data):
+    competition = data.read_competition(tiny_data)
+    images = data.load_images(competition, "test", shape=(20, 24, 3), cache=False)
+    assert images.shape == (len(TEST_IDS), 20, 24, 3)
+
+
+def test_a_train_csv_without_a_label_column_is_named(tiny_data, tmp_path):
+    shutil.copytree(tiny_data, tmp_path / "data", ignore=shutil.ignore_patterns(".baselines*"))
+    (tmp_path / "data" / "train.csv").write_text("id,class\na.png,x\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"train\.csv needs the columns id and label "
+                                             r"\(it has class, id\)"):
+        data.read_competition(tmp_path / "data")
+
+
+def test_an_undecodable_image_is_named_by_its_id(tiny_data, tmp_path):
+    folder = shutil.copytree(tiny_data, tmp_path / "data",
+                             ignore=shutil.ignore_patterns(".baselines*"))
+    competition = data.read_competition(folder)
+    broken = competition.test_ids[3]
+    with zipfile.ZipFile(tiny_data / "test.zip") as source, \
+            zipfile.ZipFile(folder / "test.zip", "w") as target:
+        for name in source.namelist():
+            target.writestr(name, b"not an image" if name == broken else source.read(name))
+    with pytest.raises(data.DataError, match=f"Cannot decode the image '{broken}'"):
+        data.load_images(competition, "test", cache=False)
