@@ -26,6 +26,15 @@ def competition_form(**overrides):
     return {**form, **overrides}
 
 
+def change_competition(client, organizer, competition, **changes):
+    """The admin's change form of an existing competition, posted with `changes`."""
+    client.force_login(organizer)
+    return client.post(
+        reverse("admin:competitions_competition_change", args=[competition.pk]),
+        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
+                         **changes))
+
+
 def test_organizer_sees_every_problem_of_a_bad_solution_and_nothing_is_stored(client, olivia):
     client.force_login(olivia)
     bad = SimpleUploadedFile("solution.csv", "id,label,usage\na,すずめ,Public\na,ねこ,Hidden\n"

@@ -165,16 +165,12 @@ def test_api_refuses_finals_after_the_end_with_its_code(competition, alice, alic
 
 def test_the_admin_keeps_the_limit_at_or_above_the_finals_already_marked(
         client, olivia, competition, alice, alice_joined):
-    from tests.competitions.test_admin import competition_form
+    from tests.competitions.test_admin import change_competition
 
     for minutes_ago in (20, 10):
         final_mark(submission=scored(alice_joined, 0.5, 0.5, minutes_ago=minutes_ago),
                    user=alice, final=True)
-    client.force_login(olivia)
-    response = client.post(
-        reverse("admin:competitions_competition_change", args=[competition.pk]),
-        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
-                         final_submission_limit=1))
+    response = change_competition(client, olivia, competition, final_submission_limit=1)
     assert response.status_code == 200
     assert "has already marked 2 final submissions" in response.content.decode()
     competition.refresh_from_db()

@@ -9,6 +9,7 @@ from competitions.models import RescoreRun, Standing, Submission
 from competitions.rescoring import competition_rescore
 from competitions.selectors import leaderboard
 from competitions.services import submission_rescore
+from tests.competitions.test_admin import change_competition
 from tests.conftest import scored
 
 
@@ -83,16 +84,8 @@ def test_rescoring_everything_keeps_the_ranks_before_in_its_audit(
 
 def test_changing_the_metric_in_the_admin_rescores_every_submission(
         client, olivia, competition, alice_joined):
-    from django.urls import reverse
-
-    from tests.competitions.test_admin import competition_form
-
     scored(alice_joined, 0.5)
-    client.force_login(olivia)
-    response = client.post(
-        reverse("admin:competitions_competition_change", args=[competition.pk]),
-        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
-                         metric="balanced_accuracy"))
+    response = change_competition(client, olivia, competition, metric="balanced_accuracy")
     assert response.status_code == 302
     competition.refresh_from_db()
     assert competition.metric == "balanced_accuracy"
@@ -128,15 +121,7 @@ def test_deleting_a_submission_takes_it_off_the_board(
 
 def test_changing_the_submission_format_in_the_admin_rescores_every_submission(
         client, olivia, competition, alice_joined):
-    from django.urls import reverse
-
-    from tests.competitions.test_admin import competition_form
-
     scored(alice_joined, 0.5)
-    client.force_login(olivia)
-    response = client.post(
-        reverse("admin:competitions_competition_change", args=[competition.pk]),
-        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
-                         submission_header="either"))
+    response = change_competition(client, olivia, competition, submission_header="either")
     assert response.status_code == 302
     assert "submission_header" in RescoreRun.objects.get(competition=competition).reason
