@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
-from . import services
+from . import policy, services
 from .baselines import baseline_post, standard_baselines
 from .exports import leaderboards_csv, submissions_csv
 from .gallery import gallery_build
@@ -32,6 +32,7 @@ from .models.competition import (
     PrivateBoardChoice,
     Visibility,
 )
+from .organizers import host_previews_refresh
 from .rescoring import competition_rescore, rank_changes, solution_replace
 from .tasks import rebuild_standings_task
 
@@ -83,7 +84,7 @@ class CompetitionAdminForm(forms.ModelForm):
                   "metric", "extra_metrics", "top_k", "start_at", "end_at",
                   "daily_submission_limit", "total_submission_limit", "max_upload_bytes",
                   "final_submission_limit", "private_leaderboard", "feedback_while_open",
-                  "is_published", "host", "visibility"]
+                  "is_published", "host", "visibility", "organizers"]
 
     def clean_visibility(self):
         return self.cleaned_data.get("visibility") or Visibility.PUBLIC
@@ -137,7 +138,77 @@ def _csv_download(text: str, filename: str) -> HttpResponse:
     return response
 
 
-class DataFileInline(admin.TabularInline):
+class OrganizerScopedAdmin(admin.ModelAdmin):
+    """Organizers see and change only what belongs to the competitions they organize
+    (policy.organizes); superusers everything. `competition_field` leads from a row to
+    its competition ("" for the competition itself)."""
+
+    competition_field = "competition"
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if policy.is_superuser(request.user):
+            return rows
+        lookup = f"{self.competition_field}__in" if self.competition_field else "pk__in"
+        return rows.filter(**{lookup: policy.organized_competitions(request.user)})
+
+    def _organizes(self, request, obj) -> bool:
+        if obj is None:
+            return policy.may_use_admin(request.user)
+        competition = getattr(obj, self.competition_field) if self.competition_field else obj
+        return competition is not None and policy.organizes(request.user, competition)
+
+    def has_module_permission(self, request) -> bool:
+        return policy.may_use_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return policy.may_use_admin(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A row cannot be moved into a competition its editor does not organize.
+        if db_field.related_model is Competition:
+            kwargs["queryset"] = policy.organized_competitions(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organizers":
+            kwargs["queryset"] = policy.admin_users()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class OrganizerScopedInline(admin.TabularInline):
+    """Rows shown inside a competition's (or a run's) page: whoever organizes the parent
+    may see and change them (`obj` is the parent row)."""
+
+    def _organizes(self, request, obj) -> bool:
+        if obj is None:
+            return policy.may_use_admin(request.user)
+        competition = obj if isinstance(obj, Competition) else obj.competition
+        return policy.organizes(request.user, competition)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+
+class DataFileInline(OrganizerScopedInline):
     model = DataFile
     extra = 1
     fields = ["name", "file", "description", "order", "size"]
@@ -145,8 +216,10 @@ class DataFileInline(admin.TabularInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(OrganizerScopedAdmin):
+    competition_field = ""
     form = CompetitionAdminForm
+    filter_horizontal = ["organizers"]
     list_display = ["title", "slug", "is_published", "visibility", "host", "start_at", "end_at",
                     "metric",
                     "private_leaderboard", "solution_public_rows", "solution_private_rows"]
@@ -186,6 +259,16 @@ class CompetitionAdmin(admin.ModelAdmin):
         messages.success(request, _("Hidden solution stored: %(public)s public and "
                                     "%(private)s private rows.") % {
             "public": obj.solution_public_rows, "private": obj.solution_private_rows})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        competition = form.instance
+        if not change:
+            # Whoever creates a competition organizes it (after the form's own organizers
+            # were saved, which would otherwise replace this).
+            competition.organizers.add(request.user)
+        elif "host" in form.changed_data:
+            host_previews_refresh(competition=competition)
 
     @admin.action(description=_("Show the private leaderboard now"))
     def show_private_board(self, request, queryset):
@@ -237,10 +320,10 @@ class CompetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(OrganizerScopedAdmin):
     list_display = ["id", "competition", "team", "submitted_by", "original_name", "status",
                     "public_score", "private_score", "created_at", "finished_at"]
-    list_filter = ["competition", "status"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "status"]
     search_fields = ["team__name", "submitted_by__username", "original_name"]
     readonly_fields = ["competition", "team", "submitted_by", "file", "original_name", "size",
                        "status", "is_final", "public_score", "private_score", "problems",
@@ -262,23 +345,24 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(OrganizerScopedAdmin):
     """Where the organizer raises one team's daily limit (extra submissions per day)."""
 
-    list_display = ["name", "competition", "is_baseline", "extra_daily_submissions",
-                    "created_at"]
+    list_display = ["name", "competition", "is_baseline", "is_host_preview",
+                    "extra_daily_submissions", "created_at"]
     list_editable = ["extra_daily_submissions"]
-    list_filter = ["competition"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter)]
+    readonly_fields = ["is_host_preview"]
     search_fields = ["name"]
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(OrganizerScopedAdmin):
     list_display = ["user", "competition", "team", "accepted_rules_at"]
-    list_filter = ["competition"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter)]
 
 
-class RescoreRecordInline(admin.TabularInline):
+class RescoreRecordInline(OrganizerScopedInline):
     model = RescoreRecord
     fields = readonly_fields = ["submission", "old_status", "old_public_score",
                                 "old_private_score", "new_status", "new_public_score",
@@ -291,13 +375,13 @@ class RescoreRecordInline(admin.TabularInline):
 
 
 @admin.register(RescoreRun)
-class RescoreRunAdmin(admin.ModelAdmin):
+class RescoreRunAdmin(OrganizerScopedAdmin):
     """The audit of a solution replacement: each submission's old and new scores, and each
     team's ranks before and after."""
 
     list_display = ["competition", "started_at", "started_by", "reason", "progress",
                     "finished_at"]
-    list_filter = ["competition"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter)]
     fields = readonly_fields = ["competition", "started_at", "started_by", "reason",
                                 "progress", "finished_at", "rank_table"]
     inlines = [RescoreRecordInline]
@@ -320,7 +404,7 @@ class RescoreRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompetitionBuild)
-class CompetitionBuildAdmin(admin.ModelAdmin):
+class CompetitionBuildAdmin(OrganizerScopedAdmin):
     """Community builds, for organizers to follow (the host follows theirs on the site)."""
 
     list_display = ["slug", "host", "status", "upload_name", "images_done", "images_total",

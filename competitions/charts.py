@@ -7,6 +7,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
+from scoring.metrics import Metric
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 36
 
@@ -19,11 +21,11 @@ class Series:
     color: str
 
 
-def best_so_far(points: list[tuple[datetime, float]], higher_is_better: bool
+def best_so_far(points: list[tuple[datetime, float]], metric: Metric
                 ) -> list[tuple[datetime, float]]:
     best: list[tuple[datetime, float]] = []
     for at, value in points:
-        if not best or (value > best[-1][1] if higher_is_better else value < best[-1][1]):
+        if not best or metric.better(value, best[-1][1]):
             best.append((at, value))
     return best
 

@@ -34,9 +34,8 @@ class FinalChoice:
 
 def final_choice(competition: Competition, participation: Participation) -> FinalChoice:
     """Which of the team's submissions count for the private leaderboard, and why."""
-    ranked = list(Submission.objects.filter(
-        competition=competition, team=participation.team_id,
-        status=Submission.Status.SCORED, is_late=False, public_score__isnull=False))
+    ranked = list(Submission.objects.counted().filter(competition=competition,
+                                                      team=participation.team_id))
     counting = sorted(final_submissions(competition, ranked),
                       key=lambda submission: (submission.created_at, submission.pk))
     return FinalChoice(limit=competition.final_submission_limit, counting=counting,
@@ -60,14 +59,12 @@ def final_mark(*, submission: Submission, user, final: bool) -> Submission:
         # Marks of one team go one at a time, so that two at once cannot exceed the limit.
         Team.objects.select_for_update().get(pk=submission.team_id)
         submission.refresh_from_db()
-        if final and not (submission.status == Submission.Status.SCORED
-                          and not submission.is_late):
+        if final and not submission.counts:
             raise SubmissionRefused(FINAL_NOT_SCORED, "not_scored")
         if final and not submission.is_final:
             # Marks that a rescore has since failed do not count: they cannot be final.
-            marked = Submission.objects.filter(
-                team=submission.team_id, is_final=True, status=Submission.Status.SCORED,
-                is_late=False).count()
+            marked = Submission.objects.counted().filter(team=submission.team_id,
+                                                         is_final=True).count()
             if marked >= competition.final_submission_limit:
                 raise SubmissionRefused(
                     FINALS_FULL % {"limit": competition.final_submission_limit}, "finals_full")

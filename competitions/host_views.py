@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import hosting, selectors
+from . import hosting, policy, selectors
 from .builder.limits import Limits
 from .builder.refusals import MESSAGES as REFUSALS
 from .builder.refusals import BuildRefused
@@ -76,7 +76,7 @@ def _too_large(request):
 
 @login_required
 def build_status(request, pk):
-    build = selectors.build_for(request.user, pk)
+    build = policy.build_for(request.user, pk)
     template = ("competitions/host/_build_status.html" if request.GET.get("fragment")
                 else "competitions/host/build.html")
     return render(request, template, {"build": build})
@@ -94,7 +94,7 @@ def host_manage(request, competition):
         "competition": competition, "tab": "host", "form": form,
         "build": competition.builds.first(),
         "submissions": selectors.host_submissions(competition),
-        "participation": selectors.participation_for(competition, request.user),
+        "participation": policy.participation_for(competition, request.user),
     }, status=400 if form.errors else 200)
 
 
@@ -116,11 +116,11 @@ def host_invite_code(request, competition):
 
 
 def invite(request, code):
-    competition = selectors.invited_competition(code)
+    competition = policy.invited_competition(code)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if (competition.is_hosted_by(request.user)
-            or selectors.participation_for(competition, request.user)):
+    if (policy.organizes(request.user, competition)
+            or policy.participation_for(competition, request.user)):
         return redirect("competition_overview", slug=competition.slug)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,11 +16,12 @@ from scoring.problems import MESSAGES, InvalidFile, Problem
 from scoring.scorer import validate_submission
 from scoring.solution import parse_solution
 
+from . import policy
 from .models import Competition, Participation, Submission, Team
 
 logger = logging.getLogger(__name__)
 
-NOT_JOINED = _("Join the competition and accept its rules first.")
+NOT_JOINED = policy.errors.NOT_JOINED
 NOT_OPEN = _("This competition has not started yet.")
 NO_SOLUTION = _("This competition is not ready for submissions yet.")
 DAILY_LIMIT_REACHED = _(
@@ -49,8 +50,10 @@ def join_competition(*, competition: Competition, user) -> Participation:
         existing = Participation.objects.filter(competition=competition, user=user).first()
         if existing:
             return existing
+        # Organizers and the host may try their own competition, never rank in it.
         team = Team.objects.create(competition=competition,
-                                   name=_unique_team_name(competition, user.get_username()))
+                                   name=_unique_team_name(competition, user.get_username()),
+                                   is_host_preview=policy.runs(user, competition))
         return Participation.objects.create(competition=competition, user=user, team=team,
                                             accepted_rules_at=timezone.now())
 

@@ -1,7 +1,6 @@
 """Pages. Each view reads the request, asks a selector or a service, and renders."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -12,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from rest_framework.throttling import UserRateThrottle
 
-from . import selectors, services
+from . import policy, selectors, services
 from .charts import Series, score_history_svg
 from .finals import final_choice, final_mark
 from .forms import JoinForm, SignupForm, SubmissionForm
@@ -33,12 +32,12 @@ def signup(request):
 
 
 def competition_list(request):
-    competitions = selectors.listed_competitions(request.user)
+    competitions = policy.listed_competitions(request.user)
     return render(request, "competitions/list.html", {"competitions": competitions})
 
 
 def competition_overview(request, slug):
-    competition = selectors.competition_for(request.user, slug)
+    competition = policy.competition_for(request.user, slug)
     return render(request, "competitions/overview.html", {
         **tab_context(request, competition, "overview"),
         "join_form": JoinForm(),
@@ -49,7 +48,7 @@ def competition_overview(request, slug):
 @login_required
 @require_POST
 def competition_join(request, slug):
-    competition = selectors.competition_for(request.user, slug)
+    competition = policy.competition_for(request.user, slug)
     form = JoinForm(request.POST)
     if not form.is_valid():
         return render(request, "competitions/overview.html", {
@@ -61,7 +60,7 @@ def competition_join(request, slug):
 
 
 def competition_data(request, slug):
-    competition = selectors.competition_for(request.user, slug)
+    competition = policy.competition_for(request.user, slug)
     return render(request, "competitions/data.html", {
         **tab_context(request, competition, "data"),
         "data_files": competition.data_files.all(),
@@ -78,7 +77,7 @@ def data_file_download(request, competition, participation, name):
 
 
 def gallery_image(request, slug, pk):
-    competition = selectors.competition_for(request.user, slug)
+    competition = policy.competition_for(request.user, slug)
     image = competition.gallery_images.filter(pk=pk).first()
     if image is None:
         raise Http404
@@ -147,19 +146,20 @@ def _validate(form, competition, request) -> dict | None:
 def submission_list(request, competition, participation):
     rows = {"submissions": selectors.team_submissions(competition, participation),
             "finals": final_choice(competition, participation),
-            "private_shown": competition.private_board_revealed()}
+            "private_board_revealed": policy.private_board_visible(request.user, competition)}
     if request.GET.get("fragment"):
         return render(request, "competitions/_submission_rows.html", rows)
     return render(request, "competitions/submissions.html", {
         **tab_context(request, competition, "submissions"), **rows,
-        "chart": history_chart(selectors.score_history(competition, participation)),
+        "chart": history_chart(selectors.score_history(competition, participation,
+                                                       request.user)),
     })
 
 
 @login_required
 @require_POST
 def submission_final(request, pk):
-    submission = selectors.own_submission_for(request.user, pk)
+    submission = policy.team_submission_for(request.user, pk)
     final = request.POST.get("final") == "1"
     try:
         final_mark(submission=submission, user=request.user, final=final)
@@ -184,16 +184,18 @@ def history_chart(history: dict):
 
 @login_required
 def submission_file(request, pk):
-    submission = selectors.own_submission_for(request.user, pk)
+    submission = policy.submission_for(request.user, pk)
     if not submission.file or not submission.file.storage.exists(submission.file.name):
         raise Http404  # a baseline posted without a file, or a file removed by hand
     return FileResponse(submission.file.open("rb"), as_attachment=True,
                         filename=submission.original_name)
 
 
-@staff_member_required
+@login_required
 def staff_private_file(request, path):
-    """Any stored file, for organizers: the admin links here for solutions and uploads."""
+    """A stored file of a competition the reader organizes: the admin links here for
+    solutions and uploads."""
+    policy.private_file_required(request.user, path)
     storage = private_storage()
     if not storage.exists(path):
         raise Http404
@@ -202,14 +204,13 @@ def staff_private_file(request, path):
 
 
 def leaderboard(request, slug, board="public"):
-    competition = selectors.competition_for(request.user, slug)
-    participation = selectors.participation_for(competition, request.user)
-    revealed = competition.private_board_revealed()
+    competition = policy.competition_for(request.user, slug)
+    participation = policy.participation_for(competition, request.user)
     # Organizers preview the private board before it is revealed; participants never.
-    shown = board == "public" or revealed or competition.is_organized_by(request.user)
+    shown = board == "public" or policy.private_board_visible(request.user, competition)
     return render(request, "competitions/leaderboard.html", {
         **tab_context(request, competition, "leaderboard", participation),
-        "board": board, "revealed": revealed,
+        "board": board, "private_board_revealed": competition.private_board_revealed(),
         "leaderboard": selectors.leaderboard(
             competition, board, team_id=participation.team_id if participation else None,
         ) if shown else None,
@@ -219,5 +220,5 @@ def leaderboard(request, slug, board="public"):
 
 def tab_context(request, competition, tab, participation=None):
     if participation is None:
-        participation = selectors.participation_for(competition, request.user)
+        participation = policy.participation_for(competition, request.user)
     return {"competition": competition, "tab": tab, "participation": participation}

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Policy refusals raised by page views become 404, 403 or a redirect (policy.http).
+    "competitions.policy.http.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

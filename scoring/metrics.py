@@ -41,6 +41,10 @@ class Metric:
     def better(self, a: float, b: float) -> bool:
         return a > b if self.higher_is_better else a < b
 
+    def sort_key(self, score: float) -> float:
+        """Sorting by this key puts the best score first, whatever the direction."""
+        return -score if self.higher_is_better else score
+
 
 def _accuracy(data: MetricInput) -> float:
     # accuracy_score's definition, without its input checks: those copy and sort a

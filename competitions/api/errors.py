@@ -8,6 +8,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..policy import Refusal
+from ..policy.http import api_exception
 from ..services import SubmissionRefused, start_of_utc_day
 
 STATUS_OF_REFUSAL = {
@@ -38,6 +40,8 @@ def refusal_response(refusal: SubmissionRefused) -> Response:
 def exception_handler(exc, context) -> Response | None:
     """DRF's answer, with the error's code beside its detail (as refusals have it), so that
     programs can tell "not_joined" from "not_revealed" without reading the words."""
+    if isinstance(exc, Refusal):
+        exc = api_exception(exc)
     response = drf_exception_handler(exc, context)
     if (response is not None and isinstance(exc, APIException)
             and isinstance(response.data, dict) and isinstance(exc.detail, str)):

@@ -5,10 +5,10 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors
+from .. import policy
 from ..finals import final_choice, final_mark
+from ..policy.drf import CompetitionScoped, IsParticipant
 from ..services import SubmissionRefused
-from .access import competition_or_404, participation_or_403
 from .errors import refusal_response
 from .serializers import (
     FinalChoiceSerializer,
@@ -18,18 +18,17 @@ from .serializers import (
 )
 
 
-class FinalChoice(APIView):
+class FinalChoice(CompetitionScoped, APIView):
     """Which of your submissions count for the private leaderboard: those you marked, or,
     if you marked none, your best public ones."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, IsParticipant]
     throttle_scope = "read"
 
     @extend_schema(responses={200: FinalChoiceSerializer, 403: RefusalSerializer})
     def get(self, request, slug):
-        competition = competition_or_404(request, slug)
-        participation = participation_or_403(request, competition)
-        return Response(FinalChoiceSerializer(final_choice(competition, participation)).data)
+        choice = final_choice(self.get_competition(), self.get_participation())
+        return Response(FinalChoiceSerializer(choice).data)
 
 
 class MarkFinal(APIView):
@@ -43,7 +42,7 @@ class MarkFinal(APIView):
         200: SubmissionSerializer, 403: RefusalSerializer, 404: RefusalSerializer,
         409: RefusalSerializer})
     def post(self, request, pk):
-        submission = selectors.own_submission_for(request.user, pk)
+        submission = policy.team_submission_for(request.user, pk)
         incoming = FinalMarkSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:

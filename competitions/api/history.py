@@ -4,7 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
-from .access import competition_or_404, participation_or_403
+from ..policy.drf import CompetitionScoped, IsParticipant
 from .serializers import RefusalSerializer
 
 
@@ -25,16 +25,15 @@ class HistorySerializer(serializers.Serializer):
     best_private = serializers.ListField(child=serializers.ListField())
 
 
-class ScoreHistory(APIView):
+class ScoreHistory(CompetitionScoped, APIView):
     """Your team's score history: every scored submission and the best so far (the
     private scores only after the end)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, IsParticipant]
     throttle_scope = "read"
 
     @extend_schema(responses={200: HistorySerializer, 403: RefusalSerializer})
     def get(self, request, slug):
-        competition = competition_or_404(request, slug)
-        participation = participation_or_403(request, competition)
-        return Response(HistorySerializer(selectors.score_history(competition,
-                                                                  participation)).data)
+        history = selectors.score_history(self.get_competition(), self.get_participation(),
+                                          request.user)
+        return Response(HistorySerializer(history).data)

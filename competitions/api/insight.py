@@ -1,30 +1,25 @@
-"""Insight through the API, at the same feedback level as the pages (see insight/access)."""
+"""Insight through the API, at the same feedback level as the pages (policy.insight)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..insight.access import access_for
+from .. import policy
 from ..insight.selectors import (
     analytics_for,
     comparison_for,
     confusion_for,
     examples_for,
-    scored_submission_for,
 )
 from ..models import Submission
-from .access import competition_or_404, participation_or_403
+from ..policy.drf import CompetitionScoped, IsOrganizer, IsParticipant
 from .serializers import RefusalSerializer
 
-SCORE_ONLY = _("While the competition runs, the organizer shows only scores. Per-class "
-               "results, the confusion matrix and examples come after the end.")
-NO_EXAMPLES = _("Example images are shown after the end (or at the organizer's full "
-                "feedback level).")
 ROWS = OpenApiParameter("rows", OpenApiTypes.STR, enum=["public", "private", "all"],
                         description="Which rows to describe; private and all only after "
                                     "the private leaderboard is revealed.")
@@ -58,15 +53,8 @@ def _requested_rows(request) -> str | None:
 
 
 def _scope(request, competition):
-    access = access_for(competition, request.user)
-    requested = _requested_rows(request)
-    scope = access.scope(requested)
-    if scope is None:
-        raise PermissionDenied(SCORE_ONLY, code="score_only")
-    if requested is not None and requested != scope:
-        raise PermissionDenied(_("The private rows are described only once the private "
-                                 "leaderboard is revealed."), code="not_revealed")
-    return access, scope
+    access = policy.insight_access(competition, request.user)
+    return access, access.scope_required(_requested_rows(request))
 
 
 class SubmissionInsight(APIView):
@@ -79,7 +67,7 @@ class SubmissionInsight(APIView):
     @extend_schema(parameters=[ROWS], responses={200: InsightSerializer,
                                                  403: RefusalSerializer})
     def get(self, request, pk):
-        submission = scored_submission_for(request.user, pk)
+        submission = policy.submission_for(request.user, pk, scored=True)
         access, scope = _scope(request, submission.competition)
         confusion = confusion_for(submission, scope)
         return Response(InsightSerializer({
@@ -99,10 +87,9 @@ class SubmissionExamples(APIView):
     @extend_schema(parameters=[ROWS], responses={200: OpenApiTypes.OBJECT,
                                                  403: RefusalSerializer})
     def get(self, request, pk):
-        submission = scored_submission_for(request.user, pk)
+        submission = policy.submission_for(request.user, pk, scored=True)
         access, scope = _scope(request, submission.competition)
-        if not access.examples:
-            raise PermissionDenied(NO_EXAMPLES, code="no_examples")
+        access.examples_required()
         slug = submission.competition.slug
         return Response({"rows": scope, "groups": [{
             "kind": group.kind, "count": group.count, "true_label": group.true_label,
@@ -116,11 +103,11 @@ class SubmissionExamples(APIView):
             for group in examples_for(submission, scope)]})
 
 
-class CompareSubmissions(APIView):
+class CompareSubmissions(CompetitionScoped, APIView):
     """How submission `second` differs from `first` (both yours): agreement and changed
     rows; where per-class results are allowed, how many were fixed or broken, by class."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, IsParticipant]
     throttle_scope = "read"
 
     @extend_schema(parameters=[
@@ -128,13 +115,11 @@ class CompareSubmissions(APIView):
         OpenApiParameter("second", OpenApiTypes.INT, required=True), ROWS],
         responses={200: OpenApiTypes.OBJECT, 403: RefusalSerializer})
     def get(self, request, slug):
-        competition = competition_or_404(request, slug)
-        participation_or_403(request, competition)
+        competition = self.get_competition()
         first, second = (self._submission(request, competition, name)
                          for name in ("first", "second"))
-        requested = _requested_rows(request)
-        comparison = comparison_for(first, second,
-                                    access_for(competition, request.user).scope(requested))
+        access = policy.insight_access(competition, request.user)
+        comparison = comparison_for(first, second, access.scope(_requested_rows(request)))
         return Response({"rows": comparison.rows, "agreeing": comparison.agreeing,
                          "agreement": comparison.agreement, "changed": comparison.changed,
                          "fixed": comparison.fixed, "broken": comparison.broken,
@@ -146,26 +131,22 @@ class CompareSubmissions(APIView):
         value = request.query_params.get(name, "")
         if not (value.isascii() and value.isdecimal() and len(value) <= 18):
             raise ValidationError({name: _("The id of one of your scored submissions.")})
-        submission = scored_submission_for(request.user, int(value))
+        submission = policy.submission_for(request.user, int(value), scored=True)
         if submission.competition_id != competition.pk:
-            raise NotFound()
+            raise policy.Hidden()
         return submission
 
 
-class Analytics(APIView):
+class Analytics(CompetitionScoped, APIView):
     """For organizers: submissions and active participants per day, and the classes every
     participant's best submission gets wrong most."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, IsOrganizer]
     throttle_scope = "read"
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: RefusalSerializer})
     def get(self, request, slug):
-        competition = competition_or_404(request, slug)
-        if not competition.is_organized_by(request.user):
-            raise PermissionDenied(_("Only the organizers see the analytics."),
-                                   code="organizers_only")
-        data = analytics_for(competition)
+        data = analytics_for(self.get_competition())
         return Response({
             "days": [{"day": day["day"], "submissions": day["submissions"],
                       "participants": day["participants"]} for day in data.days],

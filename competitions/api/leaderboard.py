@@ -1,20 +1,18 @@
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors
-from .access import competition_or_404
+from .. import policy, selectors
+from ..policy.drf import CompetitionScoped
 from .serializers import LeaderboardSerializer, RefusalSerializer
 
-NOT_REVEALED = gettext_lazy("The private leaderboard is not revealed yet.")
 MAX_TOP = 1000
 
 
-class Leaderboard(APIView):
+class Leaderboard(CompetitionScoped, APIView):
     """A leaderboard: the best `top` participants, your own row wherever it stands, and
     the baselines. Public: best public score. Private (once revealed, at the end): best
     private score among each participant's final submissions, with the change of rank.
@@ -29,16 +27,14 @@ class Leaderboard(APIView):
                          description=f"How many ranked rows, 1 to {MAX_TOP}.")],
         responses={200: LeaderboardSerializer, 403: RefusalSerializer})
     def get(self, request, slug):
-        competition = competition_or_404(request, slug)
+        competition = self.get_competition()
         board = request.query_params.get("board", "public")
         if board not in selectors.BOARDS:
             raise ValidationError({"board": _('Choose "public" or "private".')})
         top = _top(request.query_params.get("top"))
-        # Organizers see the private ranking before it is revealed; participants never.
-        if board == "private" and not (competition.private_board_revealed()
-                                       or competition.is_organized_by(request.user)):
-            raise PermissionDenied(NOT_REVEALED, code="not_revealed")
-        participation = selectors.participation_for(competition, request.user)
+        if board == "private":
+            policy.private_board_required(request.user, competition)
+        participation = policy.participation_for(competition, request.user)
         team_id = participation.team_id if participation else None
         board_data = selectors.leaderboard(competition, board, top=top, team_id=team_id)
         return Response(LeaderboardSerializer({

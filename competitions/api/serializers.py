@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from scoring.problems import MESSAGES, Problem
 
+from .. import policy
 from ..models import Competition, DataFile, Submission
 
 
@@ -69,7 +70,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, submission: Submission) -> dict:
         data = super().to_representation(submission)
-        if submission.competition.private_board_revealed():
+        if policy.private_board_visible(self.context["request"].user, submission.competition):
             data["private_score"] = submission.private_score
         return data
 
@@ -104,6 +105,8 @@ class ValidationResultSerializer(serializers.Serializer):
 class LeaderboardRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True, help_text="null for baselines")
     is_baseline = serializers.BooleanField()
+    is_host_preview = serializers.BooleanField(
+        help_text="An organizer trying their own competition: shown, never ranked.")
     is_mine = serializers.SerializerMethodField()
     participant = serializers.CharField(source="team_name")
     score = serializers.FloatField()

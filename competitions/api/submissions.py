@@ -7,10 +7,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import policy, selectors, services
 from ..models import Submission
 from ..models.submission import STORED_PROBLEMS
-from .access import competition_or_404, participation_or_403
+from ..policy.drf import CompetitionScoped, CompetitionVisible, IsParticipant
 from .errors import refusal_response
 from .serializers import (
     ProblemSerializer,
@@ -22,12 +22,12 @@ from .serializers import (
 )
 
 
-class CompetitionSubmissions(generics.ListCreateAPIView):
+class CompetitionSubmissions(CompetitionScoped, generics.ListCreateAPIView):
     """GET: your team's submissions, newest first. POST (multipart `file`, `description`):
     submit a file; it is scored in the background (follow its `url`)."""
 
     serializer_class = SubmissionSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, CompetitionVisible]
     parser_classes = [MultiPartParser, FormParser]
 
     def get_throttles(self):
@@ -35,10 +35,7 @@ class CompetitionSubmissions(generics.ListCreateAPIView):
         return super().get_throttles()
 
     def get_queryset(self) -> QuerySet[Submission]:
-        competition = competition_or_404(self.request, self.kwargs["slug"])
-        participation = participation_or_403(self.request, competition)
-        return selectors.team_submissions(competition, participation).select_related(
-            "competition")
+        return selectors.team_submissions(self.get_competition(), self.get_participation())
 
     @extend_schema(request=SubmissionCreateSerializer, responses={
         201: SubmissionSerializer, 403: RefusalSerializer, 413: RefusalSerializer,
@@ -46,7 +43,7 @@ class CompetitionSubmissions(generics.ListCreateAPIView):
             "The daily limit is used up (Retry-After says when it resets), or the API rate "
             "limit was hit."))})
     def post(self, request, slug):
-        competition = competition_or_404(request, slug)
+        competition = self.get_competition()
         incoming = SubmissionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
@@ -69,25 +66,21 @@ class SubmissionDetail(generics.RetrieveAPIView):
     throttle_scope = "read"
 
     def get_queryset(self) -> QuerySet[Submission]:
-        submissions = Submission.objects.select_related("competition", "submitted_by")
-        if self.request.user.is_staff:
-            return submissions
-        return submissions.filter(team__participations__user=self.request.user)
+        return policy.visible_submissions(self.request.user)
 
 
-class ValidateSubmission(APIView):
+class ValidateSubmission(CompetitionScoped, APIView):
     """The dry run: the same checks as scoring, against the hidden ids and labels. It
     answers valid or the problems — never a score — and uses no quota."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, IsParticipant]
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "validate"
 
     @extend_schema(request=ValidationSerializer, responses={
         200: ValidationResultSerializer, 403: RefusalSerializer, 413: RefusalSerializer})
     def post(self, request, slug):
-        competition = competition_or_404(request, slug)
-        participation_or_403(request, competition)
+        competition = self.get_competition()
         incoming = ValidationSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:

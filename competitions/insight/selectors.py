@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Count
 from django.db.models.functions import Mod, TruncDate
-from django.http import Http404
 
 from scoring.insight import Comparison, Confusion, compare
 from scoring.problems import InvalidFile
@@ -15,24 +14,11 @@ from scoring.solution import Solution
 from scoring.submission import Predictions
 
 from ..models import Competition, Submission
-from ..selectors import visible_competitions
+from ..policy import Hidden
 
 EXAMPLES_PER_GROUP = 6
 PAIR_GROUPS = 6
 SCORES_SAMPLED = 2000
-
-
-def scored_submission_for(user, pk: int) -> Submission:
-    """One of the user's team's scored submissions (any, for organizers), else 404."""
-    submissions = Submission.objects.select_related("competition", "team").filter(
-        pk=pk, status=Submission.Status.SCORED)
-    if not user.is_staff:
-        submissions = submissions.filter(team__participations__user=user,
-                                          competition__in=visible_competitions(user))
-    submission = submissions.first()
-    if submission is None:
-        raise Http404
-    return submission
 
 
 def confusion_for(submission: Submission, scope: str) -> Confusion:
@@ -57,11 +43,16 @@ def _confusion_parts(submission: Submission) -> dict[str, list[list[int]]]:
     return parts
 
 
+class NoPredictions(Hidden):
+    """The predictions cannot be read again: no file (a baseline posted without one, or a
+    file removed by hand), or a file that no longer fits the competition's format. Like
+    anything hidden, a 404 (policy.http)."""
+
+
 def _predictions(submission: Submission) -> tuple[Predictions, Solution]:
-    """The submission's predictions, parsed again from its file; 404 without a file (a
-    baseline posted without one, or a file removed by hand)."""
+    """The submission's predictions, parsed again from its file."""
     if not submission.file or not submission.file.storage.exists(submission.file.name):
-        raise Http404
+        raise NoPredictions
     competition = submission.competition
     solution = competition.load_solution()
     with submission.file.open("rb") as handle:
@@ -72,7 +63,7 @@ def _predictions(submission: Submission) -> tuple[Predictions, Solution]:
                                           fmt=competition.submission_format,
                                           max_unpacked_bytes=competition.max_unpacked_bytes)
     except InvalidFile:
-        raise Http404 from None  # the format changed since; a rescore brings it back
+        raise NoPredictions from None  # the format changed since; a rescore brings it back
     return predictions, solution
 
 
@@ -157,10 +148,10 @@ class Analytics:
 def analytics_for(competition: Competition) -> Analytics:
     """The organizer's view: activity per day, scores over time, and the classes that
     every team's best submission gets wrong most (all rows: organizers see everything)."""
-    submissions = competition.submissions.exclude(team__is_baseline=True)
+    submissions = competition.submissions.of_competing_teams()
     days = list(submissions.annotate(day=TruncDate("created_at")).values("day").annotate(
         submissions=Count("id"), participants=Count("team", distinct=True)).order_by("day"))
-    scored = submissions.filter(status=Submission.Status.SCORED, is_late=False)
+    scored = submissions.counted()
     step = max(1, scored.count() // SCORES_SAMPLED)
     # Every step-th id: an even sample, taken by the database, not half a million rows.
     scores = list(scored.annotate(every=Mod("id", step)).filter(every=0)
@@ -171,11 +162,11 @@ def analytics_for(competition: Competition) -> Analytics:
 def _hardest_classes(competition: Competition) -> list[tuple[str, float, int]]:
     recalls: dict[str, list[float]] = {label: [] for label in competition.labels}
     best = Submission.objects.select_related("competition").filter(
-        pk__in=competition.standings.filter(is_baseline=False).values("public_submission"))
+        pk__in=competition.standings.ranked().values("public_submission"))
     for submission in best:
         try:
             confusion = confusion_for(submission, "all")
-        except Http404:
+        except NoPredictions:
             continue  # no file to compute it from
         for result in confusion.per_class():
             if result.recall is not None:

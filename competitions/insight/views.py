@@ -4,24 +4,25 @@ organizer's analytics, and the test images the examples show."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import policy
 from .. import selectors as board_selectors
 from ..charts import Series, best_so_far, daily_bars_svg, score_history_svg
 from ..models import Standing, Submission
 from ..permissions import participant_required
+from ..policy.insight import SCOPES
 from ..views import history_chart, tab_context
-from .access import SCOPES, access_for
 from .heatmap import confusion_svg
 from .selectors import (
+    NoPredictions,
     analytics_for,
     comparison_for,
     confusion_for,
     examples_for,
-    scored_submission_for,
 )
 from .test_images import test_image as read_test_image
 
@@ -31,7 +32,7 @@ REPORT_EXAMPLE_GROUPS = 3
 @participant_required
 def submission_insight(request, competition, participation, pk):
     submission = _own(request, competition, pk)
-    access = access_for(competition, request.user)
+    access = policy.insight_access(competition, request.user)
     scope = access.scope(request.GET.get("rows"))
     return render(request, "competitions/insight/submission.html", {
         **tab_context(request, competition, "submissions", participation),
@@ -39,9 +40,9 @@ def submission_insight(request, competition, participation, pk):
 
 
 def _own(request, competition, pk) -> Submission:
-    submission = scored_submission_for(request.user, pk)
+    submission = policy.submission_for(request.user, pk, scored=True)
     if submission.competition_id != competition.pk:
-        raise Http404
+        raise policy.Hidden()
     return submission
 
 
@@ -60,7 +61,7 @@ def _details(submission, access, scope, example_groups: int | None = None) -> di
     if access.examples:
         try:
             context["groups"] = examples_for(submission, scope)[:example_groups]
-        except Http404:
+        except NoPredictions:
             pass  # no file to read the examples from: the rest of the page still helps
     return context
 
@@ -80,7 +81,7 @@ class CompareForm(forms.Form):
 def submission_compare(request, competition, participation):
     scored = list(board_selectors.team_submissions(competition, participation).filter(
         status=Submission.Status.SCORED))
-    access = access_for(competition, request.user)
+    access = policy.insight_access(competition, request.user)
     scope = access.scope(request.GET.get("rows"))
     defaults = ({"first": scored[1].pk, "second": scored[0].pk} if len(scored) > 1 else None)
     form = CompareForm(request.GET if "first" in request.GET else defaults, scored)
@@ -115,11 +116,11 @@ def report(request, competition, participation):
     standing = Standing.objects.filter(team=participation.team_id).select_related(
         "public_submission").first()
     best = standing.public_submission if standing else None
-    access = access_for(competition, request.user)
+    access = policy.insight_access(competition, request.user)
     context = {**tab_context(request, competition, "report", participation),
                "form": form, "best": best, "standing": standing,
-               "chart": history_chart(board_selectors.score_history(competition,
-                                                                    participation))}
+               "chart": history_chart(board_selectors.score_history(
+                   competition, participation, request.user))}
     if best is not None:
         context.update(_details(best, access, access.scope(None), REPORT_EXAMPLE_GROUPS))
     return render(request, "competitions/insight/report.html", context)
@@ -127,11 +128,9 @@ def report(request, competition, participation):
 
 @login_required
 def analytics(request, slug):
-    competition = board_selectors.competition_for(request.user, slug)
-    if not competition.is_organized_by(request.user):
-        raise Http404
+    competition = policy.competition_for(request.user, slug)
+    policy.organizer_required(request.user, competition)
     data = analytics_for(competition)
-    higher = competition.metric_info.higher_is_better
     scores = [(at, score) for at, score in data.scores if score is not None]
     return render(request, "competitions/insight/analytics.html", {
         **tab_context(request, competition, "analytics"), "analytics": data,
@@ -142,19 +141,18 @@ def analytics(request, slug):
             _("Active participants per day"), color="#1d7a46"),
         "scores_chart": score_history_svg(
             [Series(_("Public scores of all participants"), scores,
-                    best_so_far(scores, higher), "#2457d6")], _("Scores over time")),
+                    best_so_far(scores, competition.metric_info), "#2457d6")],
+            _("Scores over time")),
     })
 
 
 def test_image(request, slug, image_id):
     """A test image for the examples: for joined participants and organizers."""
-    competition = board_selectors.competition_for(request.user, slug)
-    if not (competition.is_organized_by(request.user)
-            or board_selectors.participation_for(competition, request.user)):
-        raise Http404
+    competition = policy.competition_for(request.user, slug)
+    policy.test_images_required(request.user, competition)
     found = read_test_image(competition, image_id)
     if found is None:
-        raise Http404
+        raise policy.Hidden()
     content, content_type = found
     response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"

@@ -145,6 +145,13 @@ class Competition(models.Model):
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                              blank=True, related_name="hosted_competitions",
                              verbose_name=_("host"))
+    # Who runs this competition: they manage it in the admin and see everything of it
+    # (see competitions.policy). The host of a community competition is one too.
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organized_competitions",
+        verbose_name=_("organizers"),
+        help_text=_("Staff users who manage this competition in the admin and see its "
+                    "private scores, submissions and files. They never rank in it."))
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices,
                                   default=Visibility.PUBLIC)
     invite_code = models.CharField(_("invite code"), max_length=20, null=True, blank=True,
@@ -181,11 +188,9 @@ class Competition(models.Model):
 
     def most_finals_marked(self) -> int:
         """The most final submissions one team has marked among those that can count."""
-        submissions = self.submissions.model
-        return (submissions.objects.filter(
-            competition=self, is_final=True, status=submissions.Status.SCORED, is_late=False)
-            .values("team").annotate(marked=models.Count("id"))
-            .aggregate(most=models.Max("marked"))["most"]) or 0
+        return (self.submissions.counted().filter(is_final=True)
+                .values("team").annotate(marked=models.Count("id"))
+                .aggregate(most=models.Max("marked"))["most"]) or 0
 
     def phase(self, at: datetime | None = None) -> str:
         at = at or timezone.now()
@@ -213,10 +218,14 @@ class Competition(models.Model):
         private part too: only after the end, or in a practice competition (no end)."""
         return self.end_at is None or (at or timezone.now()) >= self.end_at
 
-    def is_organized_by(self, user) -> bool:
-        """Organizers (staff) and the host of a community competition see everything of
-        it: private scores before the reveal, full insight, analytics."""
-        return user.is_authenticated and (user.is_staff or self.host_id == user.pk)
+    def runner_ids(self) -> set[int]:
+        """The users who run this competition (its organizers and its host): their own
+        entries are host previews, never ranked. Superusers see everything but are not
+        runners unless listed (see competitions.policy for who may see what)."""
+        runners = set(self.organizers.values_list("pk", flat=True))
+        if self.host_id is not None:
+            runners.add(self.host_id)
+        return runners
 
     def feedback_level(self, at: datetime | None = None) -> FeedbackLevel:
         """Full after the end; while open, the organizer's choice (automatic: score only
@@ -231,9 +240,6 @@ class Competition(models.Model):
     def accepts_final_choices(self, at: datetime | None = None) -> bool:
         """Final submissions are chosen while the competition is open, never after."""
         return self.is_open(at)
-
-    def is_hosted_by(self, user) -> bool:
-        return user.is_authenticated and self.host_id == user.pk
 
     def set_visibility(self, visibility: str) -> None:
         """Invitation-only competitions need a code; changing the visibility keeps the

@@ -18,6 +18,9 @@ class Team(models.Model):
     # A baseline (random, majority class, the starter kit…) posted by the organizer: shown
     # on the leaderboard with a badge for comparison, never ranked.
     is_baseline = models.BooleanField(_("baseline"), default=False)
+    # A team of an organizer or the host trying their own competition: shown like a
+    # baseline, never ranked and never on the private leaderboard.
+    is_host_preview = models.BooleanField(_("host preview"), default=False)
     # The organizer's exception for this team, on top of the competition's daily limit.
     extra_daily_submissions = models.PositiveIntegerField(_("extra submissions per day"),
                                                           default=0)
@@ -38,7 +41,12 @@ class Team(models.Model):
         from .standing import Standing  # standing.py imports this module
 
         Standing.objects.filter(team=self).update(team_name=self.name,
-                                                  is_baseline=self.is_baseline)
+                                                  is_baseline=self.is_baseline,
+                                                  is_host_preview=self.is_host_preview)
+
+    @property
+    def is_ranked(self) -> bool:
+        return not (self.is_baseline or self.is_host_preview)
 
 
 class Participation(models.Model):

@@ -12,6 +12,15 @@ from .competition import Competition
 from .entrants import Team
 
 
+class StandingQuerySet(models.QuerySet):
+    def ranked(self) -> "StandingQuerySet":
+        """Teams that compete: not the organizer's baselines, not host previews."""
+        return self.filter(is_baseline=False, is_host_preview=False)
+
+    def unranked(self) -> "StandingQuerySet":
+        return self.exclude(is_baseline=False, is_host_preview=False)
+
+
 class Standing(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
                                     related_name="standings", verbose_name=_("competition"))
@@ -20,6 +29,7 @@ class Standing(models.Model):
     # Copied from the team so that the ranking query never joins.
     team_name = models.CharField(_("team name"), max_length=150)
     is_baseline = models.BooleanField(_("baseline"), default=False)
+    is_host_preview = models.BooleanField(_("host preview"), default=False)
     # Scored submissions made before the end (late ones are never ranked).
     entries = models.PositiveIntegerField(_("scored entries"), default=0)
     public_score = models.FloatField(_("best public score"), null=True)
@@ -35,6 +45,8 @@ class Standing(models.Model):
         verbose_name=_("best private submission"))
     finals_marked = models.BooleanField(_("final submissions marked by the team"),
                                         default=False)
+
+    objects = StandingQuerySet.as_manager()
 
     class Meta:
         # No index on the scores: the order's direction depends on the metric, and sorting
@@ -60,10 +72,8 @@ class Standing(models.Model):
             if team is None:
                 return  # deleted with its competition
             competition = team.competition
-            ranked = list(Submission.objects.filter(
-                team=team, status=Submission.Status.SCORED, is_late=False,
-                public_score__isnull=False,
-            ).only("id", "public_score", "private_score", "created_at", "is_final"))
+            ranked = list(Submission.objects.counted().filter(team=team).only(
+                "id", "public_score", "private_score", "created_at", "is_final"))
             if not ranked:
                 cls.objects.filter(team=team).delete()
                 return
@@ -74,7 +84,8 @@ class Standing(models.Model):
                 competition, s.private_score, s)) if with_private else None)
             cls.objects.update_or_create(team=team, defaults={
                 "competition": competition, "team_name": team.name,
-                "is_baseline": team.is_baseline, "entries": len(ranked),
+                "is_baseline": team.is_baseline, "is_host_preview": team.is_host_preview,
+                "entries": len(ranked),
                 "public_score": best_public.public_score, "public_at": best_public.created_at,
                 "public_submission": best_public,
                 "private_score": best_private.private_score if best_private else None,
@@ -107,5 +118,4 @@ def final_submissions(competition: Competition, ranked: list) -> list:
 
 def _order_key(competition: Competition, score: float, submission) -> tuple:
     """Best first: the better score, then the earlier submission."""
-    better = -score if competition.metric_info.higher_is_better else score
-    return (better, submission.created_at, submission.pk)
+    return (competition.metric_info.sort_key(score), submission.created_at, submission.pk)

@@ -21,6 +21,21 @@ STORED_PROBLEMS = 10
 MAX_SCORING_ATTEMPTS = 3
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def counted(self) -> "SubmissionQuerySet":
+        """Entries that count for a team's standing and can be final: scored, made
+        before the end (late ones are scored for their author, never ranked)."""
+        return self.filter(status=Submission.Status.SCORED, is_late=False,
+                           public_score__isnull=False)
+
+    def of_competing_teams(self) -> "SubmissionQuerySet":
+        """Entries of teams that compete: not baselines, not host previews."""
+        return self.filter(team__is_baseline=False, team__is_host_preview=False)
+
+    def rankable(self) -> "SubmissionQuerySet":
+        return self.counted().of_competing_teams()
+
+
 class Submission(models.Model):
     """One uploaded file and its way through scoring: queued → scoring → scored | failed.
 
@@ -69,6 +84,8 @@ class Submission(models.Model):
     started_at = models.DateTimeField(_("scoring started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["competition", "status", "team"])]
@@ -77,6 +94,12 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
+
+    @property
+    def counts(self) -> bool:
+        """The instance form of SubmissionQuerySet.counted: may it be final, rank?"""
+        return (self.status == self.Status.SCORED and not self.is_late
+                and self.public_score is not None)
 
     @property
     def is_pending(self) -> bool:

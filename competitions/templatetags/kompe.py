@@ -6,7 +6,20 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from .. import policy
+
 register = template.Library()
+
+
+@register.filter
+def organized_by(competition, user) -> bool:
+    """`{% if competition|organized_by:user %}`: the policy's answer, in templates."""
+    return policy.organizes(user, competition)
+
+
+@register.filter
+def may_use_admin(user) -> bool:
+    return policy.may_use_admin(user)
 
 # What organizers may use in overview and evaluation texts; nh3 drops everything else
 # (scripts, event handlers, javascript: links, styles).

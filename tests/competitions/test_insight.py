@@ -239,7 +239,9 @@ def test_analytics_are_for_organizers(client, competition, alice, alice_joined, 
     set_feedback(competition, "score")
     scored_upload(competition, alice, submission_csv(PUBLIC_RIGHT_PRIVATE_BIRDS))
     client.force_login(alice)
-    assert client.get(reverse("analytics", args=[competition.slug])).status_code == 404
+    # One answer for page and API alike (policy.http): the competition is visible, its
+    # analytics are not.
+    assert client.get(reverse("analytics", args=[competition.slug])).status_code == 403
     assert api_for(alice).get(f"/api/v1/competitions/{competition.slug}/analytics/"
                               ).status_code == 403
     client.force_login(olivia)
@@ -296,4 +298,4 @@ def test_a_community_host_sees_the_analytics_and_the_private_board_of_their_comp
     assert 'data-testid="private-leaderboard"' in client.get(
         reverse("private_leaderboard", args=[hosted.slug])).content.decode()
     client.force_login(alice)
-    assert client.get(reverse("analytics", args=[hosted.slug])).status_code == 404
+    assert client.get(reverse("analytics", args=[hosted.slug])).status_code == 403

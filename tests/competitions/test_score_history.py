@@ -14,7 +14,7 @@ from tests.conftest import scored
 def test_history_keeps_every_score_and_the_best_so_far(competition, alice_joined):
     for public, minutes_ago in [(0.5, 30), (0.75, 20), (0.6, 10)]:
         scored(alice_joined, public, 0.9, minutes_ago)
-    history = score_history(competition, alice_joined)
+    history = score_history(competition, alice_joined, alice_joined.user)
     assert [point["public"] for point in history["points"]] == [0.5, 0.75, 0.6]
     assert [value for _, value in history["best_public"]] == [0.5, 0.75]
     assert all(point["private"] is None for point in history["points"])
@@ -27,7 +27,7 @@ def test_after_the_end_private_scores_join_the_history(make_competition, alice):
     competition = make_competition(end_at=timezone.now() - timedelta(minutes=1))
     participation = join_competition(competition=competition, user=alice)
     scored(participation, 0.5, 0.875, 30)
-    history = score_history(competition, participation)
+    history = score_history(competition, participation, alice)
     assert history["private_shown"] and history["points"][0]["private"] == 0.875
 
 

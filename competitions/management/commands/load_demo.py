@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from competitions import policy
 from competitions.gallery import gallery_build
 from competitions.models import Competition, DataFile
 from competitions.services import delete_file_after_commit, solution_set
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         if users:
             if not settings.DEBUG:
                 raise CommandError("Demo accounts have well-known passwords: DEBUG only.")
-            self.create_users()
+            self.create_users(competition)
 
     @transaction.atomic
     def load_competition(self, source: Path) -> Competition:
@@ -95,12 +96,14 @@ class Command(BaseCommand):
         gallery_build(competition=competition)
         return competition
 
-    def create_users(self) -> None:
+    def create_users(self, competition: Competition) -> None:
         User = get_user_model()
         for username, password, is_organizer in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
             user.set_password(password)
-            user.is_staff = user.is_superuser = is_organizer
+            user.is_superuser = is_organizer
             user.save()
+            if is_organizer:
+                policy.make_organizer(user, competition)
             role = "organizer (admin)" if is_organizer else "participant"
             self.stdout.write(f"  {role:18} username: {username:12} password: {password}")

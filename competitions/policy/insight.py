@@ -7,6 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Competition
 from ..models.competition import FEEDBACK_ORDER, FeedbackLevel
+from .competitions import participation_for
+from .errors import FeedbackWithheld, Hidden, NotRevealed
+from .people import organizes
+
+SCORE_ONLY = _("While the competition runs, the organizer shows only scores. Per-class "
+               "results, the confusion matrix and examples come after the end.")
+NO_EXAMPLES = _("Example images are shown after the end (or at the organizer's full "
+                "feedback level).")
+PRIVATE_ROWS_NOT_REVEALED = _("The private rows are described only once the private "
+                              "leaderboard is revealed.")
 
 # Which rows a view describes. Private rows (and so all rows) only after the reveal.
 SCOPES = {"public": _("Public rows"), "private": _("Private rows"), "all": _("All rows")}
@@ -35,6 +45,20 @@ class InsightAccess:
             return []
         return ["public", "private", "all"] if self.private_rows else ["public"]
 
+    def scope_required(self, requested: str | None) -> str:
+        """The requested scope (or the widest allowed), refused if this reader may not
+        see it: the API's answer, where the pages fall back to what is allowed."""
+        scope = self.scope(requested)
+        if scope is None:
+            raise FeedbackWithheld(SCORE_ONLY, code="score_only")
+        if requested is not None and requested != scope:
+            raise NotRevealed(PRIVATE_ROWS_NOT_REVEALED)
+        return scope
+
+    def examples_required(self) -> None:
+        if not self.examples:
+            raise FeedbackWithheld(NO_EXAMPLES, code="no_examples")
+
     def scope(self, requested: str | None) -> str | None:
         """The requested scope if allowed, else the widest allowed one (None: none)."""
         if requested in self.scopes:
@@ -42,9 +66,16 @@ class InsightAccess:
         return self.scopes[-1] if self.scopes else None
 
 
-def access_for(competition: Competition, user) -> InsightAccess:
+def insight_access(competition: Competition, user) -> InsightAccess:
     # Organizers and hosts see everything, as they do on the leaderboards.
-    if competition.is_organized_by(user):
+    if organizes(user, competition):
         return InsightAccess(FeedbackLevel.FULL, private_rows=True)
     return InsightAccess(competition.feedback_level(),
                          private_rows=competition.private_board_revealed())
+
+
+def test_images_required(user, competition: Competition) -> None:
+    """Test images (shown with the examples) are for joined participants and organizers;
+    to anyone else they do not exist."""
+    if not (organizes(user, competition) or participation_for(competition, user)):
+        raise Hidden()

@@ -1,0 +1,58 @@
+"""The policy layer: every "may this user do this to that" of Kompe, in one package.
+
+Pages, the API, templates (through the `kompe` template tags), exports, the admin and
+e-mails ask these functions; none of them decides access on its own. A refusal is a
+domain exception (policy.errors), mapped to HTTP in one place (policy.http).
+"""
+
+from .boards import private_board_required, private_board_visible
+from .competitions import (
+    build_for,
+    competition_for,
+    hosted_competition_for,
+    invited_competition,
+    listed_competitions,
+    participation_for,
+    participation_required,
+    visible_competitions,
+)
+from .errors import (
+    FeedbackWithheld,
+    Hidden,
+    NotJoined,
+    NotRevealed,
+    OrganizersOnly,
+    Refusal,
+    SignInRequired,
+)
+from .files import private_file_required
+from .insight import InsightAccess, insight_access, test_images_required
+from .people import (
+    admin_users,
+    forget_runners,
+    is_superuser,
+    make_organizer,
+    may_use_admin,
+    organized_competitions,
+    organizer_required,
+    organizes,
+    runs,
+)
+from .submissions import (
+    submission_for,
+    team_submission_for,
+    team_submissions_of,
+    visible_submissions,
+)
+
+__all__ = [
+    "FeedbackWithheld",
+    "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
+    "SignInRequired", "admin_users", "build_for", "competition_for", "forget_runners",
+    "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
+    "listed_competitions", "make_organizer", "may_use_admin", "organized_competitions",
+    "organizer_required", "organizes", "participation_for", "participation_required",
+    "private_board_required", "private_board_visible", "private_file_required", "runs",
+    "submission_for", "team_submission_for", "team_submissions_of", "test_images_required",
+    "visible_competitions", "visible_submissions",
+]

@@ -1,0 +1,83 @@
+"""Who runs a competition. The one place that reads `is_staff` and `is_superuser`.
+
+- Superusers see and manage everything.
+- Organizers (Competition.organizers) and the host of a community competition see
+  everything of that competition and manage it: in the admin (organizers, who are staff)
+  or on the site (hosts). Nobody else has an "organizer of everything" shortcut.
+- Staff status only opens the admin's door; what is behind it is scoped per competition.
+"""
+
+from django.db.models import Q, QuerySet
+
+from ..models import Competition
+from .errors import OrganizersOnly
+
+_RUNNERS_CACHE = "_policy_runner_ids"
+
+
+def is_superuser(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def may_use_admin(user) -> bool:
+    """The admin's door: staff users (what they see there is scoped by `organizes`)."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def admin_users() -> QuerySet:
+    """Who can be made an organizer in the admin: active staff users."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+def runner_ids(competition: Competition) -> set[int]:
+    """Organizers and host of the competition, read once per instance."""
+    cached = getattr(competition, _RUNNERS_CACHE, None)
+    if cached is None:
+        cached = competition.runner_ids()
+        setattr(competition, _RUNNERS_CACHE, cached)
+    return cached
+
+
+def forget_runners(competition: Competition) -> None:
+    """After the organizers or the host changed."""
+    if hasattr(competition, _RUNNERS_CACHE):
+        delattr(competition, _RUNNERS_CACHE)
+
+
+def runs(user, competition: Competition) -> bool:
+    """The user is one of the competition's organizers or its host: their own entries are
+    host previews, never ranked."""
+    return bool(user.is_authenticated and user.pk in runner_ids(competition))
+
+
+def organizes(user, competition: Competition) -> bool:
+    """May see and manage everything of this competition: private scores before the
+    reveal, every submission and file, analytics, full insight."""
+    return is_superuser(user) or runs(user, competition)
+
+
+def organized_competitions(user) -> QuerySet[Competition]:
+    """The competitions this user organizes (all, for superusers)."""
+    competitions = Competition.objects.all()
+    if is_superuser(user):
+        return competitions
+    if not user.is_authenticated:
+        return competitions.none()
+    organized = Competition.organizers.through.objects.filter(user=user)
+    return competitions.filter(Q(pk__in=organized.values("competition_id")) | Q(host=user))
+
+
+def make_organizer(user, competition: Competition) -> None:
+    """Give a user the admin's door and this competition (demo set-up, first organizer)."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    competition.organizers.add(user)
+    forget_runners(competition)
+
+
+def organizer_required(user, competition: Competition) -> None:
+    if not organizes(user, competition):
+        raise OrganizersOnly(competition=competition)
