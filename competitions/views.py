@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,11 +68,12 @@ def competition_data(request, slug):
     })
 
 
-@participant_required
-def data_file_download(request, competition, participation, name):
+def data_file_download(request, slug, name):
+    competition = policy.competition_for(request.user, slug)
+    policy.data_files_required(competition, request.user)
     data_file = competition.data_files.filter(name=name).first()
     if data_file is None:
-        raise Http404
+        raise policy.Hidden()
     return FileResponse(data_file.file.open("rb"), as_attachment=True, filename=data_file.name)
 
 
@@ -80,7 +81,7 @@ def gallery_image(request, slug, pk):
     competition = policy.competition_for(request.user, slug)
     image = competition.gallery_images.filter(pk=pk).first()
     if image is None:
-        raise Http404
+        raise policy.Hidden()
     response = FileResponse(image.image.open("rb"), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -186,7 +187,7 @@ def history_chart(history: dict):
 def submission_file(request, pk):
     submission = policy.submission_for(request.user, pk)
     if not submission.file or not submission.file.storage.exists(submission.file.name):
-        raise Http404  # a baseline posted without a file, or a file removed by hand
+        raise policy.Hidden()  # a baseline posted without a file, or a file removed by hand
     return FileResponse(submission.file.open("rb"), as_attachment=True,
                         filename=submission.original_name)
 
@@ -198,7 +199,7 @@ def staff_private_file(request, path):
     policy.private_file_required(request.user, path)
     storage = private_storage()
     if not storage.exists(path):
-        raise Http404
+        raise policy.Hidden()
     return FileResponse(storage.open(path, "rb"), as_attachment=True,
                         filename=path.rsplit("/", 1)[-1])
 

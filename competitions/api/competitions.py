@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import policy, services
-from ..policy.drf import CompetitionScoped, CompetitionVisible, IsParticipant
+from ..policy.drf import CompetitionScoped, CompetitionVisible, MayDownloadData
 from .serializers import CompetitionSerializer, DataFileSerializer, RefusalSerializer
 
 
@@ -45,10 +45,11 @@ class JoinCompetition(CompetitionScoped, APIView):
 
 
 class DataFileList(CompetitionScoped, generics.ListAPIView):
-    """The competition's files with their download URLs (joined participants only)."""
+    """The competition's files with their download URLs (joined participants and the
+    organizers)."""
 
     serializer_class = DataFileSerializer
-    permission_classes = [permissions.IsAuthenticated, IsParticipant]
+    permission_classes = [permissions.IsAuthenticated, MayDownloadData]
     throttle_scope = "read"
 
     @extend_schema(responses={200: DataFileSerializer(many=True), 403: RefusalSerializer})
@@ -60,7 +61,7 @@ class DataFileList(CompetitionScoped, generics.ListAPIView):
 
 
 class DataFileDownload(CompetitionScoped, APIView):
-    permission_classes = [permissions.IsAuthenticated, IsParticipant]
+    permission_classes = [permissions.IsAuthenticated, MayDownloadData]
     throttle_scope = "read"
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(

@@ -9,6 +9,7 @@ from .boards import private_board_required, private_board_visible
 from .competitions import (
     build_for,
     competition_for,
+    data_files_required,
     hosted_competition_for,
     invited_competition,
     listed_competitions,
@@ -48,7 +49,8 @@ from .submissions import (
 __all__ = [
     "FeedbackWithheld",
     "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
-    "SignInRequired", "admin_users", "build_for", "competition_for", "forget_runners",
+    "SignInRequired", "admin_users", "build_for", "competition_for",
+    "data_files_required", "forget_runners",
     "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
     "listed_competitions", "make_organizer", "may_use_admin", "organized_competitions",
     "organizer_required", "organizes", "participation_for", "participation_required",

@@ -91,3 +91,11 @@ def participation_required(competition: Competition, user) -> Participation:
     if participation is None:
         raise NotJoined(competition=competition)
     return participation
+
+
+def data_files_required(competition: Competition, user) -> None:
+    """Data files are for joined participants and the competition's organizers."""
+    from .people import organizes
+
+    if not organizes(user, competition):
+        participation_required(competition, user)

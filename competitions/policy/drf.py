@@ -4,7 +4,7 @@ permission classes that ask the policy (refusals become HTTP in policy.http)."""
 from rest_framework import permissions
 
 from ..models import Competition, Participation
-from .competitions import competition_for, participation_required
+from .competitions import competition_for, data_files_required, participation_required
 from .people import organizer_required
 
 
@@ -37,6 +37,14 @@ class IsParticipant(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         view.get_participation()
+        return True
+
+
+class MayDownloadData(permissions.BasePermission):
+    """Joined participants and the organizers (policy.data_files_required)."""
+
+    def has_permission(self, request, view) -> bool:
+        data_files_required(view.get_competition(), request.user)
         return True
 
 

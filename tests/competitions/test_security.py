@@ -1,57 +1,23 @@
 """Hidden labels and other people's files are unreachable, by any URL of the site."""
 
-import itertools
-import re
 from datetime import timedelta
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from competitions.models import Submission
 from competitions.services import submission_create
 from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, upload
+from tests.urlwalk import all_url_patterns, fill, response_text
 
 BOB_FILE_MARKER = "bob-only-secret-row"
-
-
-def all_url_patterns(resolver=None, prefix=""):
-    """Every route of the site as a regex-ish string, admin included."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from all_url_patterns(pattern, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
-
-
-def fill(route: str, values: dict[str, list[str]]) -> list[str]:
-    """All URLs made by putting candidate values into a route's parameters."""
-    route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
-    names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", route)
-    names = [a or b for a, b in names]
-    choices = [values.get(name, values["*"]) for name in names]
-    placeholder = re.compile(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)")
-    return ["/" + _substitute(placeholder, route, combination)
-            for combination in itertools.product(*choices)]
-
-
-def _substitute(placeholder: re.Pattern, route: str, values: tuple[str, ...]) -> str:
-    parts = iter(values)
-    return placeholder.sub(lambda _: next(parts), route)
 
 
 @pytest.fixture
 def bob_submission(competition, bob, bob_joined):
     content = perfect_csv() + f"{BOB_FILE_MARKER},いぬ\n".encode()
     return submission_create(competition=competition, user=bob, file=upload(content, "b.csv"))
-
-
-def response_text(response) -> str:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode("utf-8", "replace")
-    return response.content.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("who", ["anonymous", "participant", "outsider"])

@@ -1,0 +1,219 @@
+"""Eight personas against every URL of the site and the API (competitions.policy).
+
+The competition "animals" is open; its private leaderboard is not revealed. alice and bob
+are participants of two teams; olivia organizes it (a staff user, not a superuser); oscar
+organizes another competition; hana hosts a community competition of her own; mallory
+signed up and joined nothing; root is a superuser.
+"""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from competitions import policy
+from competitions.models import Submission
+from competitions.services import join_competition, submission_create
+from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, scored, upload
+from tests.urlwalk import every_url, response_text
+
+ALICE_FILE_MARKER = "alice-only-secret-row"
+BOB_FILE_MARKER = "bob-only-secret-row"
+PRIVATE_MARKER = 0.8765432
+PERSONAS = ["anonymous", "outsider", "participant", "other team", "other host",
+            "organizer", "other organizer", "superuser"]
+# Who organizes "animals": they see its solution, every file and the private scores.
+ORGANIZERS = {"organizer", "superuser"}
+
+
+@pytest.fixture
+def world(make_competition, make_user, competition, alice, bob, mallory):
+    alice_in = join_competition(competition=competition, user=alice)
+    bob_in = join_competition(competition=competition, user=bob)
+    alice_file = submission_create(competition=competition, user=alice, file=upload(
+        perfect_csv() + f"{ALICE_FILE_MARKER},いぬ\n".encode(), "a.csv"))
+    bob_file = submission_create(competition=competition, user=bob, file=upload(
+        perfect_csv() + f"{BOB_FILE_MARKER},いぬ\n".encode(), "b.csv"))
+    alice_scored = scored(alice_in, 0.25, PRIVATE_MARKER, 30)
+    scored(bob_in, 0.5, PRIVATE_MARKER - 0.5, 20)
+    olivia = make_user("olivia-teacher", is_staff=True)
+    policy.make_organizer(olivia, competition)
+    oscar = make_user("oscar", is_staff=True)
+    policy.make_organizer(oscar, make_competition(slug="other-course"))
+    hana = make_user("hana")
+    make_competition(slug="hana-bugs", host=hana)
+    root = make_user("root", is_staff=True, is_superuser=True)
+    users = {"anonymous": None, "outsider": mallory, "participant": alice, "other team": bob,
+             "other host": hana, "organizer": olivia, "other organizer": oscar,
+             "superuser": root}
+    return {"competition": competition, "users": users, "alice_file": alice_file,
+            "bob_file": bob_file, "alice_scored": alice_scored}
+
+
+def as_persona(client, world, persona):
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    return user
+
+
+def headers_for(user) -> dict:
+    return ({} if user is None else
+            {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"})
+
+
+# (url maker, expected status per persona, in PERSONAS' order). 302: to the sign-in page
+# (or, for a signed-in user who has not joined, to the overview).
+EXPECTED = [
+    ("overview", lambda w: reverse("competition_overview", args=["animals"]),
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("analytics page", lambda w: reverse("analytics", args=["animals"]),
+     [302, 403, 403, 403, 403, 200, 403, 200]),
+    ("analytics API", lambda w: "/api/v1/competitions/animals/analytics/",
+     [401, 403, 403, 403, 403, 200, 403, 200]),
+    ("private board API", lambda w: "/api/v1/competitions/animals/leaderboard/?board=private",
+     [403, 403, 403, 403, 403, 200, 403, 200]),
+    ("alice's file", lambda w: reverse("submission_file", args=[w["alice_file"].pk]),
+     [302, 404, 200, 404, 404, 200, 404, 200]),
+    ("alice's submission API", lambda w: f"/api/v1/submissions/{w['alice_file'].pk}/",
+     [401, 404, 200, 404, 404, 200, 404, 200]),
+    ("the hidden solution", lambda w: reverse(
+        "staff_private_file", args=[w["competition"].solution_file.name]),
+     [302, 404, 404, 404, 404, 200, 404, 200]),
+    ("a data file", lambda w: reverse("data_file_download",
+                                      args=["animals", "sample_submission.csv"]),
+     [302, 302, 200, 200, 302, 200, 302, 200]),
+    ("the competition in the admin", lambda w: reverse(
+        "admin:competitions_competition_change", args=[w["competition"].pk]),
+     [302, 302, 302, 302, 302, 200, 302, 200]),
+    ("alice's submission in the admin", lambda w: reverse(
+        "admin:competitions_submission_change", args=[w["alice_file"].pk]),
+     [302, 302, 302, 302, 302, 200, 302, 200]),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_the_expected_answer_from_each_guarded_url(client, world, persona):
+    user = as_persona(client, world, persona)
+    index = PERSONAS.index(persona)
+    answers = {name: client.get(make(world), **headers_for(user)).status_code
+               for name, make, _ in EXPECTED}
+    assert answers == {name: statuses[index] for name, _, statuses in EXPECTED}
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ORGANIZERS])
+def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_file(
+        client, world, persona):
+    user = as_persona(client, world, persona)
+    competition = world["competition"]
+    solution_path = competition.solution_file.name
+    files = [world["alice_file"].file.name, world["bob_file"].file.name]
+    ids = [str(world["alice_file"].pk), str(world["bob_file"].pk),
+           str(world["alice_scored"].pk)]
+    values = {"slug": [competition.slug, "other-course", "hana-bugs"],
+              "name": ["sample_submission.csv", "solution.csv", solution_path, *files],
+              "path": [solution_path, *files], "pk": ids, "object_id": ids,
+              "image_id": ["img_10.png"], "*": ids[:1]}
+    urls = every_url(values) + [
+        "/api/v1/competitions/animals/leaderboard/?board=private&top=1000",
+        "/c/animals/submissions/?fragment=1", f"/media/{solution_path}"]
+    assert len(urls) > 80
+    forbidden = [SECRET_MARKER, ",".join(TRUE_LABELS[:3]), f"{PRIVATE_MARKER:.5f}",
+                 f"{PRIVATE_MARKER:.4f}", "private_score", 'data-testid="private-leaderboard"']
+    forbidden += [marker for owner, marker in (("participant", ALICE_FILE_MARKER),
+                                               ("other team", BOB_FILE_MARKER))
+                  if owner != persona]
+    for url in urls:
+        for response in (client.get(url), client.get(url, **headers_for(user)),
+                         client.post(url)):
+            text = response_text(response)
+            leaked = [marker for marker in forbidden if marker in text]
+            assert not leaked, (url, leaked)
+
+
+def test_an_organizer_of_another_competition_sees_none_of_its_rows_in_the_admin(
+        client, world):
+    client.force_login(world["users"]["other organizer"])
+    for model in ("competition", "submission", "team", "participation", "rescorerun"):
+        page = client.get(reverse(f"admin:competitions_{model}_changelist"))
+        assert page.status_code == 200, model
+        text = page.content.decode()
+        assert 'field-slug">animals<' not in text, model
+        assert "a.csv" not in text and "alice" not in text, model
+    assert 'field-slug">other-course<' in client.get(
+        reverse("admin:competitions_competition_changelist")).content.decode()
+
+
+def test_the_organizer_manages_their_competition_in_the_admin(client, world):
+    client.force_login(world["users"]["organizer"])
+    page = client.get(reverse("admin:competitions_submission_changelist")).content.decode()
+    assert "a.csv" in page and "b.csv" in page
+    listed = client.get(reverse("admin:competitions_competition_changelist")).content.decode()
+    assert 'field-slug">animals<' in listed and 'field-slug">other-course<' not in listed
+
+
+def test_a_new_competition_made_in_the_admin_is_organized_by_its_maker(client, world):
+    from competitions.models import Competition
+
+    teacher = world["users"]["other organizer"]
+    client.force_login(teacher)
+    response = client.post(reverse("admin:competitions_competition_add"), {
+        "slug": "term-two", "title": "Term two", "short_description": "x",
+        "labels": "cat\ndog", "submission_kind": "label", "submission_header": "required",
+        "submission_labels_as": "name", "metric": "accuracy", "top_k": 3,
+        "start_at_0": "2026-01-01", "start_at_1": "00:00:00",
+        "daily_submission_limit": 5, "max_upload_bytes": 1000000,
+        "final_submission_limit": 2, "private_leaderboard": "auto",
+        "feedback_while_open": "auto", "visibility": "public",
+        "data_files-TOTAL_FORMS": 0, "data_files-INITIAL_FORMS": 0})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    made = Competition.objects.get(slug="term-two")
+    assert policy.organizes(teacher, made)
+    assert not policy.organizes(world["users"]["organizer"], made)
+
+
+def test_an_organizer_who_submits_to_their_own_competition_is_a_host_preview(
+        client, world):
+    from competitions.selectors import leaderboard
+
+    competition = world["competition"]
+    olivia = world["users"]["organizer"]
+    participation = join_competition(competition=competition, user=olivia)
+    assert participation.team.is_host_preview
+    scored(participation, 1.0, 1.0)
+    public = leaderboard(competition, "public")
+    preview = [row for row in public.rows if row.team_name == olivia.username]
+    assert preview and preview[0].rank is None and preview[0].is_host_preview
+    assert [row.rank for row in public.rows if row.rank] == [1, 2]
+    assert public.ranked_count == 2
+    private = leaderboard(competition, "private")
+    assert olivia.username not in [row.team_name for row in private.rows]
+    assert not Submission.objects.rankable().filter(team=participation.team).exists()
+
+
+def test_a_host_who_joins_their_own_community_competition_is_never_ranked(
+        make_competition, make_user, alice):
+    from competitions.selectors import leaderboard
+
+    hana = make_user("hana-host")
+    hosted = make_competition(slug="dangomushi", host=hana)
+    scored(join_competition(competition=hosted, user=hana), 1.0, 1.0)
+    scored(join_competition(competition=hosted, user=alice), 0.5, 0.5)
+    rows = leaderboard(hosted, "public").rows
+    assert [(row.team_name, row.rank) for row in rows] == [("hana-host", None), ("alice", 1)]
+
+
+def test_becoming_an_organizer_turns_an_existing_team_into_a_host_preview(
+        world, django_capture_on_commit_callbacks):
+    from competitions.selectors import leaderboard
+
+    competition = world["competition"]
+    bob = world["users"]["other team"]
+    with django_capture_on_commit_callbacks(execute=True):
+        competition.organizers.add(bob)
+    rows = leaderboard(competition, "public").rows
+    assert [(row.team_name, row.rank) for row in rows if row.team_name == "bob"] == [
+        ("bob", None)]
+    with django_capture_on_commit_callbacks(execute=True):
+        competition.organizers.remove(bob)
+    rows = leaderboard(competition, "public").rows
+    assert [row.rank for row in rows if row.team_name == "bob"] == [1]
