@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from competitions.services import join_competition, submission_create
 from tests.competitions.builder.test_build_competition import SOURCE_MARKER, named_zip
-from tests.urlwalk import all_url_patterns, fill, response_text
 from tests.conftest import upload
+from tests.urlwalk import all_url_patterns, fill, response_text
 
 
 @pytest.fixture
