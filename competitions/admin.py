@@ -138,7 +138,21 @@ def _csv_download(text: str, filename: str) -> HttpResponse:
     return response
 
 
-class OrganizerScopedAdmin(admin.ModelAdmin):
+class OrganizerPermissions:
+    """View, change and delete as the policy says: `_organizes(request, obj)`, not
+    Django's model permissions (an organizer's rights are per competition)."""
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._organizes(request, obj)
+
+
+class OrganizerScopedAdmin(OrganizerPermissions, admin.ModelAdmin):
     """Organizers see and change only what belongs to the competitions they organize
     (policy.organizes); superusers everything. `competition_field` leads from a row to
     its competition ("" for the competition itself)."""
@@ -161,15 +175,6 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
     def has_module_permission(self, request) -> bool:
         return policy.may_use_admin(request.user)
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._organizes(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._organizes(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._organizes(request, obj)
-
     def has_add_permission(self, request) -> bool:
         return policy.may_use_admin(request.user)
 
@@ -185,7 +190,7 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class OrganizerScopedInline(admin.TabularInline):
+class OrganizerScopedInline(OrganizerPermissions, admin.TabularInline):
     """Rows shown inside a competition's (or a run's) page: whoever organizes the parent
     may see and change them (`obj` is the parent row)."""
 
@@ -195,16 +200,7 @@ class OrganizerScopedInline(admin.TabularInline):
         competition = obj if isinstance(obj, Competition) else obj.competition
         return policy.organizes(request.user, competition)
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._organizes(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._organizes(request, obj)
-
     def has_add_permission(self, request, obj=None) -> bool:
-        return self._organizes(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return self._organizes(request, obj)
 
 
