@@ -12,7 +12,7 @@ from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
 from . import services
-from .baselines import baseline_post, standard_baselines
+from .baseline_entries import baseline_post, standard_baselines
 from .exports import leaderboards_csv, submissions_csv
 from .gallery import gallery_build
 from .models import (
