@@ -8,7 +8,7 @@ import numpy as np
 from .compression import MAX_UNPACKED_BYTES, unpack
 from .fastpath import parse_fast
 from .formats import DEFAULT_FORMAT, SubmissionFormat
-from .insight import Confusion
+from .error_analysis import Confusion
 from .metrics import METRICS, MetricInput
 from .solution import Solution
 from .submission import Predictions, parse_submission

@@ -4,7 +4,7 @@ axes, the count in each cell, shading by the share of the true class's rows."""
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from scoring.insight import Confusion
+from scoring.error_analysis import Confusion
 
 CELL = 30
 LABEL_WIDTH = 120  # room for class names (Japanese ones too) left of the rows

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import Mod, TruncDate
 from django.http import Http404
 
-from scoring.insight import Comparison, Confusion, compare
+from scoring.error_analysis import Comparison, Confusion, compare
 from scoring.problems import InvalidFile
 from scoring.scorer import validate_submission
 from scoring.solution import Solution
