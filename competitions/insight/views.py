@@ -23,7 +23,7 @@ from .selectors import (
     examples_for,
     scored_submission_for,
 )
-from .test_images import test_image as read_test_image
+from .example_images import read_test_image
 
 REPORT_EXAMPLE_GROUPS = 3
 
