@@ -15,6 +15,7 @@ from ..models import Standing, Submission
 from ..permissions import participant_required
 from ..views import history_chart, tab_context
 from .access import SCOPES, access_for
+from .example_images import read_test_image
 from .heatmap import confusion_svg
 from .selectors import (
     analytics_for,
@@ -23,7 +24,6 @@ from .selectors import (
     examples_for,
     scored_submission_for,
 )
-from .example_images import read_test_image
 
 REPORT_EXAMPLE_GROUPS = 3
 
