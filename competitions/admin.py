@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,7 @@ from scoring.problems import InvalidFile
 
 from . import services
 from .baseline_entries import baseline_post, standard_baselines
-from .exports import leaderboards_csv, submissions_csv
+from .exports import leaderboards_csv_response, submissions_csv_response
 from .gallery import gallery_build
 from .models import (
     Competition,
@@ -130,13 +129,6 @@ class CompetitionAdminForm(forms.ModelForm):
             self.add_error(field, ([first] if first else []) + shown)
 
 
-def _csv_download(text: str, filename: str) -> HttpResponse:
-    # A byte-order mark, so that Excel on Japanese Windows reads UTF-8 names right.
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class DataFileInline(admin.TabularInline):
     model = DataFile
     extra = 1
@@ -222,11 +214,11 @@ class CompetitionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the leaderboards as CSV"))
     def export_leaderboards(self, request, queryset):
-        return _csv_download(leaderboards_csv(queryset), "leaderboards.csv")
+        return leaderboards_csv_response(queryset)
 
     @admin.action(description=_("Export all submissions as CSV"))
     def export_submissions(self, request, queryset):
-        return _csv_download(submissions_csv(queryset), "submissions.csv")
+        return submissions_csv_response(queryset)
 
     @admin.action(description=_("Rebuild the gallery from train.zip and train.csv"))
     def rebuild_gallery(self, request, queryset):
