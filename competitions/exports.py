@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 
 from . import selectors
-from .models import Competition, Submission
+from .models import Board, Competition, Submission
 
 # A cell that begins with one of these is a formula to Excel and LibreOffice (CSV
 # injection): text cells get a leading apostrophe, which the spreadsheet shows as text.
@@ -62,8 +62,8 @@ def leaderboard_rows(competitions: Iterable[Competition]) -> Iterator[list]:
     """Both boards of each competition: rank, participant, best score, entries, time. Each
     competition's boards are read only when the previous one has been sent."""
     for competition in competitions:
-        for board, ranking in (("public", selectors.public_leaderboard(competition)),
-                               ("private", selectors.private_ranking(competition))):
+        for board, ranking in ((Board.PUBLIC, selectors.public_leaderboard(competition)),
+                               (Board.PRIVATE, selectors.private_ranking(competition))):
             for row in ranking:
                 yield [competition.slug, board, row.rank, row.team_name, row.score,
                        row.entries, row.best_at.isoformat()]

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from .charts import best_so_far
 from .models import (
+    Board,
     Competition,
     CompetitionBuild,
     Participation,
@@ -123,7 +124,7 @@ def own_submission_for(user, submission_id: int) -> Submission:
     return submission
 
 
-BOARDS = ("public", "private")
+BOARDS = tuple(Board)
 # Rows a leaderboard page shows, besides the viewer's own row and the baselines.
 TOP_ROWS = 100
 
@@ -240,19 +241,19 @@ def _rows(competition: Competition, board: str, standings: list[Standing]
 
 def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:
     """Every team's best public score, in rank order, baselines among them."""
-    return leaderboard(competition, "public", top=None).rows
+    return leaderboard(competition, Board.PUBLIC, top=None).rows
 
 
 def private_ranking(competition: Competition) -> list[LeaderboardRow]:
     """Every team's best private score among its finals, for organizers and exports."""
-    return leaderboard(competition, "private", top=None).rows
+    return leaderboard(competition, Board.PRIVATE, top=None).rows
 
 
 def ranks_snapshot(competition: Competition) -> dict[str, dict]:
     """Every team's rank and best score on both boards: the rescore audit's before/after."""
     snapshot: dict[str, dict] = {}
-    for board, rows in (("public", public_leaderboard(competition)),
-                        ("private", private_ranking(competition))):
+    for board, rows in ((Board.PUBLIC, public_leaderboard(competition)),
+                        (Board.PRIVATE, private_ranking(competition))):
         for row in (row for row in rows if not row.is_baseline):
             entry = snapshot.setdefault(str(row.team_id), {"team": row.team_name})
             entry[board] = {"rank": row.rank, "score": row.score}

@@ -12,6 +12,14 @@ from .competition import Competition
 from .entrants import Team
 
 
+class Board(models.TextChoices):
+    """The two leaderboards: best public scores while the competition runs; best private
+    scores of the final submissions once revealed."""
+
+    PUBLIC = "public", _("Public leaderboard")
+    PRIVATE = "private", _("Private leaderboard")
+
+
 class Standing(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
                                     related_name="standings", verbose_name=_("competition"))
