@@ -63,8 +63,8 @@ def score_history_svg(series: list[Series], title: str) -> SafeString:
                [(min(everything)[0], "start"), (max(everything)[0], "end")])
     lines = [{"name": line.name, "color": line.color, "legend_x": LEFT + 8 + index * 140,
               "steps": _steps(line.best, x, y, right_edge=x(max(everything)[0])),
-              "dots": [{"cx": _at(x(at)), "cy": _at(y(value)), "value": f"{value:.5f}"}
-                       for at, value in line.points]}
+              "dots": [{"cx": _at(x(at)), "cy": _at(y(value)),
+                        "title": f"{line.name} {value:.5f}"} for at, value in line.points]}
               for index, line in enumerate(series)]
     return render_to_string("competitions/charts/score_history.svg", {
         **_frame(title), "gridlines": gridlines, "lines": lines,

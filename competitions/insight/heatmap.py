@@ -19,22 +19,25 @@ def confusion_svg(confusion: Confusion, title: str, true_axis: str,
     labels = [{"short": _short(label), "column_x": f"{LABEL_WIDTH + index * CELL + CELL / 2:.0f}",
                "row_y": f"{HEADER + index * CELL + CELL / 2 + 4:.0f}"}
               for index, label in enumerate(confusion.labels)]
-    cells = []
-    for row in range(n):
-        for column in range(n):
+    # One group per row (its y written once) and few values per cell: the template writes
+    # n² cells, and every value it writes costs an escape.
+    rows = []
+    for row, true in enumerate(confusion.labels):
+        cells = []
+        for column, predicted in enumerate(confusion.labels):
             share, count = shares[row, column], int(confusion.counts[row, column])
-            x, y = LABEL_WIDTH + column * CELL, HEADER + row * CELL
-            cells.append({
-                "x": x, "y": y, "fill": _shade(share, diagonal=row == column),
-                "true": confusion.labels[row], "predicted": confusion.labels[column],
-                "count": count, "share": f"{share:.0%}",
-                "text_x": f"{x + CELL / 2:.0f}", "text_y": f"{y + CELL / 2 + 4:.0f}",
-                "ink": "#fff" if share > 0.55 else "#1d2433"})
+            x = LABEL_WIDTH + column * CELL
+            cells.append({"x": x, "text_x": x + CELL // 2, "count": count,
+                          "fill": _shade(share, diagonal=row == column),
+                          "ink": "#fff" if share > 0.55 else "#1d2433",
+                          "title": f"{true} → {predicted}: {count} ({share:.0%})"})
+        rows.append({"y": HEADER + row * CELL, "cells": cells})
     return render_to_string("competitions/charts/confusion.svg", {
         "title": title, "true_axis": true_axis, "predicted_axis": predicted_axis,
         "width": LABEL_WIDTH + n * CELL + 8, "height": HEADER + n * CELL + 8,
-        "cell_size": CELL, "label_width": LABEL_WIDTH, "label_x": LABEL_WIDTH - 6,
-        "header_y": HEADER - 4, "true_axis_y": HEADER - 6, "labels": labels, "cells": cells})
+        "cell_size": CELL, "count_y": CELL // 2 + 4, "label_width": LABEL_WIDTH,
+        "label_x": LABEL_WIDTH - 6, "header_y": HEADER - 4, "true_axis_y": HEADER - 6,
+        "labels": labels, "rows": rows})
 
 
 def _shade(share: float, diagonal: bool) -> str:
