@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +11,8 @@ from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
 from . import policy, services
-from .baselines import baseline_post, standard_baselines
-from .exports import leaderboards_csv, submissions_csv
+from .baseline_entries import baseline_post, standard_baselines
+from .exports import leaderboards_csv_response, submissions_csv_response
 from .gallery import gallery_build
 from .models import (
     Competition,
@@ -129,13 +128,6 @@ class CompetitionAdminForm(forms.ModelForm):
                 shown.append(gettext("… %(count)s problems in all.")
                              % {"count": len(invalid.problems)})
             self.add_error(field, ([first] if first else []) + shown)
-
-
-def _csv_download(text: str, filename: str) -> HttpResponse:
-    # A byte-order mark, so that Excel on Japanese Windows reads UTF-8 names right.
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class OrganizerPermissions:
@@ -301,11 +293,11 @@ class CompetitionAdmin(OrganizerScopedAdmin):
 
     @admin.action(description=_("Export the leaderboards as CSV"))
     def export_leaderboards(self, request, queryset):
-        return _csv_download(leaderboards_csv(queryset), "leaderboards.csv")
+        return leaderboards_csv_response(queryset)
 
     @admin.action(description=_("Export all submissions as CSV"))
     def export_submissions(self, request, queryset):
-        return _csv_download(submissions_csv(queryset), "submissions.csv")
+        return submissions_csv_response(queryset)
 
     @admin.action(description=_("Rebuild the gallery from train.zip and train.csv"))
     def rebuild_gallery(self, request, queryset):

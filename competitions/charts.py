@@ -1,11 +1,12 @@
-"""The score-history chart, drawn on the server as SVG: no script, prints as it shows."""
+"""The score-history and per-day charts, drawn on the server as SVG: no script, prints as
+it shows. Python works out the geometry; the templates in templates/competitions/charts/
+write the SVG, so every name and title is escaped by Django's auto-escaping."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from scoring.metrics import Metric
 
@@ -34,7 +35,7 @@ def score_history_svg(series: list[Series], title: str) -> SafeString:
     """A line chart: every score as a dot, the best so far as a step line."""
     everything = [point for line in series for point in line.points]
     if not everything:
-        return mark_safe("")
+        return SafeString("")
     times = [at.timestamp() for at, _ in everything]
     values = [value for _, value in everything]
     t0, t1 = min(times), max(times)
@@ -55,32 +56,21 @@ def score_history_svg(series: list[Series], title: str) -> SafeString:
     def y(value: float) -> float:
         return TOP + (v1 - value) / (v1 - v0) * (HEIGHT - TOP - BOTTOM)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'class="score-history" role="img" aria-label="{escape(title)}">',
-             f'<rect x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" '
-             f'height="{HEIGHT - TOP - BOTTOM}" fill="#fff" stroke="#dfe3ea"/>']
+    gridlines = []
     for fraction in (0, 0.5, 1):
         value = v0 + pad + (v1 - v0 - 2 * pad) * fraction
-        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
-                     f'font-size="11" fill="#5b6477">{value:.4f}</text>'
-                     f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" '
-                     f'y2="{y(value):.1f}" stroke="#eef1f6"/>')
+        gridlines.append({"y": _at(y(value)), "text_y": _at(y(value) + 4),
+                          "label": f"{value:.4f}"})
     moments = ([(min(everything)[0], "middle")] if single_moment else
                [(min(everything)[0], "start"), (max(everything)[0], "end")])
-    for at, anchor in moments:
-        parts.append(f'<text x="{x(at):.1f}" y="{HEIGHT - 14}" text-anchor="{anchor}" '
-                     f'font-size="11" fill="#5b6477">{localtime(at):%Y-%m-%d %H:%M}</text>')
-    for index, line in enumerate(series):
-        steps = _steps(line.best, x, y, right_edge=x(max(everything)[0]))
-        parts.append(f'<polyline points="{steps}" fill="none" stroke="{line.color}" '
-                     f'stroke-width="2"/>')
-        parts += [f'<circle cx="{x(at):.1f}" cy="{y(value):.1f}" r="3.5" fill="{line.color}" '
-                  f'fill-opacity="0.55"><title>{escape(line.name)} {value:.5f}</title></circle>'
-                  for at, value in line.points]
-        parts.append(f'<text x="{LEFT + 8 + index * 140}" y="{HEIGHT - 2}" font-size="11" '
-                     f'fill="{line.color}">● {escape(line.name)}</text>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    lines = [{"name": line.name, "color": line.color, "legend_x": LEFT + 8 + index * 140,
+              "steps": _steps(line.best, x, y, right_edge=x(max(everything)[0])),
+              "dots": [{"cx": _at(x(at)), "cy": _at(y(value)),
+                        "title": f"{line.name} {value:.5f}"} for at, value in line.points]}
+              for index, line in enumerate(series)]
+    return render_to_string("competitions/charts/score_history.svg", {
+        **_frame(title), "gridlines": gridlines, "lines": lines,
+        "moments": [{"x": _at(x(at)), "anchor": anchor, "at": at} for at, anchor in moments]})
 
 
 def _steps(best, x, y, right_edge: float) -> str:
@@ -98,7 +88,7 @@ def daily_bars_svg(days: list[tuple[date, int]], title: str, color: str = "#2457
                    ) -> SafeString:
     """One bar per day (submissions per day, participants active per day)."""
     if not days:
-        return mark_safe("")
+        return SafeString("")
     top = max(count for _, count in days) or 1
     slot = (WIDTH - LEFT - RIGHT) / len(days)
     bar = max(1.0, slot * 0.8)
@@ -106,19 +96,23 @@ def daily_bars_svg(days: list[tuple[date, int]], title: str, color: str = "#2457
     def y(value: float) -> float:
         return TOP + (top - value) / top * (HEIGHT - TOP - BOTTOM)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'class="daily-bars" role="img" aria-label="{escape(title)}">',
-             f'<text x="{LEFT - 6}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="11" '
-             f'fill="#5b6477">{top}</text>',
-             f'<text x="{LEFT - 6}" y="{y(0) + 4:.1f}" text-anchor="end" font-size="11" '
-             f'fill="#5b6477">0</text>']
-    for index, (day, count) in enumerate(days):
-        x = LEFT + index * slot + (slot - bar) / 2
-        parts.append(f'<rect x="{x:.1f}" y="{y(count):.1f}" width="{bar:.1f}" '
-                     f'height="{y(0) - y(count):.1f}" fill="{color}"><title>{day:%Y-%m-%d}: '
-                     f'{count}</title></rect>')
-    for day, anchor, x in ((days[0][0], "start", LEFT), (days[-1][0], "end", WIDTH - RIGHT)):
-        parts.append(f'<text x="{x}" y="{HEIGHT - 14}" text-anchor="{anchor}" font-size="11" '
-                     f'fill="#5b6477">{day:%Y-%m-%d}</text>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    bars = [{"x": _at(LEFT + index * slot + (slot - bar) / 2), "y": _at(y(count)),
+             "height": _at(y(0) - y(count)), "day": day, "count": count}
+            for index, (day, count) in enumerate(days)]
+    return render_to_string("competitions/charts/daily_bars.svg", {
+        **_frame(title), "color": color, "bars": bars, "bar_width": _at(bar), "top": top,
+        "top_y": _at(y(top) + 4), "zero_y": _at(y(0) + 4),
+        "first_day": days[0][0], "last_day": days[-1][0]})
+
+
+def _frame(title: str) -> dict:
+    """What every chart's template needs: its size, the plotting area and its title."""
+    return {"title": title, "width": WIDTH, "height": HEIGHT, "left": LEFT, "top": TOP,
+            "right_x": WIDTH - RIGHT, "plot_width": WIDTH - LEFT - RIGHT,
+            "plot_height": HEIGHT - TOP - BOTTOM, "label_x": LEFT - 6,
+            "date_y": HEIGHT - 14, "legend_y": HEIGHT - 2}
+
+
+def _at(coordinate: float) -> str:
+    """A coordinate as the SVG gets it: one decimal, whatever the reader's locale."""
+    return f"{coordinate:.1f}"

@@ -16,7 +16,7 @@ from .builder.refusals import MESSAGES as REFUSALS
 from .builder.refusals import BuildRefused
 from .builder.service import build_request
 from .forms import BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
-from .models import Competition
+from .models import Competition, Visibility
 from .permissions import host_required
 
 # Refusals about the request rather than the zip are shown above the form.
@@ -137,7 +137,7 @@ def invite_enter(request):
     form = InviteCodeForm(request.POST or None)
     if form.is_valid():
         code = form.cleaned_data["code"].strip().upper()
-        if Competition.objects.filter(invite_code=code, visibility="invite",
+        if Competition.objects.filter(invite_code=code, visibility=Visibility.INVITE,
                                       is_published=True).exists():
             return redirect("invite", code=code)
         form.add_error("code", _("No competition has this invite code."))

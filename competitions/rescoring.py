@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import selectors
-from .models import Competition, RescoreRecord, RescoreRun, Submission
+from .models import Board, Competition, RescoreRecord, RescoreRun, Submission
 from .services import enqueue_scoring, solution_set
 
 
@@ -86,7 +86,7 @@ def rank_changes(run: RescoreRun) -> list[dict]:
     for team_id in sorted(set(run.ranks_before) | set(after), key=int):
         before_entry, after_entry = run.ranks_before.get(team_id, {}), after.get(team_id, {})
         row = {"team": before_entry.get("team") or after_entry.get("team")}
-        for board in ("public", "private"):
+        for board in Board:
             row[f"{board}_before"] = before_entry.get(board)
             row[f"{board}_after"] = after_entry.get(board)
         rows.append(row)

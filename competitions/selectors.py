@@ -9,7 +9,7 @@ from django.db.models.functions import RowNumber
 
 from . import policy
 from .charts import best_so_far
-from .models import Competition, CompetitionBuild, Participation, Standing, Submission
+from .models import Board, Competition, CompetitionBuild, Participation, Standing, Submission
 from .ordering import ahead_of, board_order
 
 
@@ -31,7 +31,7 @@ def team_submissions(competition: Competition, participation: Participation
             .select_related("submitted_by", "competition"))
 
 
-BOARDS = ("public", "private")
+BOARDS = tuple(Board)
 # Rows a leaderboard page shows, besides the viewer's own row and the baselines.
 TOP_ROWS = 100
 
@@ -134,19 +134,19 @@ def _rows(competition: Competition, board: str, standings: list[Standing]
 
 def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:
     """Every team's best public score, in rank order, baselines among them."""
-    return leaderboard(competition, "public", top=None).rows
+    return leaderboard(competition, Board.PUBLIC, top=None).rows
 
 
 def private_ranking(competition: Competition) -> list[LeaderboardRow]:
     """Every team's best private score among its finals, for organizers and exports."""
-    return leaderboard(competition, "private", top=None).rows
+    return leaderboard(competition, Board.PRIVATE, top=None).rows
 
 
 def ranks_snapshot(competition: Competition) -> dict[str, dict]:
     """Every team's rank and best score on both boards: the rescore audit's before/after."""
     snapshot: dict[str, dict] = {}
-    for board, rows in (("public", public_leaderboard(competition)),
-                        ("private", private_ranking(competition))):
+    for board, rows in ((Board.PUBLIC, public_leaderboard(competition)),
+                        (Board.PRIVATE, private_ranking(competition))):
         for row in (row for row in rows if row.rank is not None):
             entry = snapshot.setdefault(str(row.team_id), {"team": row.team_name})
             entry[board] = {"rank": row.rank, "score": row.score}

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import account, host_views, views
 from .insight import views as insight
+from .models import Board
 
 urlpatterns = [
     path("", views.competition_list, name="competition_list"),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("c/<slug:slug>/submit/", views.submission_new, name="submission_new"),
     path("c/<slug:slug>/submissions/", views.submission_list, name="submission_list"),
     path("c/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
-    path("c/<slug:slug>/leaderboard/private/", views.leaderboard, {"board": "private"},
+    path("c/<slug:slug>/leaderboard/private/", views.leaderboard, {"board": Board.PRIVATE},
          name="private_leaderboard"),
     path("c/<slug:slug>/submissions/<int:pk>/insight/", insight.submission_insight,
          name="submission_insight"),

@@ -71,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         if name in ("submit", "validate"):
             action.add_argument("-f", "--file", required=True, type=Path)
         if name == "submit":
-            action.add_argument("-m", "--message", default="", help="a description")
+            # -m/--message as in Kaggle's CLI; the API calls it the description.
+            action.add_argument("-d", "--description", "-m", "--message", dest="description",
+                                default="", help="a description of the submission")
             action.add_argument("--wait", action="store_true",
                                 help="wait for the score; exit 1 if the file failed")
         if name == "download":
@@ -154,7 +156,7 @@ def _join(args) -> int:
 
 def _submit(args) -> int:
     client = _client()
-    submission = client.submit(args.competition, args.file, args.message)
+    submission = client.submit(args.competition, args.file, args.description)
     if args.wait:
         submission = client.wait(submission["id"])
     if args.json:

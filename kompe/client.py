@@ -69,11 +69,11 @@ class Client:
         partial.replace(target)  # only complete files get the real name
         return target, True
 
-    def submit(self, slug: str, path: Path, message: str = "") -> dict:
+    def submit(self, slug: str, path: Path, description: str = "") -> dict:
         with Path(path).open("rb") as handle:
             return self._request("POST", f"/api/v1/competitions/{slug}/submissions/",
                                  files={"file": (Path(path).name, handle)},
-                                 data={"description": message}).json()
+                                 data={"description": description}).json()
 
     def validate(self, slug: str, path: Path) -> dict:
         with Path(path).open("rb") as handle:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .compression import MAX_UNPACKED_BYTES, unpack
+from .error_analysis import Confusion
 from .fastpath import parse_fast
 from .formats import DEFAULT_FORMAT, SubmissionFormat
-from .insight import Confusion
 from .metrics import METRICS, MetricInput
 from .solution import Solution
 from .submission import Predictions, parse_submission

@@ -1,6 +1,7 @@
 """The hidden solution: `id,label,usage`, usage Public or Private (Kaggle's convention)."""
 
 from collections.abc import Sequence
+from enum import StrEnum
 from functools import cached_property
 
 import numpy as np
@@ -12,7 +13,17 @@ from .csvfile import decode, read_rows
 from .problems import InvalidFile, Problem, quote
 
 SOLUTION_HEADER = ("id", "label", "usage")
-USAGES = ("Public", "Private")
+
+
+class Usage(StrEnum):
+    """Which part of the test set a solution row belongs to (Kaggle's names): Public rows
+    score the public leaderboard, Private rows the private one."""
+
+    PUBLIC = "Public"
+    PRIVATE = "Private"
+
+
+USAGES = tuple(Usage)
 
 
 class Solution:
@@ -70,8 +81,8 @@ def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
         return None
     id_bytes, label_bytes, usage = columns
     targets = Lookup(encode(labels)).positions(label_bytes)
-    is_public = usage == b"Public"
-    if (targets < 0).any() or not (is_public | (usage == b"Private")).all():
+    is_public = usage == Usage.PUBLIC.encode()
+    if (targets < 0).any() or not (is_public | (usage == Usage.PRIVATE.encode())).all():
         return None
     solution = Solution(id_bytes, targets.astype(np.int32), is_public)
     if (id_bytes == b"").any() or solution.lookup.has_duplicates() or not is_public.any():
@@ -108,7 +119,7 @@ def _parse_precisely(data: bytes, labels: Sequence[str]) -> Solution:
                                     params={"usage": quote(usage)}))
         ids.append(id_)
         targets.append(label_index.get(label, -1))
-        public.append(usage == "Public")
+        public.append(usage == Usage.PUBLIC)
     if not problems and not ids:
         problems.append(Problem("no_rows"))
     if not problems and not any(public):

@@ -5,7 +5,9 @@ two are duplicates unless a test makes them so.
 """
 
 import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +30,16 @@ def image_bytes(number: int = 0, fmt: str = "PNG", size: tuple[int, int] = (24, 
         save["exif"] = exif
     image.save(output, format=fmt, **save)
     return output.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG that declares a huge size: the decompression bomb's header."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
 
 
 def gps_exif() -> bytes:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from scoring.solution import Usage
+
 from .archive import Archive
 from .images import clean_image, output_format, thumbnail_png
 from .layout import Inventory, inventory
@@ -190,7 +192,8 @@ def _write(folder: Path, labels: list[str], split, suffix: str,
                        start=1)]
     used: set[str] = set()
     test = sorted(((_opaque_id(used, suffix), label, usage, item)
-                   for usage, part in (("Public", split.public), ("Private", split.private))
+                   for usage, part in ((Usage.PUBLIC, split.public),
+                                       (Usage.PRIVATE, split.private))
                    for label in labels for item in part[label]), key=lambda row: row[0])
     files = {
         "train.zip": _zip(folder / "train.zip", [(id_, item.path) for id_, _, item in train],

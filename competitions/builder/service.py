@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from ..models import Competition, CompetitionBuild
+from ..models import Competition, CompetitionBuild, Visibility
 from ..models.build import MAX_BUILD_ATTEMPTS, Superseded
 from .archive import Archive
 from .build import BuildOptions, Deadline, build_dataset
@@ -55,7 +55,7 @@ def slug_taken(slug: str) -> bool:
 
 
 def build_request(*, host, upload: UploadedFile, slug: str, title: str,
-                  short_description: str = "", visibility: str = "public",
+                  short_description: str = "", visibility: str = Visibility.PUBLIC,
                   test_fraction: float = 0.2, public_fraction: float = 0.3,
                   max_side: int | None = None,
                   fixed_side: int | None = None) -> CompetitionBuild:
@@ -144,7 +144,7 @@ def build_run(*, build_id: int) -> str:
             folder.parent.rmdir()
     _delete_upload(build)
     logger.info("Build %s: competition %s", build.pk, competition.slug)
-    return "done"
+    return CompetitionBuild.Status.DONE
 
 
 def scratch_root(build_id: int) -> Path:
@@ -175,7 +175,7 @@ def _build(build: CompetitionBuild, folder: Path, deadline: Deadline) -> Competi
 def _fail(build: CompetitionBuild, refusal: BuildRefused) -> str:
     build.mark_failed(refusal)  # Superseded if another run holds the build
     _delete_upload(build)
-    return "failed"
+    return CompetitionBuild.Status.FAILED
 
 
 def _delete_upload(build: CompetitionBuild) -> None:

@@ -2,12 +2,15 @@
 allowed (see access.py) and describes only those rows."""
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
+from django.db import models
 from django.db.models import Count
 from django.db.models.functions import Mod, TruncDate
+from django.utils.translation import gettext_lazy as _
 
-from scoring.insight import Comparison, Confusion, compare
+from scoring.error_analysis import Comparison, Confusion, compare
 from scoring.problems import InvalidFile
 from scoring.scorer import validate_submission
 from scoring.solution import Solution
@@ -83,9 +86,17 @@ class Example:
     confidence: float | None  # the predicted class's probability (probability files)
 
 
+class ExampleKind(models.TextChoices):
+    CONFIDENT_MISTAKES = "confident_mistakes", _("Most confident mistakes")
+    PAIR = "pair"  # one kind of mistake: titled by its true and predicted class
+    CONFIDENT_CORRECT = "confident_correct", _("Right, with the highest confidence")
+
+
 @dataclass(frozen=True)
 class ExampleGroup:
-    kind: str  # "confident_mistakes", "pair" (one kind of mistake) or "confident_correct"
+    Kind: ClassVar = ExampleKind  # for templates: group.Kind.PAIR
+
+    kind: ExampleKind
     count: int  # rows of this kind, of which `examples` shows a few
     examples: list[Example]
     true_label: str = ""
@@ -115,14 +126,16 @@ def examples_for(submission: Submission, scope: str) -> list[ExampleGroup]:
     wrong = targets != predicted
     groups = []
     if confidence is not None and wrong.any():
-        groups.append(ExampleGroup("confident_mistakes", int(wrong.sum()), pick(wrong)))
+        groups.append(ExampleGroup(ExampleKind.CONFIDENT_MISTAKES, int(wrong.sum()), pick(wrong)))
     matrix = Confusion.of(targets, predicted, labels)
     for true_label, predicted_label, count in matrix.most_confused(PAIR_GROUPS):
         mask = ((targets == labels.index(true_label))
                 & (predicted == labels.index(predicted_label)))
-        groups.append(ExampleGroup("pair", count, pick(mask), true_label, predicted_label))
+        groups.append(ExampleGroup(ExampleKind.PAIR, count, pick(mask), true_label,
+                                   predicted_label))
     if (~wrong).any():
-        groups.append(ExampleGroup("confident_correct", int((~wrong).sum()), pick(~wrong)))
+        groups.append(ExampleGroup(ExampleKind.CONFIDENT_CORRECT, int((~wrong).sum()),
+                                   pick(~wrong)))
     return groups
 
 

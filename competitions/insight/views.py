@@ -16,6 +16,7 @@ from ..models import Standing, Submission
 from ..permissions import participant_required
 from ..policy.insight import SCOPES
 from ..views import history_chart, tab_context
+from .example_images import read_test_image
 from .heatmap import confusion_svg
 from .selectors import (
     NoPredictions,
@@ -24,7 +25,6 @@ from .selectors import (
     confusion_for,
     examples_for,
 )
-from .test_images import test_image as read_test_image
 
 REPORT_EXAMPLE_GROUPS = 3
 

@@ -2,8 +2,8 @@ from .build import CompetitionBuild
 from .competition import Competition, DataFile, GalleryImage, Visibility
 from .entrants import Participation, Team
 from .rescore import RescoreRecord, RescoreRun
-from .standing import Standing
+from .standing import Board, Standing
 from .submission import Submission
 
-__all__ = ["Competition", "CompetitionBuild", "DataFile", "GalleryImage", "Participation",
+__all__ = ["Board", "Competition", "CompetitionBuild", "DataFile", "GalleryImage", "Participation",
            "RescoreRecord", "RescoreRun", "Standing", "Submission", "Team", "Visibility"]

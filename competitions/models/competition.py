@@ -58,10 +58,16 @@ class FeedbackLevel(models.TextChoices):
     FULL = "full", _("full: per-class results and example images")
 
 
-FEEDBACK_WHILE_OPEN_CHOICES = [
-    ("auto", _("automatic: score only when ranked, full for a practice competition")),
-    *FeedbackLevel.choices,
-]
+class FeedbackWhileOpen(models.TextChoices):
+    """The organizer's choice of feedback while the competition runs: a level, or
+    automatic (see Competition.feedback_level)."""
+
+    AUTO = "auto", _("automatic: score only when ranked, full for a practice competition")
+    SCORE = FeedbackLevel.SCORE.value, FeedbackLevel.SCORE.label
+    CLASSES = FeedbackLevel.CLASSES.value, FeedbackLevel.CLASSES.label
+    FULL = FeedbackLevel.FULL.value, FeedbackLevel.FULL.label
+
+
 # Levels in order, so that "at least per-class results" can be asked.
 FEEDBACK_ORDER = [FeedbackLevel.SCORE, FeedbackLevel.CLASSES, FeedbackLevel.FULL]
 
@@ -125,8 +131,8 @@ class Competition(models.Model):
         help_text=_("Shown to everyone at the end unless you hide it (to check the "
                     "winners first, say)."))
     feedback_while_open = models.CharField(
-        _("feedback while open"), max_length=10, choices=FEEDBACK_WHILE_OPEN_CHOICES,
-        default="auto",
+        _("feedback while open"), max_length=10, choices=FeedbackWhileOpen.choices,
+        default=FeedbackWhileOpen.AUTO,
         help_text=_("What participants see of their submissions besides the score while "
                     "the competition runs; after the end they see everything. Private "
                     "rows are never described before the private leaderboard is shown."))
@@ -233,7 +239,7 @@ class Competition(models.Model):
         full for a practice one)."""
         if self.phase(at) == self.Phase.CLOSED:
             return FeedbackLevel.FULL
-        if self.feedback_while_open == "auto":
+        if self.feedback_while_open == FeedbackWhileOpen.AUTO:
             return FeedbackLevel.FULL if self.end_at is None else FeedbackLevel.SCORE
         return FeedbackLevel(self.feedback_while_open)
 

@@ -21,6 +21,14 @@ class StandingQuerySet(models.QuerySet):
         return self.exclude(is_baseline=False, is_host_preview=False)
 
 
+class Board(models.TextChoices):
+    """The two leaderboards: best public scores while the competition runs; best private
+    scores of the final submissions once revealed."""
+
+    PUBLIC = "public", _("Public leaderboard")
+    PRIVATE = "private", _("Private leaderboard")
+
+
 class Standing(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE,
                                     related_name="standings", verbose_name=_("competition"))

@@ -1,16 +1,23 @@
-"""Organizers export leaderboards and submissions as CSV that a spreadsheet cannot run."""
+"""Organizers export leaderboards and submissions as CSV that a spreadsheet cannot run,
+streamed as it is written."""
 
 import csv
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from competitions.exports import neutralise
-from tests.competitions.test_score_history import scored
+from competitions.exports import ROWS_PER_CHUNK, neutralise
+from competitions.models import Submission
+from tests.conftest import scored
+
+EXPORT_ROWS = 5 * ROWS_PER_CHUNK + 7
 
 
 def rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))
 
@@ -46,3 +53,31 @@ def test_participants_cannot_export(client, alice, competition):
     response = client.post(reverse("admin:competitions_competition_changelist"),
                            {"action": "export_submissions", "_selected_action": [competition.pk]})
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_a_large_submissions_export_streams_in_pieces_read_only_as_they_are_sent(
+        client, olivia, competition, alice_joined):
+    Submission.objects.bulk_create(
+        Submission(competition=competition, team=alice_joined.team,
+                   submitted_by=alice_joined.user, original_name=f"p{number}.csv",
+                   status=Submission.Status.SCORED, public_score=number / EXPORT_ROWS)
+        for number in range(EXPORT_ROWS))
+    client.force_login(olivia)
+    with CaptureQueriesContext(connection) as answering:
+        response = client.post(reverse("admin:competitions_competition_changelist"),
+                               {"action": "export_submissions",
+                                "_selected_action": [competition.pk]})
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    # The action answered without reading a single submission: they are read while sent.
+    assert not [query for query in answering.captured_queries
+                if 'FROM "competitions_submission"' in query["sql"]]
+    with CaptureQueriesContext(connection) as sending:
+        pieces = [piece.decode("utf-8") for piece in response.streaming_content]
+    # One query for the rows (a server-side cursor fetching in chunks), none per row.
+    assert len([query for query in sending.captured_queries
+                if 'FROM "competitions_submission"' in query["sql"]]) == 1
+    assert len(pieces) == EXPORT_ROWS // ROWS_PER_CHUNK + 1
+    assert all(piece.count("\n") <= ROWS_PER_CHUNK + 1 for piece in pieces)
+    exported = list(csv.reader(io.StringIO("".join(pieces)[1:])))
+    assert len(exported) == EXPORT_ROWS + 1
+    assert [row[4] for row in exported[1:4]] == ["p0.csv", "p1.csv", "p2.csv"]

@@ -53,7 +53,7 @@ def test_participant_journey_from_the_command_line(kompe, celery_worker_process,
     assert checked.returncode == 1
     assert 'line 2: unknown label "cat".' in checked.stdout
 
-    scored = kompe("competitions", "submit", "-c", "animals", "-f", str(good), "-m", "cnn",
+    scored = kompe("competitions", "submit", "-c", "animals", "-f", str(good), "-d", "cnn",
                    "--wait")
     assert scored.returncode == 0, scored.stderr
     assert "Public score: 0.75000" in scored.stdout
@@ -66,8 +66,10 @@ def test_participant_journey_from_the_command_line(kompe, celery_worker_process,
     board = kompe("competitions", "leaderboard", "-c", "animals")
     assert "alice" in board.stdout and "0.75000" in board.stdout
     assert "1 *" in board.stdout and "1 ranked" in board.stdout
-    scored_id = json.loads(kompe("competitions", "submissions", "-c", "animals",
-                                 "--json").stdout)[-1]["id"]
+    first = json.loads(kompe("competitions", "submissions", "-c", "animals",
+                             "--json").stdout)[-1]
+    scored_id = first["id"]
+    assert first["description"] == "cnn"
     finals = kompe("competitions", "finals", "-c", "animals")
     assert f"#{scored_id}: your best public submissions (none marked)" in finals.stdout
     marked = kompe("competitions", "finals", "-c", "animals", "--mark", str(scored_id))
@@ -115,3 +117,12 @@ def test_closed_competition_says_a_submission_is_late(kompe, make_competition, a
     result = kompe("competitions", "submit", "-c", "soon", "-f", str(path))
     assert result.returncode == 1
     assert result.stderr.strip() == f"kompe: {NOT_OPEN}"
+
+
+@pytest.mark.parametrize("flag", ["-d", "--description", "-m", "--message"])
+def test_a_submissions_description_is_given_as_the_api_names_it_or_as_kaggles_message(flag):
+    from kompe.cli import _parser
+
+    args = _parser().parse_args(["competitions", "submit", "-c", "animals", "-f", "p.csv",
+                                 flag, "cnn"])
+    assert args.description == "cnn"

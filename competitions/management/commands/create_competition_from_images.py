@@ -43,7 +43,8 @@ class Command(BaseCommand):
                                  "that no class can be told by its images' size or shape")
         parser.add_argument("--seed", type=int, default=None,
                             help="the same seed gives the same splits")
-        parser.add_argument("--visibility", choices=Visibility.values, default="public")
+        parser.add_argument("--visibility", choices=Visibility.values,
+                            default=Visibility.PUBLIC)
         parser.add_argument("--host", default=None,
                             help="username of a host who manages it on the site")
         parser.add_argument("--draft", action="store_true",

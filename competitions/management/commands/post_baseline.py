@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from competitions.baselines import baseline_post
+from competitions.baseline_entries import baseline_post
 from competitions.models import Competition
 
 

@@ -14,8 +14,14 @@ import pytest
 from django.urls import reverse
 
 from competitions.models import Competition, CompetitionBuild, DataFile, GalleryImage
-from tests.competitions.builder.test_images import png_header_only
-from tests.imagezips import folder_entries, image_bytes, make_zip, stored_files, zip_upload
+from tests.imagezips import (
+    folder_entries,
+    image_bytes,
+    make_zip,
+    png_header_only,
+    stored_files,
+    zip_upload,
+)
 
 
 def with_extra(name: str, data: bytes) -> bytes:

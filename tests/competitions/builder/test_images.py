@@ -1,15 +1,13 @@
 """Every image is decoded, checked and saved again with nothing but its pixels."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from PIL import Image
 
 from competitions.builder.images import clean_image, output_format, thumbnail_png
 from competitions.builder.refusals import BuildRefused
-from tests.imagezips import gps_exif, image_bytes
+from tests.imagezips import gps_exif, image_bytes, png_header_only
 
 LIMIT = 40_000_000
 
@@ -78,16 +76,6 @@ def test_the_same_picture_saved_twice_has_the_same_digest():
     assert plain != with_metadata
     assert clean(plain, "png").digest == clean(with_metadata, "png").digest
     assert clean(plain, "png").digest != clean(image_bytes(7, "PNG"), "png").digest
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    """A tiny PNG that declares a huge size: the decompression bomb's header."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(
-            ">I", zlib.crc32(kind + body))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
 
 
 @pytest.mark.parametrize("side", [10_000, 100_000])

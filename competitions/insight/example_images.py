@@ -1,5 +1,6 @@
-"""Test images for the examples gallery, read from the competition's own test.zip (which
-every participant may download anyway: an image says nothing about its label)."""
+"""The images that the insight pages' examples show: images of the test set, read from the
+competition's own test.zip (which every participant may download anyway: an image says
+nothing about its label). Not the data page's gallery of training images (`gallery.py`)."""
 
 import mimetypes
 import zipfile
@@ -11,7 +12,7 @@ from ..models import Competition
 TEST_ZIP = "test.zip"
 
 
-def test_image(competition: Competition, image_id: str) -> tuple[bytes, str] | None:
+def read_test_image(competition: Competition, image_id: str) -> tuple[bytes, str] | None:
     """The image's bytes and content type, or None if test.zip has no such image."""
     data_file = competition.data_files.filter(name=TEST_ZIP).first()
     if data_file is None:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from scoring.insight import Confusion, compare
+from scoring.error_analysis import Confusion, compare
 
 LABELS = ["あ", "い", "う", "え", "お"]
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from .models import Competition, Submission, Team
+from .models.competition import HeaderChoice, KindChoice, LabelsAsChoice
 from .services import enqueue_scoring
 
 RANDOM_SEED = 0
@@ -41,18 +42,18 @@ def standard_baselines(competition: Competition) -> dict[str, bytes]:
     majority = _majority_training_label(competition) or labels[0]
     rng = np.random.default_rng(RANDOM_SEED)
     guesses = rng.integers(0, len(labels), len(ids))
-    if competition.submission_kind == "probability":
+    if competition.submission_kind == KindChoice.PROBABILITY:
         header = "id," + ",".join(labels)
         uniform = ",".join([f"{1 / len(labels):.6f}"] * len(labels))
         one_hot = ",".join("1" if label == majority else "0" for label in labels)
         return {"Random": _csv(header, [f"{i},{uniform}" for i in ids]),
                 "Majority class": _csv(header, [f"{i},{one_hot}" for i in ids])}
-    index_labels = competition.submission_labels_as == "index"
+    index_labels = competition.submission_labels_as == LabelsAsChoice.INDEX
 
     def shown(position: int) -> str:
         return str(position) if index_labels else labels[position]
 
-    header = None if competition.submission_header == "absent" else "id,label"
+    header = None if competition.submission_header == HeaderChoice.ABSENT else "id,label"
     return {"Random": _csv(header, [f"{i},{shown(g)}" for i, g in zip(ids, guesses,
                                                                        strict=True)]),
             "Majority class": _csv(header, [f"{i},{shown(labels.index(majority))}"
