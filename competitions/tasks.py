@@ -4,6 +4,26 @@ from celery import shared_task
 from django.conf import settings
 
 from .models import Competition, Standing
+from .queueing import SCORE_TASK, SWEEP_TASK, submissions_requeue_stuck
+from .submission_scoring import ScoreLater, submission_score
+
+
+# Time limits: the settings' (CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT).
+@shared_task(bind=True, name=SCORE_TASK, acks_late=True, reject_on_worker_lost=True,
+             max_retries=None)
+def score_submission_task(self, submission_id: int) -> str:
+    """Score one submission (see submission_scoring.py); a failure on our side comes back
+    after a delay as a retry of this task."""
+    try:
+        return submission_score(submission_id=submission_id)
+    except ScoreLater as later:
+        raise self.retry(countdown=later.countdown) from None
+
+
+@shared_task(name=SWEEP_TASK)
+def requeue_stuck_submissions() -> int:
+    """The periodic sweeper (Celery beat): send again what was lost on the way."""
+    return submissions_requeue_stuck()
 
 
 @shared_task(acks_late=True)

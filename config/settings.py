@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "competitions",
-    "scoring",
 ]
 
 MIDDLEWARE = [

@@ -5,25 +5,19 @@ from django.urls import reverse
 
 from competitions import services
 from competitions.baselines import baseline_post, standard_baselines
-from competitions.models import Submission
 from competitions.selectors import public_leaderboard
-from scoring.tasks import score_submission_task
 from tests.competitions.test_score_history import scored
-from tests.conftest import TRUE_LABELS, submission_csv
+from tests.conftest import TRUE_LABELS, deliver, submission_csv
 
 
-def run_queued():
-    for pk in Submission.objects.filter(status="queued").values_list("pk", flat=True):
-        score_submission_task(pk)
-
-
-def test_baselines_show_with_a_badge_and_take_no_rank(client, olivia, competition,
-                                                      alice_joined, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+def test_baselines_show_with_a_badge_and_take_no_rank(
+        client, olivia, competition, alice_joined, django_capture_on_commit_callbacks,
+        scoring_messages):
     scored(alice_joined, 0.5, 0.5, 10)
-    baseline_post(competition=competition, name="Starter kit CNN",
-                  content=submission_csv(TRUE_LABELS), user=olivia)
-    run_queued()
+    with django_capture_on_commit_callbacks(execute=True):
+        baseline_post(competition=competition, name="Starter kit CNN",
+                      content=submission_csv(TRUE_LABELS), user=olivia)
+    assert deliver(scoring_messages) == ["scored"]
     rows = public_leaderboard(competition)
     assert [(row.rank, row.team_name, row.is_baseline) for row in rows] == [
         (None, "Starter kit CNN", True), (1, "alice", False)]
@@ -31,34 +25,37 @@ def test_baselines_show_with_a_badge_and_take_no_rank(client, olivia, competitio
     assert "Starter kit CNN" in page and "baseline" in page
 
 
-def test_organizer_posts_the_standard_baselines_from_the_admin(client, olivia, competition,
-                                                               monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+def test_organizer_posts_the_standard_baselines_from_the_admin(
+        client, olivia, competition, django_capture_on_commit_callbacks, scoring_messages):
     assert set(standard_baselines(competition)) == {"Random", "Majority class"}
     client.force_login(olivia)
-    client.post(reverse("admin:competitions_competition_changelist"),
-                {"action": "post_baselines", "_selected_action": [competition.pk]})
-    run_queued()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:competitions_competition_changelist"),
+                    {"action": "post_baselines", "_selected_action": [competition.pk]})
+    assert deliver(scoring_messages) == ["scored", "scored"]
     rows = {row.team_name: row for row in public_leaderboard(competition)}
     # The public rows hold いぬ, ねこ, とり, いぬ: "majority" (no train.csv) guesses いぬ.
     assert rows["Majority class"].score == 0.5 and rows["Majority class"].rank is None
     assert 0 <= rows["Random"].score <= 1
 
 
-def test_post_baseline_command(competition, olivia, tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+def test_post_baseline_command(competition, olivia, tmp_path,
+                               django_capture_on_commit_callbacks, scoring_messages):
     path = tmp_path / "kit.csv"
     path.write_bytes(submission_csv(TRUE_LABELS))
-    call_command("post_baseline", competition.slug, "Starter kit", str(path))
-    run_queued()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("post_baseline", competition.slug, "Starter kit", str(path))
+    assert deliver(scoring_messages) == ["scored"]
     assert public_leaderboard(competition)[0].team_name == "Starter kit"
 
 
-def test_baselines_do_not_use_or_count_against_anyones_limit(competition, olivia,
-                                                             alice_joined, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
-    for _ in range(7):
-        baseline_post(competition=competition, name="Random", content=b"id,label\n",
-                      user=olivia)
+def test_baselines_do_not_use_or_count_against_anyones_limit(
+        competition, olivia, alice_joined, django_capture_on_commit_callbacks,
+        scoring_messages):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(7):
+            baseline_post(competition=competition, name="Random", content=b"id,label\n",
+                          user=olivia)
+    assert deliver(scoring_messages) == ["failed"] * 7
     assert services.submissions_left_today(competition=competition,
                                            team=alice_joined.team) == 5

@@ -1,42 +1,49 @@
-"""The Celery side of scoring: load a submission, call the core, save the result.
+"""Scoring one submission, as a worker does: load it, claim it, score it with the scoring
+library, save the result and the team's standing together, or mark it failed with a reason.
 
 Failures are of two kinds. The file's fault (InvalidFile) ends the submission `failed`
 with its problems. Our fault (a broken solution, storage, a time limit, a dead worker) is
-retried, and only after MAX_SCORING_ATTEMPTS becomes an "error on our side" failure; either
-way failed files use no quota.
+tried again later (ScoreLater), and only after MAX_SCORING_ATTEMPTS becomes an "error on
+our side" failure; either way failed files use no quota.
 """
 
 import logging
 
-from celery import shared_task
+from scoring.problems import InvalidFile, Problem
+from scoring.scorer import Scores, score_submission
 
-from competitions.models import Competition, Submission
-from competitions.models.submission import MAX_SCORING_ATTEMPTS
-from competitions.rescoring import record_rescore_result
-from competitions.services import submissions_requeue_stuck
-
-from .problems import InvalidFile, Problem
-from .scorer import score_submission
+from .models import Competition, Submission
+from .models.submission import MAX_SCORING_ATTEMPTS
+from .rescoring import record_rescore_result
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS_SECONDS = (2, 10, 30)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
-def score_submission_task(self, submission_id: int) -> str:
-    """Score one queued submission. Idempotent: a second message for it finds it claimed
-    or finished and does nothing."""
+class ScoreLater(Exception):
+    """A failure on our side, released for another attempt in `countdown` seconds."""
+
+    def __init__(self, countdown: int):
+        super().__init__(f"score again in {countdown}s")
+        self.countdown = countdown
+
+
+def submission_score(*, submission_id: int) -> str:
+    """Score one queued submission: "scored", "failed", "skipped" (not there, or claimed or
+    finished by another message) or "superseded" (a rescore took it over meanwhile).
+    Idempotent: a second message for a submission finds it claimed or finished.
+    Raises ScoreLater when a failure on our side is worth another attempt."""
     # The competition is read in _score, after the claim, not here.
     submission = Submission.objects.filter(pk=submission_id).first()
     if submission is None or not submission.claim_for_scoring():
         return "skipped"
-    outcome = _run(self, submission)
+    outcome = _run(submission)
     if outcome in ("scored", "failed"):
         record_rescore_result(submission)
     return outcome
 
 
-def _run(task, submission: Submission) -> str:
+def _run(submission: Submission) -> str:
     if submission.attempts > MAX_SCORING_ATTEMPTS:
         # Earlier attempts died without a word (the worker was killed): stop here.
         logger.error("Submission %s: %s attempts, giving up", submission.pk,
@@ -55,12 +62,12 @@ def _run(task, submission: Submission) -> str:
             return "failed"
         if submission.release_for_retry():
             delay = RETRY_DELAYS_SECONDS[min(submission.attempts, len(RETRY_DELAYS_SECONDS)) - 1]
-            raise task.retry(countdown=delay) from None
+            raise ScoreLater(delay) from None
         return "superseded"
     return "scored" if submission.mark_scored(scores) else "superseded"
 
 
-def _score(submission):
+def _score(submission: Submission) -> Scores:
     # Read after the claim: a solution replaced since the message was sent is the one used.
     competition = Competition.objects.get(pk=submission.competition_id)
     # A broken solution raises InvalidFile too, but its problems could quote hidden labels:
@@ -75,9 +82,3 @@ def _score(submission):
                             metric=competition.metric, fmt=competition.submission_format,
                             extra_metrics=competition.extra_metrics, top_k=competition.top_k,
                             max_unpacked_bytes=competition.max_unpacked_bytes)
-
-
-@shared_task
-def requeue_stuck_submissions() -> int:
-    """The periodic sweeper (Celery beat): send again what was lost on the way."""
-    return submissions_requeue_stuck()

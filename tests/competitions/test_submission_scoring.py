@@ -1,11 +1,12 @@
-"""The scoring task: idempotent, and every failure ends `failed` with a reason."""
+"""Scoring a submission (the service and its Celery task): idempotent, and every failure
+ends `failed` with a reason."""
 
 from django.core.files.base import ContentFile
 
 from competitions import services
 from competitions.models import Submission
 from competitions.models.submission import MAX_SCORING_ATTEMPTS
-from scoring.tasks import score_submission_task
+from competitions.tasks import score_submission_task
 from tests.conftest import perfect_csv
 
 
@@ -123,3 +124,16 @@ def test_a_redelivered_message_takes_over_a_scoring_abandoned_past_the_time_limi
     recent = make_submission(competition, alice_joined, perfect_csv())
     Submission.objects.filter(pk=recent.pk).update(status="scoring", started_at=timezone.now())
     assert score_submission_task(recent.pk) == "skipped"  # its worker may still be at it
+
+
+def test_the_tasks_keep_the_names_queued_messages_and_beat_use():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for name in ("scoring.tasks.score_submission_task",
+                 "scoring.tasks.requeue_stuck_submissions"):
+        assert app.tasks[name].__module__ == "competitions.tasks"
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
