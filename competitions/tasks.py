@@ -4,7 +4,14 @@ from celery import shared_task
 from django.conf import settings
 
 from .models import Competition, Standing
-from .queueing import SCORE_TASK, SWEEP_TASK, submissions_requeue_stuck
+from .queueing import (
+    SCORE_TASK,
+    SEND_UNSENT_TASK,
+    SWEEP_TASK,
+    submission_retry_sent,
+    submissions_requeue_stuck,
+    submissions_send_unsent,
+)
 from .submission_scoring import ScoreLater, submission_score
 
 
@@ -17,12 +24,23 @@ def score_submission_task(self, submission_id: int) -> str:
     try:
         return submission_score(submission_id=submission_id)
     except ScoreLater as later:
-        raise self.retry(countdown=later.countdown) from None
+        # If the broker refuses the retry, Celery drops this message (Reject) and the
+        # submission stays queued and unsent: the fast sweep sends it.
+        retry = self.retry(countdown=later.countdown, throw=False)
+        submission_retry_sent(submission_id)
+        raise retry from None
+
+
+@shared_task(name=SEND_UNSENT_TASK)
+def send_unsent_submissions() -> int:
+    """The fast sweep (Celery beat, every few seconds): send what the upload could not."""
+    return submissions_send_unsent()
 
 
 @shared_task(name=SWEEP_TASK)
 def requeue_stuck_submissions() -> int:
-    """The periodic sweeper (Celery beat): send again what was lost on the way."""
+    """The long sweep (Celery beat): send again what was lost in the broker or with a
+    worker that died."""
     return submissions_requeue_stuck()
 
 

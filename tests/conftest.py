@@ -207,7 +207,8 @@ def start_worker(log_path):
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
              "--loglevel", "INFO", "--queues",
-             f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE}",
+             f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE},"
+             f"{settings.CELERY_SWEEP_QUEUE}",
              "--without-gossip", "--without-mingle", "--without-heartbeat",
              "--hostname", f"test-{os.getpid()}-{log_path.stem}@%h"],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR)
