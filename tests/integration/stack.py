@@ -41,9 +41,13 @@ def wait_until(predicate, timeout: float, what: str, log: Path | None = None,
 
 
 def kill_group(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
-    """Signal a process started here and every child it made (its own session)."""
-    if process.poll() is None:
+    """Signal a process started here and every child it made (its own session: the
+    leader's id is the group's), even children that outlived it (a gunicorn master that a
+    USR2 started)."""
+    try:
         os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass  # the whole group has gone
     process.wait(timeout=30)
 
 
@@ -121,27 +125,50 @@ class Stack:
 
     def start_web(self, port: int, workers: int = 2) -> subprocess.Popen:
         process = self._start("web", [
-            sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+            # The console script, as in production: a USR2 re-executes the same command
+            # line, and `python -m gunicorn` would then find gunicorn/config.py as `config`.
+            str(Path(sys.executable).with_name("gunicorn")), "config.wsgi",
+            "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--pid", str(self.folder / "web.pid")])
         wait_until(lambda: _answers(f"http://127.0.0.1:{port}/"), START_SECONDS,
                    "gunicorn", self.log("web"), process)
         return process
 
+    def manage(self, *args: str) -> str:
+        """A management command with the stack's settings (its broker, its queues)."""
+        result = subprocess.run([sys.executable, "manage.py", *args], env=self.env,
+                                cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
     def stop(self) -> None:
+        """Warm shutdown of every group started here, then SIGKILL for what is left (also
+        the children that outlived their leader)."""
         for process in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
             try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                kill_group(process)
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 20
+        for process in self.processes:
+            while _group_alive(process.pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            kill_group(process)
 
     def task_results(self, outcome: str) -> int:
         """How many scoring tasks ended with `outcome`, in every worker's log."""
         pattern = re.compile(rf"score_submission_task\[[^]]+\] succeeded in [^:]+: '{outcome}'")
         return sum(len(pattern.findall(log.read_text()))
                    for log in self.folder.glob("worker*.log"))
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _answers(url: str) -> bool:

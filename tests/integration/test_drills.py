@@ -14,7 +14,6 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from competitions.models import Submission
-from competitions.queueing import submissions_requeue_stuck
 from competitions.services import join_competition, submissions_left_today
 from tests.conftest import database_url, perfect_csv, skip_or_fail
 from tests.integration import load as traffic
@@ -172,7 +171,8 @@ def test_worker_killed_during_scoring_loses_nothing(stack, course):
     # cutoff; beat runs that sweep every minute with 300 s. Here: the same sweep, with a
     # cutoff that reaches back to the kill and no further.
     time.sleep(2)
-    submissions_requeue_stuck(older_than_seconds=int(time.monotonic() - killed_at))
+    print(stack.manage("requeue_submissions", "--older-than",
+                       str(int(time.monotonic() - killed_at))))
     ids = [sample.submission_id for sample in load.accepted()]
     wait_until_finished(ids, 30)
     assert not load.failed(), load.failed()[:3]
