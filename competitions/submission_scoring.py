@@ -9,6 +9,8 @@ our side" failure; either way failed files use no quota.
 
 import logging
 
+from django.db import DatabaseError, connection
+
 from scoring.problems import InvalidFile, Problem
 from scoring.scorer import Scores, score_submission
 
@@ -33,11 +35,30 @@ def submission_score(*, submission_id: int) -> str:
     finished by another message) or "superseded" (a rescore took it over meanwhile).
     Idempotent: a second message for a submission finds it claimed or finished.
     Raises ScoreLater when a failure on our side is worth another attempt."""
-    # The competition is read in _score, after the claim, not here.
-    submission = Submission.objects.filter(pk=submission_id).first()
-    if submission is None or not submission.claim_for_scoring():
-        return "skipped"
-    outcome = _run(submission)
+    try:
+        # The competition is read in _score, after the claim, not here.
+        submission = Submission.objects.filter(pk=submission_id).first()
+        if submission is None or not submission.claim_for_scoring():
+            return "skipped"
+    except DatabaseError:
+        # The database went away (a restart, a terminated connection): nothing was claimed,
+        # so this message simply comes back later, on a new connection.
+        logger.warning("Submission %s: no database; trying again", submission_id,
+                       exc_info=True)
+        connection.close()
+        raise ScoreLater(RETRY_DELAYS_SECONDS[0]) from None
+    try:
+        outcome = _run(submission)
+    except DatabaseError:
+        # Claimed, then the connection broke: give the claim back on a new connection, or
+        # the submission would wait for the long sweep. If the database is still away,
+        # the error goes up and the long sweep it is.
+        logger.warning("Submission %s: database connection lost while scoring",
+                       submission_id, exc_info=True)
+        connection.close()
+        if submission.release_for_retry():
+            raise ScoreLater(RETRY_DELAYS_SECONDS[0]) from None
+        return "superseded"
     if outcome in ("scored", "failed"):
         record_rescore_result(submission)
     return outcome

@@ -1,6 +1,7 @@
 """Scoring a submission (the service and its Celery task): idempotent, and every failure
 ends `failed` with a reason."""
 
+import pytest
 from django.core.files.base import ContentFile
 
 from competitions import services
@@ -137,3 +138,40 @@ def test_the_tasks_keep_the_names_queued_messages_and_beat_use():
         assert app.tasks[name].__module__ == "competitions.tasks"
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
+
+
+def test_a_database_gone_before_the_claim_sends_the_message_back_later(
+        transactional_db, competition, alice_joined, monkeypatch):
+    from django.db import OperationalError
+
+    from competitions.submission_scoring import ScoreLater, submission_score
+
+    submission = make_submission(competition, alice_joined, perfect_csv())
+
+    def connection_terminated(self):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(Submission, "claim_for_scoring", connection_terminated)
+    with pytest.raises(ScoreLater):
+        submission_score(submission_id=submission.pk)
+    assert Submission.objects.get().status == Submission.Status.QUEUED
+
+
+def test_a_connection_lost_while_scoring_gives_the_claim_back_for_another_attempt(
+        transactional_db, competition, alice_joined, monkeypatch):
+    from django.db import OperationalError
+
+    from competitions.submission_scoring import ScoreLater, submission_score
+
+    submission = make_submission(competition, alice_joined, perfect_csv())
+
+    def connection_terminated(self, scores):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Submission, "mark_scored", connection_terminated)
+    with pytest.raises(ScoreLater):
+        submission_score(submission_id=submission.pk)
+    released = Submission.objects.get()
+    assert (released.status, released.published_at) == (Submission.Status.QUEUED, None)
+    monkeypatch.undo()
+    assert submission_score(submission_id=submission.pk) == "scored"

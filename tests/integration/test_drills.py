@@ -209,3 +209,32 @@ def test_web_restart_during_uploads_fails_no_request(stack, course, restart):
     ids = [sample.submission_id for sample in load.accepted()]
     wait_until_finished(ids, 30)
     assert_nothing_lost_or_counted_twice(competition, users, load, stack)
+
+
+def test_database_connections_terminated_during_uploads_lose_nothing(stack, course):
+    competition, users, tokens = course
+    base_url = start_everything(stack)
+    load = traffic.Load(base_url, competition.slug, tokens, perfect_csv())
+    load.start()
+    terminated = 0
+    try:
+        time.sleep(4)
+        for _ in range(3):  # every connection of the web and the worker, three times
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                terminated += cursor.fetchone()[0]
+            time.sleep(1.5)
+        time.sleep(3)
+    finally:
+        load.stop()
+    failed = load.failed()
+    print(f"{terminated} connections terminated; {len(load.uploads)} uploads, "
+          f"{len(load.pages)} page reads, {len(failed)} failed: "
+          f"{[(sample.status, sample.error[:80]) for sample in failed[:5]]}")
+    wait_until_finished([sample.submission_id for sample in load.accepted()], 30)
+    assert terminated > 0
+    # A request whose connection was cut may fail (500), but stores nothing and spends no
+    # quota: only accepted uploads exist, each scored once.
+    assert all(sample.status in (None, 500) for sample in failed)
+    assert_nothing_lost_or_counted_twice(competition, users, load, stack)
