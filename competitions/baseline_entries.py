@@ -11,7 +11,7 @@ from django.db import transaction
 
 from .models import Competition, Submission, Team
 from .models.competition import HeaderChoice, KindChoice, LabelsAsChoice
-from .services import enqueue_scoring
+from .queueing import enqueue_scoring
 
 RANDOM_SEED = 0
 

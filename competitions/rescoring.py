@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from . import selectors
 from .models import Board, Competition, RescoreRecord, RescoreRun, Submission
-from .services import enqueue_scoring, solution_set
+from .queueing import enqueue_scoring
+from .services import solution_set
 
 
 @transaction.atomic

@@ -3,11 +3,9 @@
 import logging
 from datetime import UTC, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +16,7 @@ from scoring.solution import parse_solution
 
 from . import policy
 from .models import Competition, Participation, Submission, Team
+from .queueing import enqueue_scoring, submissions_requeue_stuck
 
 logger = logging.getLogger(__name__)
 
@@ -165,42 +164,6 @@ def _check_upload(competition: Competition, file: UploadedFile) -> None:
             "limit": filesizeformat(competition.max_upload_bytes)}, "too_large")
     if not competition.has_solution:
         raise SubmissionRefused(NO_SOLUTION, "not_ready")
-
-
-def enqueue_scoring(submission_id: int) -> None:
-    """Send the scoring task. If the broker is down the submission stays queued and
-    `manage.py requeue_submissions` sends it again later: the upload is never lost."""
-    from scoring.tasks import score_submission_task
-
-    try:
-        score_submission_task.delay(submission_id)
-    except Exception:
-        logger.exception("Could not queue submission %s; it stays queued", submission_id)
-
-
-def submissions_requeue_stuck(*, older_than_seconds: int | None = None) -> int:
-    """Send again submissions queued or scoring for too long: the message was lost (broker
-    down at upload) or the worker died. Scoring is idempotent, so a duplicate is harmless."""
-    if older_than_seconds is None:
-        older_than_seconds = settings.SUBMISSION_REQUEUE_AFTER_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    stuck = Submission.objects.filter(
-        Q(status=Submission.Status.QUEUED, queued_at__lt=cutoff)
-        | Q(status=Submission.Status.SCORING, started_at__lt=cutoff))
-    count = 0
-    for submission in stuck:
-        if submission.status == Submission.Status.SCORING:
-            if not submission.release_for_retry():
-                continue
-        else:
-            # Stamp the resend, so that the next sweep does not send it yet again.
-            Submission.objects.filter(pk=submission.pk, status=Submission.Status.QUEUED
-                                      ).update(queued_at=timezone.now())
-        enqueue_scoring(submission.pk)
-        count += 1
-    if count:
-        logger.warning("Requeued %s stuck submission(s)", count)
-    return count
 
 
 def submission_rescore(*, submission: Submission) -> None:

@@ -4,6 +4,44 @@ from celery import shared_task
 from django.conf import settings
 
 from .models import Competition, Standing
+from .queueing import (
+    SCORE_TASK,
+    SEND_UNSENT_TASK,
+    SWEEP_TASK,
+    submission_retry_sent,
+    submissions_requeue_stuck,
+    submissions_send_unsent,
+)
+from .submission_scoring import ScoreLater, submission_score
+
+
+# Time limits: the settings' (CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT).
+@shared_task(bind=True, name=SCORE_TASK, acks_late=True, reject_on_worker_lost=True,
+             max_retries=None)
+def score_submission_task(self, submission_id: int) -> str:
+    """Score one submission (see submission_scoring.py); a failure on our side comes back
+    after a delay as a retry of this task."""
+    try:
+        return submission_score(submission_id=submission_id)
+    except ScoreLater as later:
+        # If the broker refuses the retry, Celery drops this message (Reject) and the
+        # submission stays queued and unsent: the fast sweep sends it.
+        retry = self.retry(countdown=later.countdown, throw=False)
+        submission_retry_sent(submission_id)
+        raise retry from None
+
+
+@shared_task(name=SEND_UNSENT_TASK)
+def send_unsent_submissions() -> int:
+    """The fast sweep (Celery beat, every few seconds): send what the upload could not."""
+    return submissions_send_unsent()
+
+
+@shared_task(name=SWEEP_TASK)
+def requeue_stuck_submissions() -> int:
+    """The long sweep (Celery beat): send again what was lost in the broker or with a
+    worker that died."""
+    return submissions_requeue_stuck()
 
 
 @shared_task(acks_late=True)

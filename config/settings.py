@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "competitions",
-    "scoring",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +191,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # runs with no broker server installed.
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+# Sending never waits on a broker that is down: an upload hands its message over once (no
+# connection retries, no publish retries) and answers; a failed send is left to the fast
+# sweep below. (kombu reads these four for every connection it opens to send.)
+BROKER_SEND_ONCE = {"max_retries": 0, "interval_start": 0, "interval_step": 0.2,
+                    "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY = False
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -203,31 +208,77 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         # Scores should arrive within a second or two, so poll often.
         "polling_interval": 0.1,
+        **BROKER_SEND_ONCE,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A broker that does not answer (host gone, not merely refusing) costs a send at
+        # most this long; a worker's blocking read waits 1 s at a time, well within these.
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        "socket_keepalive": True,
+        # A connection idle this long is checked before use, so that a send after a Redis
+        # restart does not go to a dead socket.
+        "health_check_interval": 2,
+        **BROKER_SEND_ONCE,
+    }
+# Workers reconnect at once and then every second, forever (Celery's own backoff grows
+# 2, 4, 6… s, and gives up after 100 tries): they are back within about a second of Redis,
+# including while it replays its append-only file ("loading the dataset in memory").
+CELERY_WORKER_CONSUMER = "config.worker:QuickReconnectConsumer"
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task running when the connection drops finishes and saves its result (acks go to Redis
+# by delivery tag, which survives the reconnection).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "kompe")
 # Community builds take minutes and much memory: they go to a queue of their own (and, in
 # production, a worker of their own), so that they never hold up scoring.
 CELERY_BUILD_QUEUE = env_str("CELERY_BUILD_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-builds")
-CELERY_TASK_ROUTES = {"competitions.tasks.build_competition_task": {"queue": CELERY_BUILD_QUEUE}}
+# The sweepers have a queue of their own too, so that they never wait behind a backlog of
+# scoring (the scoring workers take both queues).
+CELERY_SWEEP_QUEUE = env_str("CELERY_SWEEP_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-sweeps")
+CELERY_TASK_ROUTES = {
+    "competitions.tasks.build_competition_task": {"queue": CELERY_BUILD_QUEUE},
+    "competitions.tasks.send_unsent_submissions": {"queue": CELERY_SWEEP_QUEUE},
+    "scoring.tasks.requeue_stuck_submissions": {"queue": CELERY_SWEEP_QUEUE},
+    "competitions.tasks.requeue_stuck_builds": {"queue": CELERY_SWEEP_QUEUE},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
-# A submission still queued or scoring after this long was lost on the way to a worker
-# (broker down, worker killed): the sweeper sends it again. Longer than the hard time limit.
+# The fast sweep: how often beat sends the queued submissions whose first send failed
+# (the broker was down), so that they are scored within seconds of its return.
+SUBMISSION_SEND_SWEEP_EVERY_SECONDS = env_int("SUBMISSION_SEND_SWEEP_EVERY_SECONDS", 2)
+# The long sweep: a submission whose message has waited this long, or still scoring after
+# this long, was lost (the broker lost the message, the worker died): it is sent again.
+# Longer than the hard time limit, or the sweep would take over a scoring still running.
 SUBMISSION_REQUEUE_AFTER_SECONDS = env_int("SUBMISSION_REQUEUE_AFTER_SECONDS", 300)
+if SUBMISSION_REQUEUE_AFTER_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"SUBMISSION_REQUEUE_AFTER_SECONDS ({SUBMISSION_REQUEUE_AFTER_SECONDS}) must be "
+        f"longer than the scoring task's hard time limit ({CELERY_TASK_TIME_LIMIT} s): the "
+        "sweeper would take over submissions still being scored.")
+SUBMISSION_SWEEP_EVERY_SECONDS = env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
+    "send-unsent-submissions": {
+        "task": "competitions.tasks.send_unsent_submissions",
+        "schedule": SUBMISSION_SEND_SWEEP_EVERY_SECONDS,
+        # A sweep that waited past the next one is dropped, not run late in a pile.
+        "options": {"expires": SUBMISSION_SEND_SWEEP_EVERY_SECONDS},
+    },
     "requeue-stuck-submissions": {
         "task": "scoring.tasks.requeue_stuck_submissions",
-        "schedule": env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60),
+        "schedule": SUBMISSION_SWEEP_EVERY_SECONDS,
+        "options": {"expires": SUBMISSION_SWEEP_EVERY_SECONDS},
     },
     "requeue-stuck-builds": {
         "task": "competitions.tasks.requeue_stuck_builds",

@@ -6,6 +6,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
 
 from . import config
 
@@ -15,6 +17,17 @@ MAX_RETRY_WAIT_SECONDS = 60
 MAX_RETRIES = 3
 TIMEOUT_SECONDS = 60
 CHUNK_BYTES = 256 * 1024
+# A restart of the server (a deploy) refuses or drops connections for a few seconds: they
+# are tried again with growing pauses (0, 1, 2, 4, 8, 10 s: about 25 s in all), so that
+# `submit --wait` and downloads carry on. Reads (GET) are also retried when the connection
+# dropped mid-answer or a proxy answered 502-504; an upload only when it could not connect
+# (nothing was sent, so nothing is sent twice). Rate limits are handled by _request, so
+# urllib3 does not follow Retry-After (the daily limit's is hours).
+CONNECTION_RETRIES = Retry(total=6, connect=6, read=4, status=4, other=0,
+                           backoff_factor=0.5, backoff_max=10,
+                           status_forcelist=(502, 503, 504),
+                           allowed_methods=frozenset({"GET", "HEAD"}),
+                           raise_on_status=False, respect_retry_after_header=False)
 
 
 class ApiError(Exception):
@@ -29,6 +42,9 @@ class Client:
     def __init__(self, url: str, token: str | None, sleep: Callable[[float], None] = time.sleep):
         self.url = url.rstrip("/")
         self.session = requests.Session()
+        adapter = HTTPAdapter(max_retries=CONNECTION_RETRIES)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         if token:
             self.session.headers["Authorization"] = f"Token {token}"
         self.session.headers["Accept"] = "application/json"

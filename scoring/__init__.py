@@ -1,5 +1,7 @@
-"""The scoring core: parse a submission against the hidden solution and compute metrics.
+"""The scoring library: parse a submission against the hidden solution and compute metrics.
 
-Every module here except `tasks.py` and `apps.py` imports no Django, so the starter kit
-and the tests use them directly.
+It imports no Django, no Celery and nothing of `competitions/`, so the starter kit, the
+workers and the tests use it directly (a test imports it with Django made unimportable).
+The Celery task that loads a submission, calls it and saves the result is
+`competitions.tasks.score_submission_task`.
 """

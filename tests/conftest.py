@@ -61,13 +61,37 @@ def scored(participation, public: float, private: float = 0.5, minutes_ago: floa
 def scored_upload(competition, user, content: bytes, name: str = "predictions.csv"):
     """A submission uploaded and scored here and now, as a worker would (no broker)."""
     from competitions.services import submission_create
-    from scoring.tasks import score_submission_task
+    from competitions.tasks import score_submission_task
 
     submission = submission_create(competition=competition, user=user,
                                    file=upload(content, name))
     score_submission_task.apply(args=[submission.pk])
     submission.refresh_from_db()
     return submission
+
+
+@pytest.fixture
+def scoring_messages(monkeypatch) -> list[int]:
+    """The scoring messages handed to the broker, as submission ids in order. The broker is
+    left out (nothing leaves the test); `deliver(scoring_messages)` runs them as a worker
+    would. Wrap the code under test in `django_capture_on_commit_callbacks(execute=True)`:
+    messages are sent after commit."""
+    from competitions import queueing
+
+    sent: list[int] = []
+    monkeypatch.setattr(queueing, "publish", sent.append)
+    return sent
+
+
+def deliver(messages: list[int]) -> list[str]:
+    """Run the scoring task of every message sent so far, first in first out, and empty the
+    list; the tasks' outcomes."""
+    from competitions.tasks import score_submission_task
+
+    outcomes = []
+    while messages:
+        outcomes.append(score_submission_task(messages.pop(0)))
+    return outcomes
 
 
 def upload(content: bytes, name: str = "predictions.csv") -> SimpleUploadedFile:
@@ -183,7 +207,8 @@ def start_worker(log_path):
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
              "--loglevel", "INFO", "--queues",
-             f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE}",
+             f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE},"
+             f"{settings.CELERY_SWEEP_QUEUE}",
              "--without-gossip", "--without-mingle", "--without-heartbeat",
              "--hostname", f"test-{os.getpid()}-{log_path.stem}@%h"],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR)

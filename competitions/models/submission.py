@@ -78,6 +78,10 @@ class Submission(models.Model):
     error = models.TextField(_("error (English)"), blank=True)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    # When the message that will score the submission in its current state was handed to
+    # the broker; empty while none was (not yet, or the broker was down). The sweeper sends
+    # those again within seconds, and leaves the others alone while their message waits.
+    published_at = models.DateTimeField(_("sent to the workers at"), null=True, blank=True)
     # Scoring runs started; more than MAX_SCORING_ATTEMPTS means something on our side
     # keeps failing (a worker dying on this file), and the submission fails for good.
     attempts = models.PositiveSmallIntegerField(_("scoring attempts"), default=0)
@@ -123,7 +127,8 @@ class Submission(models.Model):
         """Scoring → queued after a failure on our side, for another attempt."""
         released = Submission.objects.filter(
             pk=self.pk, status=self.Status.SCORING, started_at=self.started_at,
-        ).update(status=self.Status.QUEUED, queued_at=timezone.now(), started_at=None)
+        ).update(status=self.Status.QUEUED, queued_at=timezone.now(), started_at=None,
+                 published_at=None)
         return bool(released)
 
     def mark_scored(self, scores: Scores) -> bool:
@@ -171,8 +176,8 @@ class Submission(models.Model):
         Used one by one (mark_queued) and in bulk (a rescore of everything)."""
         return {"status": cls.Status.QUEUED, "public_score": None, "private_score": None,
                 "extra_scores": {}, "confusion": {}, "problems": [], "problem_count": 0,
-                "error": "", "queued_at": timezone.now(), "started_at": None,
-                "finished_at": None, "attempts": 0}
+                "error": "", "queued_at": timezone.now(), "published_at": None,
+                "started_at": None, "finished_at": None, "attempts": 0}
 
     def public_extra_scores(self) -> list[tuple[str, float]]:
         """The display metrics on the public rows, labelled in the reader's language."""

@@ -69,22 +69,18 @@ def test_labels_must_be_unique(client, olivia):
 
 
 def test_organizer_rescores_a_submission(client, olivia, competition, alice, alice_joined,
-                                         django_capture_on_commit_callbacks, monkeypatch):
-    from competitions import services
-
+                                         django_capture_on_commit_callbacks, scoring_messages):
     submission = Submission.objects.create(competition=competition, team=alice_joined.team,
                                            submitted_by=alice, original_name="p.csv")
     assert submission.claim_for_scoring()
     submission.mark_failed([])
-    queued = []
-    monkeypatch.setattr(services, "enqueue_scoring", queued.append)
     client.force_login(olivia)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:competitions_submission_changelist"),
                     {"action": "rescore", "_selected_action": [submission.pk]})
     submission.refresh_from_db()
     assert submission.status == Submission.Status.QUEUED
-    assert queued == [submission.pk]
+    assert scoring_messages == [submission.pk]
 
 
 def test_participant_cannot_open_the_admin(client, alice, competition):

@@ -12,8 +12,7 @@ UPLOADS = 20
 
 
 def test_with_k_left_and_20_concurrent_uploads_exactly_k_are_accepted(
-        transactional_db, make_competition, alice, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+        transactional_db, make_competition, alice, scoring_messages):
     competition = make_competition(daily_submission_limit=5)
     services.join_competition(competition=competition, user=alice)
     start = threading.Barrier(UPLOADS)
@@ -40,3 +39,4 @@ def test_with_k_left_and_20_concurrent_uploads_exactly_k_are_accepted(
     assert outcomes.count("daily_limit: You have used all 5 submissions for today. The count "
                           "resets at 00:00 UTC.") == UPLOADS - 5
     assert Submission.objects.count() == 5
+    assert sorted(scoring_messages) == sorted(Submission.objects.values_list("pk", flat=True))

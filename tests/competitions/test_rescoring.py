@@ -9,10 +9,10 @@ from django.urls import reverse
 from competitions import services
 from competitions.models import RescoreRun, Submission
 from competitions.rescoring import rank_changes, solution_replace
+from competitions.tasks import score_submission_task
 from scoring.problems import InvalidFile
-from scoring.tasks import score_submission_task
-from tests.conftest import SOLUTION_CSV, TRUE_LABELS, submission_csv, upload
-from tests.scoring.test_tasks import make_submission
+from tests.competitions.test_submission_scoring import make_submission
+from tests.conftest import SOLUTION_CSV, TRUE_LABELS, deliver, submission_csv, upload
 
 # The fix: the first public image was a bird, not a dog.
 FIXED_SOLUTION = SOLUTION_CSV.replace("img_01.png,いぬ,Public".encode(),
@@ -31,20 +31,17 @@ def two_scored(competition, alice_joined, bob_joined):
     return alice_file, bob_file
 
 
-def run_queued_tasks():
-    for pk in Submission.objects.filter(status="queued").values_list("pk", flat=True):
-        score_submission_task(pk)
-
-
 def test_replacing_the_solution_rescores_everything_and_audits_scores_and_ranks(
-        competition, two_scored, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+        competition, two_scored, django_capture_on_commit_callbacks, scoring_messages):
     alice_file, bob_file = two_scored
     assert (Submission.objects.get(pk=alice_file.pk).public_score,
             Submission.objects.get(pk=bob_file.pk).public_score) == (1.0, 0.5)
-    run = solution_replace(competition=competition, content=FIXED_SOLUTION, reason="img_01")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = solution_replace(competition=competition, content=FIXED_SOLUTION,
+                               reason="img_01")
     assert set(Submission.objects.values_list("status", flat=True)) == {"queued"}
-    run_queued_tasks()
+    assert sorted(scoring_messages) == sorted([alice_file.pk, bob_file.pk])
+    assert deliver(scoring_messages) == ["scored", "scored"]
 
     run.refresh_from_db()
     assert run.finished_at is not None
@@ -61,18 +58,19 @@ def test_replacing_the_solution_rescores_everything_and_audits_scores_and_ranks(
 
 
 def test_admin_upload_over_an_existing_solution_starts_an_audited_rescore(
-        client, olivia, competition, two_scored, monkeypatch):
+        client, olivia, competition, two_scored, django_capture_on_commit_callbacks,
+        scoring_messages):
     from tests.competitions.test_admin import competition_form
 
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
     client.force_login(olivia)
-    response = client.post(
-        reverse("admin:competitions_competition_change", args=[competition.pk]),
-        competition_form(slug=competition.slug, labels="いぬ\nねこ\nとり",
-                         solution_upload=SimpleUploadedFile("s.csv", FIXED_SOLUTION),
-                         solution_change_reason="img_01 is a bird"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:competitions_competition_change", args=[competition.pk]),
+            competition_form(slug=competition.slug, labels="いぬ\nねこ\nとり",
+                             solution_upload=SimpleUploadedFile("s.csv", FIXED_SOLUTION),
+                             solution_change_reason="img_01 is a bird"), follow=True)
     assert "2 submissions are being rescored" in response.content.decode()
-    run_queued_tasks()
+    assert deliver(scoring_messages) == ["scored", "scored"]
     run = RescoreRun.objects.get()
     assert run.reason == "img_01 is a bird"
     page = client.get(reverse("admin:competitions_rescorerun_change",
@@ -90,48 +88,53 @@ def test_an_invalid_replacement_changes_nothing(competition, two_scored):
 
 
 def test_management_command_replaces_and_reports(competition, two_scored, tmp_path,
-                                                 monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+                                                 django_capture_on_commit_callbacks,
+                                                 scoring_messages):
     path = tmp_path / "fixed.csv"
     path.write_bytes(FIXED_SOLUTION)
-    call_command("replace_solution", competition.slug, str(path), "--reason", "fix")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("replace_solution", competition.slug, str(path), "--reason", "fix")
     assert RescoreRun.objects.get().records.count() == 2
+    assert len(scoring_messages) == 2
     path.write_bytes(b"nonsense")
     with pytest.raises(CommandError, match="line 1: the header must be"):
         call_command("replace_solution", competition.slug, str(path))
 
 
 def test_participant_uploads_during_a_rescore_are_not_audited(
-        competition, alice, alice_joined, two_scored, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
-    run = solution_replace(competition=competition, content=FIXED_SOLUTION)
-    fresh = services.submission_create(competition=competition, user=alice,
-                                       file=upload(submission_csv(TRUE_LABELS)))
-    run_queued_tasks()
+        competition, alice, alice_joined, two_scored, django_capture_on_commit_callbacks,
+        scoring_messages):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = solution_replace(competition=competition, content=FIXED_SOLUTION)
+        fresh = services.submission_create(competition=competition, user=alice,
+                                           file=upload(submission_csv(TRUE_LABELS)))
+    assert deliver(scoring_messages) == ["scored"] * 3
     assert not run.records.filter(submission=fresh).exists()
     run.refresh_from_db()
     assert run.finished_at is not None
 
 
-def test_repeated_replacements_keep_scoring(competition, two_scored, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+def test_repeated_replacements_keep_scoring(competition, two_scored,
+                                            django_capture_on_commit_callbacks,
+                                            scoring_messages):
     for _ in range(4):
-        solution_replace(competition=competition, content=FIXED_SOLUTION)
-        run_queued_tasks()
+        with django_capture_on_commit_callbacks(execute=True):
+            solution_replace(competition=competition, content=FIXED_SOLUTION)
+        assert deliver(scoring_messages) == ["scored", "scored"]
     assert set(Submission.objects.values_list("status", flat=True)) == {"scored"}
 
 
 def test_a_submission_in_flight_during_a_replacement_is_rescored_with_the_new_solution(
-        competition, alice_joined, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_scoring", lambda pk: None)
+        competition, alice_joined, django_capture_on_commit_callbacks, scoring_messages):
     in_flight = make_submission(competition, alice_joined, submission_csv(TRUE_LABELS))
     stale = Submission.objects.get(pk=in_flight.pk)
     assert stale.claim_for_scoring()  # a worker has started on it with the old solution
-    run = solution_replace(competition=competition, content=FIXED_SOLUTION)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = solution_replace(competition=competition, content=FIXED_SOLUTION)
     from scoring.scorer import Scores
 
     assert not stale.mark_scored(Scores(public=1.0, private=1.0))  # its result is dropped
-    run_queued_tasks()
+    assert deliver(scoring_messages) == ["scored"]
     record = run.records.get(submission=in_flight)
     assert (record.old_status, record.new_status, record.new_public_score) == (
         "scoring", "scored", 0.75)

@@ -12,14 +12,13 @@ from tests.conftest import perfect_csv, upload
 
 
 def test_participant_submission_is_stored_and_queued_after_commit(
-        competition, alice, alice_joined, django_capture_on_commit_callbacks, monkeypatch):
-    queued = []
-    monkeypatch.setattr(services, "enqueue_scoring", queued.append)
+        competition, alice, alice_joined, django_capture_on_commit_callbacks,
+        scoring_messages):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submission = services.submission_create(competition=competition, user=alice,
                                                 file=upload(perfect_csv(), "予測.csv"),
                                                 description="first try")
-    assert len(callbacks) == 1 and queued == [submission.pk]
+    assert len(callbacks) == 1 and scoring_messages == [submission.pk]
     submission.refresh_from_db()
     assert submission.status == Submission.Status.QUEUED
     assert submission.original_name == "予測.csv"
@@ -55,7 +54,7 @@ def test_upcoming_competition_refuses_uploads(make_competition, alice):
 def test_after_the_end_a_submission_is_accepted_as_late_and_never_ranked(
         make_competition, alice):
     from competitions.selectors import public_leaderboard
-    from scoring.tasks import score_submission_task
+    from competitions.tasks import score_submission_task
 
     competition = make_competition(end_at=timezone.now() - timedelta(minutes=1))
     services.join_competition(competition=competition, user=alice)

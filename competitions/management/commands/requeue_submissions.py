@@ -1,12 +1,12 @@
 """Send again the scoring of submissions stuck in the queue (broker down, worker killed).
 
-Celery beat runs the same sweep every minute (scoring.tasks.requeue_stuck_submissions).
+Celery beat runs the same sweep every minute (competitions.tasks.requeue_stuck_submissions).
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from competitions.services import submissions_requeue_stuck
+from competitions.queueing import submissions_requeue_stuck
 
 
 class Command(BaseCommand):

@@ -23,8 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, **options):
         if _port_taken(host, port):
             raise CommandError(f"Port {port} is in use: try `make demo PORT=8123`.")
-        # One worker for the demo takes both queues: scoring and community builds.
-        queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE}"
+        # One worker for the demo takes every queue: scoring, community builds, sweeps.
+        queues = (f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE},"
+                  f"{settings.CELERY_SWEEP_QUEUE}")
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker",
                                    "--queues", queues, "--loglevel", "INFO", "--pool", "threads",
                                    "--concurrency", "2", "--without-gossip", "--without-mingle",

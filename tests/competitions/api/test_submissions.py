@@ -3,7 +3,7 @@
 from rest_framework import status
 
 from competitions.models import Submission
-from scoring.tasks import score_submission_task
+from competitions.tasks import score_submission_task
 from tests.conftest import TRUE_LABELS, perfect_csv, submission_csv, upload
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from competitions.models import Competition, CompetitionBuild, Submission
 from competitions.services import join_competition, submission_create
-from scoring.tasks import score_submission_task
+from competitions.tasks import score_submission_task
 from tests.conftest import upload
 from tests.imagezips import (
     JAPANESE_CLASSES,

@@ -1,11 +1,13 @@
-"""The scoring task: idempotent, and every failure ends `failed` with a reason."""
+"""Scoring a submission (the service and its Celery task): idempotent, and every failure
+ends `failed` with a reason."""
 
+import pytest
 from django.core.files.base import ContentFile
 
 from competitions import services
 from competitions.models import Submission
 from competitions.models.submission import MAX_SCORING_ATTEMPTS
-from scoring.tasks import score_submission_task
+from competitions.tasks import score_submission_task
 from tests.conftest import perfect_csv
 
 
@@ -123,3 +125,53 @@ def test_a_redelivered_message_takes_over_a_scoring_abandoned_past_the_time_limi
     recent = make_submission(competition, alice_joined, perfect_csv())
     Submission.objects.filter(pk=recent.pk).update(status="scoring", started_at=timezone.now())
     assert score_submission_task(recent.pk) == "skipped"  # its worker may still be at it
+
+
+def test_the_tasks_keep_the_names_queued_messages_and_beat_use():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for name in ("scoring.tasks.score_submission_task",
+                 "scoring.tasks.requeue_stuck_submissions"):
+        assert app.tasks[name].__module__ == "competitions.tasks"
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
+
+
+def test_a_database_gone_before_the_claim_sends_the_message_back_later(
+        transactional_db, competition, alice_joined, monkeypatch):
+    from django.db import OperationalError
+
+    from competitions.submission_scoring import ScoreLater, submission_score
+
+    submission = make_submission(competition, alice_joined, perfect_csv())
+
+    def connection_terminated(self):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(Submission, "claim_for_scoring", connection_terminated)
+    with pytest.raises(ScoreLater):
+        submission_score(submission_id=submission.pk)
+    assert Submission.objects.get().status == Submission.Status.QUEUED
+
+
+def test_a_connection_lost_while_scoring_gives_the_claim_back_for_another_attempt(
+        transactional_db, competition, alice_joined, monkeypatch):
+    from django.db import OperationalError
+
+    from competitions.submission_scoring import ScoreLater, submission_score
+
+    submission = make_submission(competition, alice_joined, perfect_csv())
+
+    def connection_terminated(self, scores):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Submission, "mark_scored", connection_terminated)
+    with pytest.raises(ScoreLater):
+        submission_score(submission_id=submission.pk)
+    released = Submission.objects.get()
+    assert (released.status, released.published_at) == (Submission.Status.QUEUED, None)
+    monkeypatch.undo()
+    assert submission_score(submission_id=submission.pk) == "scored"

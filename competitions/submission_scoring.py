@@ -1,0 +1,105 @@
+"""Scoring one submission, as a worker does: load it, claim it, score it with the scoring
+library, save the result and the team's standing together, or mark it failed with a reason.
+
+Failures are of two kinds. The file's fault (InvalidFile) ends the submission `failed`
+with its problems. Our fault (a broken solution, storage, a time limit, a dead worker) is
+tried again later (ScoreLater), and only after MAX_SCORING_ATTEMPTS becomes an "error on
+our side" failure; either way failed files use no quota.
+"""
+
+import logging
+
+from django.db import DatabaseError, connection
+
+from scoring.problems import InvalidFile, Problem
+from scoring.scorer import Scores, score_submission
+
+from .models import Competition, Submission
+from .models.submission import MAX_SCORING_ATTEMPTS
+from .rescoring import record_rescore_result
+
+logger = logging.getLogger(__name__)
+RETRY_DELAYS_SECONDS = (2, 10, 30)
+
+
+class ScoreLater(Exception):
+    """A failure on our side, released for another attempt in `countdown` seconds."""
+
+    def __init__(self, countdown: int):
+        super().__init__(f"score again in {countdown}s")
+        self.countdown = countdown
+
+
+def submission_score(*, submission_id: int) -> str:
+    """Score one queued submission: "scored", "failed", "skipped" (not there, or claimed or
+    finished by another message) or "superseded" (a rescore took it over meanwhile).
+    Idempotent: a second message for a submission finds it claimed or finished.
+    Raises ScoreLater when a failure on our side is worth another attempt."""
+    try:
+        # The competition is read in _score, after the claim, not here.
+        submission = Submission.objects.filter(pk=submission_id).first()
+        if submission is None or not submission.claim_for_scoring():
+            return "skipped"
+    except DatabaseError:
+        # The database went away (a restart, a terminated connection): nothing was claimed,
+        # so this message simply comes back later, on a new connection.
+        logger.warning("Submission %s: no database; trying again", submission_id,
+                       exc_info=True)
+        connection.close()
+        raise ScoreLater(RETRY_DELAYS_SECONDS[0]) from None
+    try:
+        outcome = _run(submission)
+    except DatabaseError:
+        # Claimed, then the connection broke: give the claim back on a new connection, or
+        # the submission would wait for the long sweep. If the database is still away,
+        # the error goes up and the long sweep it is.
+        logger.warning("Submission %s: database connection lost while scoring",
+                       submission_id, exc_info=True)
+        connection.close()
+        if submission.release_for_retry():
+            raise ScoreLater(RETRY_DELAYS_SECONDS[0]) from None
+        return "superseded"
+    if outcome in ("scored", "failed"):
+        record_rescore_result(submission)
+    return outcome
+
+
+def _run(submission: Submission) -> str:
+    if submission.attempts > MAX_SCORING_ATTEMPTS:
+        # Earlier attempts died without a word (the worker was killed): stop here.
+        logger.error("Submission %s: %s attempts, giving up", submission.pk,
+                     submission.attempts - 1)
+        submission.mark_failed([Problem("internal_error")])
+        return "failed"
+    try:
+        scores = _score(submission)
+    except InvalidFile as invalid:
+        return "failed" if submission.mark_failed(invalid.problems) else "superseded"
+    except Exception:  # SoftTimeLimitExceeded included: all of these are on our side.
+        logger.exception("Scoring submission %s failed (attempt %s)", submission.pk,
+                         submission.attempts)
+        if submission.attempts >= MAX_SCORING_ATTEMPTS:
+            submission.mark_failed([Problem("internal_error")])
+            return "failed"
+        if submission.release_for_retry():
+            delay = RETRY_DELAYS_SECONDS[min(submission.attempts, len(RETRY_DELAYS_SECONDS)) - 1]
+            raise ScoreLater(delay) from None
+        return "superseded"
+    return "scored" if submission.mark_scored(scores) else "superseded"
+
+
+def _score(submission: Submission) -> Scores:
+    # Read after the claim: a solution replaced since the message was sent is the one used.
+    competition = Competition.objects.get(pk=submission.competition_id)
+    # A broken solution raises InvalidFile too, but its problems could quote hidden labels:
+    # it is the organizer's problem, so it counts as ours here.
+    try:
+        solution = competition.load_solution()
+    except InvalidFile as broken:
+        raise RuntimeError(f"the hidden solution is invalid: {broken}") from None
+    with submission.file.open("rb") as handle:
+        data = handle.read()
+    return score_submission(data, solution=solution, labels=competition.labels,
+                            metric=competition.metric, fmt=competition.submission_format,
+                            extra_metrics=competition.extra_metrics, top_k=competition.top_k,
+                            max_unpacked_bytes=competition.max_unpacked_bytes)
