@@ -18,11 +18,12 @@ CHUNK_BYTES = 256 * 1024
 
 
 class ApiError(Exception):
-    """A refusal or failure, with the server's words where it sent some."""
+    """A refusal or failure: `detail` and `code` as the API names them (the server's words
+    where it sent some), and the HTTP status."""
 
-    def __init__(self, message: str, status: int | None = None, code: str | None = None):
-        super().__init__(message)
-        self.status, self.code = status, code
+    def __init__(self, detail: str, status: int | None = None, code: str | None = None):
+        super().__init__(detail)
+        self.detail, self.status, self.code = detail, status, code
 
 
 class Client:
@@ -69,11 +70,11 @@ class Client:
         partial.replace(target)  # only complete files get the real name
         return target, True
 
-    def submit(self, slug: str, path: Path, message: str = "") -> dict:
+    def submit(self, slug: str, path: Path, description: str = "") -> dict:
         with Path(path).open("rb") as handle:
             return self._request("POST", f"/api/v1/competitions/{slug}/submissions/",
                                  files={"file": (Path(path).name, handle)},
-                                 data={"description": message}).json()
+                                 data={"description": description}).json()
 
     def validate(self, slug: str, path: Path) -> dict:
         with Path(path).open("rb") as handle:
