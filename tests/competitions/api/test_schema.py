@@ -143,3 +143,11 @@ def test_uploads_are_documented_as_non_empty_multipart_files(schema):
         name = content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]
         file = schema["components"]["schemas"][name]["properties"]["file"]
         assert (file["format"], file["minLength"]) == ("binary", 1)
+
+
+def test_the_schema_generates_without_a_single_warning(tmp_path):
+    """A warning means an answer or parameter drf-spectacular had to guess."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn",
+                 "--file", str(tmp_path / "schema.yaml"))
