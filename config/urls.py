@@ -1,10 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from competitions.api.errors import not_found as api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("competitions.api.urls")),
+    re_path(r"^api/", api_not_found),  # other versions and paths: JSON, as under /api/v1/
     path("", include("competitions.urls")),
 ]

@@ -31,11 +31,12 @@ CONNECTION_RETRIES = Retry(total=6, connect=6, read=4, status=4, other=0,
 
 
 class ApiError(Exception):
-    """A refusal or failure, with the server's words where it sent some."""
+    """A refusal or failure: `detail` and `code` as the API names them (the server's words
+    where it sent some), and the HTTP status."""
 
-    def __init__(self, message: str, status: int | None = None, code: str | None = None):
-        super().__init__(message)
-        self.status, self.code = status, code
+    def __init__(self, detail: str, status: int | None = None, code: str | None = None):
+        super().__init__(detail)
+        self.detail, self.status, self.code = detail, status, code
 
 
 class Client:

@@ -2,6 +2,7 @@
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -9,7 +10,8 @@ from rest_framework.views import APIView
 
 from .. import policy, services
 from ..policy.drf import CompetitionScoped, CompetitionVisible, MayDownloadData
-from .serializers import CompetitionSerializer, DataFileSerializer, RefusalSerializer
+from .schema import JOIN_FIRST
+from .serializers import CompetitionSerializer, DataFileSerializer, JoinedSerializer
 
 
 class CompetitionList(generics.ListAPIView):
@@ -34,14 +36,15 @@ class JoinCompetition(CompetitionScoped, APIView):
     permission_classes = [permissions.IsAuthenticated, CompetitionVisible]
     throttle_scope = "read"
 
-    @extend_schema(request=None, responses={200: OpenApiResponse(
-        description="Joined (or had joined already); the time the rules were accepted.")})
+    @extend_schema(request=None, responses={200: OpenApiResponse(JoinedSerializer, description=(
+        "Joined (or had joined already); the time the rules were accepted."))})
     def post(self, request, slug):
         competition = self.get_competition()
         participation = services.join_competition(competition=competition, user=request.user)
-        return Response({"competition": competition.slug, "team": participation.team.name,
-                         "accepted_rules_at": participation.accepted_rules_at},
-                        status=status.HTTP_200_OK)
+        return Response(JoinedSerializer({
+            "competition": competition.slug, "team": participation.team.name,
+            "accepted_rules_at": participation.accepted_rules_at}).data,
+            status=status.HTTP_200_OK)
 
 
 class DataFileList(CompetitionScoped, generics.ListAPIView):
@@ -52,7 +55,7 @@ class DataFileList(CompetitionScoped, generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated, MayDownloadData]
     throttle_scope = "read"
 
-    @extend_schema(responses={200: DataFileSerializer(many=True), 403: RefusalSerializer})
+    @extend_schema(responses={200: DataFileSerializer(many=True), 403: JOIN_FIRST})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -64,8 +67,8 @@ class DataFileDownload(CompetitionScoped, APIView):
     permission_classes = [permissions.IsAuthenticated, MayDownloadData]
     throttle_scope = "read"
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
-        description="The file's bytes."), 403: RefusalSerializer})
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="The file's bytes."), 403: JOIN_FIRST})
     def get(self, request, slug, name):
         data_file = self.get_competition().data_files.filter(name=name).first()
         if data_file is None:

@@ -1,10 +1,14 @@
-"""Refusals as JSON with the same words the pages use, and the HTTP status they mean."""
+"""Every error under /api/ is JSON with `detail` (the words, in the reader's language) and
+`code` (for programs), whatever raised it: a refusal of the services, DRF, Django's
+Http404, or a URL that matches no route."""
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils import timezone
-from rest_framework import status
-from rest_framework.exceptions import APIException
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -25,6 +29,8 @@ STATUS_OF_REFUSAL = {
     "not_scored": status.HTTP_409_CONFLICT,
     "not_yours": status.HTTP_404_NOT_FOUND,
 }
+# The code of every invalid request (a field or parameter); the fields are named beside it.
+INVALID = "invalid"
 
 
 def refusal_response(refusal: SubmissionRefused) -> Response:
@@ -38,12 +44,52 @@ def refusal_response(refusal: SubmissionRefused) -> Response:
 
 
 def exception_handler(exc, context) -> Response | None:
-    """DRF's answer, with the error's code beside its detail (as refusals have it), so that
-    programs can tell "not_joined" from "not_revealed" without reading the words."""
+    """DRF's answer, shaped as every API error is: `detail` and `code`. An invalid request
+    keeps DRF's {field: [words]} beside them, as the API has always answered."""
+    # A policy refusal (policy.http says which status), and Django's own exceptions, as
+    # DRF converts them, but here, so that their code is known.
     if isinstance(exc, Refusal):
         exc = api_exception(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
-    if (response is not None and isinstance(exc, APIException)
-            and isinstance(response.data, dict) and isinstance(exc.detail, str)):
-        response.data["code"] = exc.get_codes()
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc.detail, dict | list):
+        errors = _by_field(exc.detail)
+        response.data = {**errors, "detail": "; ".join(_line(field, words) for field, words
+                                                       in errors.items()),
+                         "code": INVALID}
+    else:
+        response.data = {"detail": str(exc.detail), "code": exc.detail.code or exc.default_code}
     return response
+
+
+def _by_field(detail: dict | list) -> dict[str, list[str]]:
+    if isinstance(detail, list):
+        detail = {"non_field_errors": detail}
+    return {str(field): [str(words) for words in _flat(problems)]
+            for field, problems in detail.items()}
+
+
+def _flat(problems) -> list:
+    if isinstance(problems, dict):
+        return [words for nested in problems.values() for words in _flat(nested)]
+    if isinstance(problems, list):
+        return [words for nested in problems for words in _flat(nested)]
+    return [problems]
+
+
+def _line(field: str, words: list[str]) -> str:
+    return " ".join(words) if field == "non_field_errors" else f"{field}: {' '.join(words)}"
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """A URL under /api/ that matches no route: JSON like every API error, not the site's
+    HTML page, whatever the method."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail),
+                         "code": exceptions.NotFound.default_code},
+                        status=status.HTTP_404_NOT_FOUND)

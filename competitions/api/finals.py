@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,12 +11,8 @@ from ..finals import final_choice, final_mark
 from ..policy.drf import CompetitionScoped, IsParticipant
 from ..services import SubmissionRefused
 from .errors import refusal_response
-from .serializers import (
-    FinalChoiceSerializer,
-    FinalMarkSerializer,
-    RefusalSerializer,
-    SubmissionSerializer,
-)
+from .schema import JOIN_FIRST, refused
+from .serializers import FinalChoiceSerializer, FinalMarkSerializer, SubmissionSerializer
 
 
 class FinalChoice(CompetitionScoped, APIView):
@@ -25,7 +22,7 @@ class FinalChoice(CompetitionScoped, APIView):
     permission_classes = [permissions.IsAuthenticated, IsParticipant]
     throttle_scope = "read"
 
-    @extend_schema(responses={200: FinalChoiceSerializer, 403: RefusalSerializer})
+    @extend_schema(responses={200: FinalChoiceSerializer, 403: JOIN_FIRST})
     def get(self, request, slug):
         choice = final_choice(self.get_competition(), self.get_participation())
         return Response(FinalChoiceSerializer(choice).data)
@@ -36,11 +33,14 @@ class MarkFinal(APIView):
     Only before the end, and up to the competition's `final_submission_limit`."""
 
     permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser]  # a form's "true" or "0" is not the boolean asked for
     throttle_scope = "read"
 
     @extend_schema(request=FinalMarkSerializer, responses={
-        200: SubmissionSerializer, 403: RefusalSerializer, 404: RefusalSerializer,
-        409: RefusalSerializer})
+        200: SubmissionSerializer,
+        403: refused("finals_closed", why="The competition has ended."),
+        409: refused("finals_full", "not_scored",
+                     why="The limit of final submissions is reached, or it is not scored.")})
     def post(self, request, pk):
         submission = policy.team_submission_for(request.user, pk)
         incoming = FinalMarkSerializer(data=request.data)

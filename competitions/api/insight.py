@@ -1,10 +1,9 @@
 """Insight through the API, at the same feedback level as the pages (policy.insight)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,31 +17,21 @@ from ..insight.selectors import (
 )
 from ..models import Submission
 from ..policy.drf import CompetitionScoped, IsOrganizer, IsParticipant
-from .serializers import RefusalSerializer
+from .schema import JOIN_FIRST, refused
+from .serializers import (
+    AnalyticsSerializer,
+    ComparisonSerializer,
+    ExamplesSerializer,
+    InsightSerializer,
+)
 
 ROWS = OpenApiParameter("rows", OpenApiTypes.STR, enum=["public", "private", "all"],
                         description="Which rows to describe; private and all only after "
                                     "the private leaderboard is revealed.")
-
-
-class ClassResultSerializer(serializers.Serializer):
-    label = serializers.CharField()
-    precision = serializers.FloatField(allow_null=True)
-    recall = serializers.FloatField(allow_null=True)
-    f1 = serializers.FloatField(allow_null=True)
-    support = serializers.IntegerField()
-
-
-class InsightSerializer(serializers.Serializer):
-    level = serializers.CharField()
-    rows = serializers.CharField(help_text="The rows described: public, private or all.")
-    row_count = serializers.IntegerField()
-    accuracy = serializers.FloatField(allow_null=True)
-    labels = serializers.ListField(child=serializers.CharField())
-    confusion = serializers.ListField(child=serializers.ListField(
-        child=serializers.IntegerField()), help_text="Rows: true class; columns: predicted.")
-    per_class = ClassResultSerializer(many=True)
-    most_confused = serializers.ListField(child=serializers.ListField())
+# The submission ids compared: what `_submission` reads (up to 18 digits).
+SUBMISSION_ID = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+NOT_SHOWN = refused("score_only", "not_revealed",
+                    why="Not at this competition's feedback level, or not yet.")
 
 
 def _requested_rows(request) -> str | None:
@@ -64,8 +53,7 @@ class SubmissionInsight(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_scope = "read"
 
-    @extend_schema(parameters=[ROWS], responses={200: InsightSerializer,
-                                                 403: RefusalSerializer})
+    @extend_schema(parameters=[ROWS], responses={200: InsightSerializer, 403: NOT_SHOWN})
     def get(self, request, pk):
         submission = policy.submission_for(request.user, pk, scored=True)
         access, scope = _scope(request, submission.competition)
@@ -74,7 +62,7 @@ class SubmissionInsight(APIView):
             "level": access.level, "rows": scope, "row_count": confusion.total,
             "accuracy": confusion.accuracy, "labels": list(confusion.labels),
             "confusion": confusion.as_lists(), "per_class": confusion.per_class(),
-            "most_confused": [list(pair) for pair in confusion.most_confused()]}).data)
+            "most_confused": confusion.most_confused()}).data)
 
 
 class SubmissionExamples(APIView):
@@ -84,23 +72,16 @@ class SubmissionExamples(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_scope = "read"
 
-    @extend_schema(parameters=[ROWS], responses={200: OpenApiTypes.OBJECT,
-                                                 403: RefusalSerializer})
+    @extend_schema(parameters=[ROWS], responses={200: ExamplesSerializer, 403: refused(
+        "score_only", "not_revealed", "no_examples",
+        why="Not at this competition's feedback level, or not yet.")})
     def get(self, request, pk):
         submission = policy.submission_for(request.user, pk, scored=True)
         access, scope = _scope(request, submission.competition)
         access.examples_required()
-        slug = submission.competition.slug
-        return Response({"rows": scope, "groups": [{
-            "kind": group.kind, "count": group.count, "true_label": group.true_label,
-            "predicted_label": group.predicted_label,
-            "examples": [{"id": example.image_id, "true_label": example.true_label,
-                          "predicted_label": example.predicted_label,
-                          "confidence": example.confidence,
-                          "image_url": request.build_absolute_uri(
-                              reverse("test_image", args=[slug, example.image_id]))}
-                         for example in group.examples]}
-            for group in examples_for(submission, scope)]})
+        return Response(ExamplesSerializer(
+            {"rows": scope, "groups": examples_for(submission, scope)},
+            context={"request": request, "slug": submission.competition.slug}).data)
 
 
 class CompareSubmissions(CompetitionScoped, APIView):
@@ -111,20 +92,18 @@ class CompareSubmissions(CompetitionScoped, APIView):
     throttle_scope = "read"
 
     @extend_schema(parameters=[
-        OpenApiParameter("first", OpenApiTypes.INT, required=True),
-        OpenApiParameter("second", OpenApiTypes.INT, required=True), ROWS],
-        responses={200: OpenApiTypes.OBJECT, 403: RefusalSerializer})
+        OpenApiParameter("first", SUBMISSION_ID, required=True,
+                         description="The id of one of your scored submissions."),
+        OpenApiParameter("second", SUBMISSION_ID, required=True,
+                         description="The id of another (or the same)."), ROWS],
+        responses={200: ComparisonSerializer, 403: JOIN_FIRST})
     def get(self, request, slug):
         competition = self.get_competition()
         first, second = (self._submission(request, competition, name)
                          for name in ("first", "second"))
         access = policy.insight_access(competition, request.user)
         comparison = comparison_for(first, second, access.scope(_requested_rows(request)))
-        return Response({"rows": comparison.rows, "agreeing": comparison.agreeing,
-                         "agreement": comparison.agreement, "changed": comparison.changed,
-                         "fixed": comparison.fixed, "broken": comparison.broken,
-                         "per_class": [{"label": label, "fixed": fixed, "broken": broken}
-                                       for label, fixed, broken in comparison.per_class or []]})
+        return Response(ComparisonSerializer(comparison).data)
 
     @staticmethod
     def _submission(request, competition, name) -> Submission:
@@ -144,11 +123,7 @@ class Analytics(CompetitionScoped, APIView):
     permission_classes = [permissions.IsAuthenticated, IsOrganizer]
     throttle_scope = "read"
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: RefusalSerializer})
+    @extend_schema(responses={200: AnalyticsSerializer, 403: refused(
+        "organizers_only", why="Only the organizers see the analytics.")})
     def get(self, request, slug):
-        data = analytics_for(self.get_competition())
-        return Response({
-            "days": [{"day": day["day"], "submissions": day["submissions"],
-                      "participants": day["participants"]} for day in data.days],
-            "hardest_classes": [{"label": label, "mean_recall": recall, "participants": teams}
-                                for label, recall, teams in data.hardest]})
+        return Response(AnalyticsSerializer(analytics_for(self.get_competition())).data)

@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 
 from .. import policy, selectors
 from ..policy.drf import CompetitionScoped
-from .serializers import LeaderboardSerializer, RefusalSerializer
+from .schema import refused
+from .serializers import LeaderboardSerializer
 
 MAX_TOP = 1000
 
@@ -23,9 +24,11 @@ class Leaderboard(CompetitionScoped, APIView):
     @extend_schema(parameters=[
         OpenApiParameter("board", OpenApiTypes.STR, enum=["public", "private"],
                          default="public"),
-        OpenApiParameter("top", OpenApiTypes.INT, default=selectors.TOP_ROWS,
+        OpenApiParameter("top", {"type": "integer", "minimum": 1, "maximum": MAX_TOP},
+                         default=selectors.TOP_ROWS,
                          description=f"How many ranked rows, 1 to {MAX_TOP}.")],
-        responses={200: LeaderboardSerializer, 403: RefusalSerializer})
+        responses={200: LeaderboardSerializer, 403: refused(
+            "not_revealed", why="The private leaderboard is not revealed yet.")})
     def get(self, request, slug):
         competition = self.get_competition()
         board = request.query_params.get("board", "public")

@@ -1,6 +1,10 @@
+"""What the API answers and reads: every body has a serializer, so the schema types it."""
+
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from scoring.problems import MESSAGES, Problem
 
@@ -9,7 +13,10 @@ from ..models import Competition, DataFile, Submission
 
 
 class CompetitionSerializer(serializers.ModelSerializer):
-    phase = serializers.CharField(read_only=True)
+    phase = serializers.ChoiceField(choices=Competition.Phase.choices, read_only=True)
+    labels = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                   help_text="The class labels, in order.")
+    extra_metrics = serializers.ListField(child=serializers.CharField(), read_only=True)
     higher_is_better = serializers.BooleanField(source="metric_info.higher_is_better",
                                                 read_only=True)
     expected_header = serializers.CharField(read_only=True)
@@ -44,12 +51,10 @@ class ProblemSerializer(serializers.Serializer):
     line = serializers.IntegerField(allow_null=True)
     column = serializers.IntegerField(allow_null=True)
     code = serializers.CharField()
-    message = serializers.CharField()
+    message = serializers.SerializerMethodField()
 
-    @staticmethod
-    def of(problem: Problem) -> dict:
-        return {"line": problem.line, "column": problem.column, "code": problem.code,
-                "message": problem.message(gettext)}
+    def get_message(self, problem: Problem) -> str:
+        return problem.message(gettext)
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -59,41 +64,55 @@ class SubmissionSerializer(serializers.ModelSerializer):
     extra_public_scores = serializers.SerializerMethodField()
     problems = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="api:submission-detail")
+    # Not read-only, so that the schema can call it optional: it is only ever written out.
+    private_score = serializers.FloatField(
+        required=False, allow_null=True,
+        help_text="Only once the private leaderboard is revealed; absent before.")
 
     class Meta:
         model = Submission
-        # The private score is added only once the private leaderboard is revealed.
         fields = ["id", "url", "competition", "submitted_by", "file_name", "description",
-                  "status", "is_late", "is_final", "public_score", "extra_public_scores",
-                  "problems", "problem_count", "created_at", "started_at", "finished_at"]
-        read_only_fields = fields
+                  "status", "is_late", "is_final", "public_score", "private_score",
+                  "extra_public_scores", "problems", "problem_count", "created_at",
+                  "started_at", "finished_at"]
+        read_only_fields = [name for name in fields if name != "private_score"]
 
     def to_representation(self, submission: Submission) -> dict:
         data = super().to_representation(submission)
-        if policy.private_board_visible(self.context["request"].user, submission.competition):
-            data["private_score"] = submission.private_score
+        # Private scores only for whoever may see them now (policy.private_board_visible).
+        if not policy.private_board_visible(self.context["request"].user,
+                                            submission.competition):
+            del data["private_score"]
         return data
 
     def get_extra_public_scores(self, submission: Submission) -> dict[str, float]:
         return {name: values["public"] for name, values in submission.extra_scores.items()
                 if values.get("public") is not None}
 
+    @extend_schema_field(ProblemSerializer(many=True))
     def get_problems(self, submission: Submission) -> list[dict]:
-        return [ProblemSerializer.of(Problem.from_dict(data)) for data in submission.problems]
+        return ProblemSerializer([Problem.from_dict(data) for data in submission.problems],
+                                 many=True).data
 
 
 # The same words as the pages and the scoring problem, wherever an empty file is caught.
 EMPTY_FILE = {"empty": gettext_lazy(MESSAGES["empty_file"])}
 
 
+@extend_schema_field({"type": "string", "format": "binary", "minLength": 1})
+class UploadField(serializers.FileField):
+    """A file part of a multipart body, not empty. drf-spectacular would call a FileField a
+    URL (what it reads back as), and a fuzzer would then send a URL instead of a file."""
+
+
 class SubmissionCreateSerializer(serializers.Serializer):
-    file = serializers.FileField(error_messages=EMPTY_FILE)
+    file = UploadField(error_messages=EMPTY_FILE, help_text="The predictions (CSV).")
     description = serializers.CharField(max_length=500, required=False, allow_blank=True,
                                         default="")
 
 
 class ValidationSerializer(serializers.Serializer):
-    file = serializers.FileField(error_messages=EMPTY_FILE)
+    file = UploadField(error_messages=EMPTY_FILE, help_text="The predictions (CSV).")
 
 
 class ValidationResultSerializer(serializers.Serializer):
@@ -129,8 +148,21 @@ class LeaderboardSerializer(serializers.Serializer):
     rows = LeaderboardRowSerializer(many=True)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON's true or false, nothing else: DRF's BooleanField also reads 0, "no", "off" and
+    the like, and in a form reads a missing field as an unticked box (false), so a body
+    without `final` unmarked a final submission."""
+
+    default_empty_html = empty
+
+    def to_internal_value(self, data) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
 class FinalMarkSerializer(serializers.Serializer):
-    final = serializers.BooleanField(help_text="true to mark as final, false to unmark")
+    final = StrictBooleanField(help_text="true to mark as final, false to unmark")
 
 
 class FinalChoiceSerializer(serializers.Serializer):
@@ -145,6 +177,125 @@ class FinalChoiceSerializer(serializers.Serializer):
         return [submission.pk for submission in choice.counting]
 
 
-class RefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
+class JoinedSerializer(serializers.Serializer):
+    competition = serializers.SlugField()
+    team = serializers.CharField(help_text="Your team's name.")
+    accepted_rules_at = serializers.DateTimeField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API."""
+
+    detail = serializers.CharField(help_text="What went wrong, in the request's language.")
+    code = serializers.CharField(help_text='For programs: "not_joined", "not_found", '
+                                           '"invalid", "throttled", ...')
+
+
+class InvalidSerializer(ErrorSerializer):
+    """A request with invalid fields or parameters (code "invalid"): beside `detail` and
+    `code`, each field or parameter with problems, as {name: [words]} (see schema.py)."""
+
+
+# --- insight: the same feedback as the pages ---------------------------------------------
+
+@extend_schema_field({"type": "array", "minItems": 3, "maxItems": 3,
+                      "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                      "description": "[true label, predicted label, count]"})
+class ConfusedPairField(serializers.ListField):
+    pass
+
+
+class ClassResultSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    precision = serializers.FloatField(allow_null=True)
+    recall = serializers.FloatField(allow_null=True)
+    f1 = serializers.FloatField(allow_null=True)
+    support = serializers.IntegerField()
+
+
+class InsightSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    rows = serializers.CharField(help_text="The rows described: public, private or all.")
+    row_count = serializers.IntegerField()
+    accuracy = serializers.FloatField(allow_null=True)
+    labels = serializers.ListField(child=serializers.CharField())
+    confusion = serializers.ListField(child=serializers.ListField(
+        child=serializers.IntegerField()), help_text="Rows: true class; columns: predicted.")
+    per_class = ClassResultSerializer(many=True)
+    most_confused = serializers.ListField(child=ConfusedPairField(),
+                                         help_text="The most frequent mistakes first.")
+
+
+class ExampleSerializer(serializers.Serializer):
+    id = serializers.CharField(source="image_id", help_text="The test image's file name.")
+    true_label = serializers.CharField()
+    predicted_label = serializers.CharField()
+    confidence = serializers.FloatField(
+        allow_null=True, help_text="The predicted class's probability (probability files).")
+    image_url = serializers.SerializerMethodField()
+
+    def get_image_url(self, example) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("test_image", args=[self.context["slug"], example.image_id]))
+
+
+class ExampleGroupSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["confident_mistakes", "pair", "confident_correct"])
+    count = serializers.IntegerField(help_text="Rows of this kind; `examples` shows a few.")
+    true_label = serializers.CharField(help_text='Set for the kind "pair".')
+    predicted_label = serializers.CharField(help_text='Set for the kind "pair".')
+    examples = ExampleSerializer(many=True)
+
+
+class ExamplesSerializer(serializers.Serializer):
+    rows = serializers.CharField(help_text="The rows described: public, private or all.")
+    groups = ExampleGroupSerializer(many=True)
+
+
+class ClassChangeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    fixed = serializers.IntegerField()
+    broken = serializers.IntegerField()
+
+
+class ComparisonSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    agreeing = serializers.IntegerField(help_text="Rows with the same prediction.")
+    agreement = serializers.FloatField(allow_null=True)
+    changed = serializers.IntegerField()
+    fixed = serializers.IntegerField(
+        allow_null=True, help_text="Wrong in `first`, right in `second` (null where the "
+                                   "feedback level hides the labels).")
+    broken = serializers.IntegerField(allow_null=True,
+                                      help_text="Right in `first`, wrong in `second`.")
+    per_class = serializers.SerializerMethodField()
+
+    @extend_schema_field(ClassChangeSerializer(many=True))
+    def get_per_class(self, comparison) -> list[dict]:
+        return ClassChangeSerializer(
+            [{"label": label, "fixed": fixed, "broken": broken}
+             for label, fixed, broken in comparison.per_class or []], many=True).data
+
+
+class DaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    submissions = serializers.IntegerField()
+    participants = serializers.IntegerField()
+
+
+class HardClassSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    mean_recall = serializers.FloatField()
+    participants = serializers.IntegerField(
+        help_text="Participants whose best submission counts here.")
+
+
+class AnalyticsSerializer(serializers.Serializer):
+    days = DaySerializer(many=True)
+    hardest_classes = serializers.SerializerMethodField()
+
+    @extend_schema_field(HardClassSerializer(many=True))
+    def get_hardest_classes(self, analytics) -> list[dict]:
+        return HardClassSerializer(
+            [{"label": label, "mean_recall": recall, "participants": teams}
+             for label, recall, teams in analytics.hardest], many=True).data

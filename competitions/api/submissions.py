@@ -1,7 +1,7 @@
 """Submitting, following a submission, and the dry run."""
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -12,16 +12,20 @@ from ..models import Submission
 from ..models.submission import STORED_PROBLEMS
 from ..policy.drf import CompetitionScoped, CompetitionVisible, IsParticipant
 from .errors import refusal_response
+from .schema import JOIN_FIRST, THROTTLED, refused
 from .serializers import (
-    ProblemSerializer,
-    RefusalSerializer,
     SubmissionCreateSerializer,
     SubmissionSerializer,
     ValidationResultSerializer,
     ValidationSerializer,
 )
 
+NOT_READY = refused("not_ready", why="The competition has no solution yet.")
+TOO_LARGE = refused("too_large", why="The file is larger than the competition allows.")
 
+
+@extend_schema_view(get=extend_schema(responses={200: SubmissionSerializer(many=True),
+                                                 403: JOIN_FIRST}))
 class CompetitionSubmissions(CompetitionScoped, generics.ListCreateAPIView):
     """GET: your team's submissions, newest first. POST (multipart `file`, `description`):
     submit a file; it is scored in the background (follow its `url`)."""
@@ -37,11 +41,14 @@ class CompetitionSubmissions(CompetitionScoped, generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Submission]:
         return selectors.team_submissions(self.get_competition(), self.get_participation())
 
-    @extend_schema(request=SubmissionCreateSerializer, responses={
-        201: SubmissionSerializer, 403: RefusalSerializer, 413: RefusalSerializer,
-        429: OpenApiResponse(RefusalSerializer, description=(
-            "The daily limit is used up (Retry-After says when it resets), or the API rate "
-            "limit was hit."))})
+    @extend_schema(request={"multipart/form-data": SubmissionCreateSerializer}, responses={
+        201: SubmissionSerializer,
+        403: refused("not_joined", "not_open", "total_limit",
+                     why="Not joined, not open, or the total limit is used up."),
+        409: NOT_READY, 413: TOO_LARGE,
+        429: OpenApiResponse(THROTTLED.response, description=(
+            "The daily limit is used up (`code` `daily_limit`; Retry-After says when it "
+            "resets), or the API rate limit was hit (`throttled`)."))})
     def post(self, request, slug):
         competition = self.get_competition()
         incoming = SubmissionCreateSerializer(data=request.data)
@@ -77,8 +84,8 @@ class ValidateSubmission(CompetitionScoped, APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "validate"
 
-    @extend_schema(request=ValidationSerializer, responses={
-        200: ValidationResultSerializer, 403: RefusalSerializer, 413: RefusalSerializer})
+    @extend_schema(request={"multipart/form-data": ValidationSerializer}, responses={
+        200: ValidationResultSerializer, 403: JOIN_FIRST, 409: NOT_READY, 413: TOO_LARGE})
     def post(self, request, slug):
         competition = self.get_competition()
         incoming = ValidationSerializer(data=request.data)
@@ -88,6 +95,6 @@ class ValidateSubmission(CompetitionScoped, APIView):
                                                     file=incoming.validated_data["file"])
         except services.SubmissionRefused as refusal:
             return refusal_response(refusal)
-        return Response({"valid": not problems, "problem_count": len(problems),
-                         "problems": [ProblemSerializer.of(problem)
-                                      for problem in problems[:STORED_PROBLEMS]]})
+        return Response(ValidationResultSerializer({
+            "valid": not problems, "problem_count": len(problems),
+            "problems": problems[:STORED_PROBLEMS]}).data)

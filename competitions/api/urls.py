@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import competitions, finals, history, insight, leaderboard, submissions
+from . import competitions, errors, finals, history, insight, leaderboard, submissions
 
 app_name = "api"
 urlpatterns = [
@@ -36,4 +36,6 @@ urlpatterns = [
          name="analytics"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other URL under /api/v1/ answers a JSON 404, not the site's HTML page.
+    re_path(r"", errors.not_found, name="not-found"),
 ]

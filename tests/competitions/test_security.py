@@ -116,7 +116,10 @@ def test_before_the_reveal_no_url_shows_a_participant_a_private_score_or_rank(
              f"{PRIVATE_MARKER - 0.5:.5f}", "private_score", "private_rank",
              'data-testid="private-leaderboard"', "shake-up"]
     assert reverse("private_leaderboard", args=[competition.slug]) in urls
+    # The API's schema names the fields it describes (private_score, ...): values only there.
+    schema = reverse("api:schema")
     for url in urls:
+        markers = shown[:4] if url.startswith(schema) else shown
         for response in (client.get(url), client.get(url, HTTP_AUTHORIZATION=f"Token {token}")):
             text = response_text(response)
-            assert not any(marker in text for marker in shown), url
+            assert not any(marker in text for marker in markers), url

@@ -21,8 +21,9 @@ def test_every_catalogue_file_gets_its_exact_messages_from_the_api(make_competit
         if "problems" in response.data:
             shown = [problem["message"] for problem in response.data["problems"]]
             valid = response.data["valid"]
-        else:  # refused at upload: the same words as a refusal
-            shown, valid = [str(response.data.get("detail") or response.data["file"][0])], False
+        else:  # refused at upload (a refusal, or the file field's own problem): same words
+            shown = response.data.get("file") or [response.data["detail"]]
+            valid = False
         if shown != entry["messages"] or valid != (not entry["messages"]):
             mismatches.append((entry["file"], response.status_code, shown))
     assert mismatches == []

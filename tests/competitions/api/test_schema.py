@@ -29,6 +29,8 @@ def test_docs_page_is_served_without_any_cdn(api):
 
 # Answered to organizers only; the other paths are walked as a participant.
 STAFF_ONLY = {"/api/v1/competitions/{slug}/analytics/"}
+# The posts that take no file.
+BODIES = {"/api/v1/submissions/{id}/final/": {"final": True}}
 
 
 def test_every_documented_path_answers(schema, token_client, competition, alice, alice_joined,
@@ -57,10 +59,95 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
         url += queries.get(path, "")
         client = organizer if path in STAFF_ONLY else participant
         for method in operations:
-            if method == "post":
+            if path in BODIES:
+                response = client.post(url, BODIES[path], format="json")
+            elif method == "post":
                 response = client.post(url, {"file": upload(perfect_csv())}, format="multipart")
             else:
                 response = getattr(client, method)(url)
             assert response.status_code < 400, (method, url, response.status_code)
             answered.append((method, path))
     assert len(answered) >= 9
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_every_operation_documents_the_errors_it_can_answer(schema):
+    for path, method, operation in operations(schema):
+        documented = set(operation["responses"])
+        expected = {"401", "429"}  # a bad token anywhere; a rate limit on every view
+        if "{" in path or path.endswith("/competitions/"):
+            expected.add("404")  # a path that names something, or a page
+        if "requestBody" in operation:
+            expected |= {"400", "415"}
+        if any(parameter["in"] == "query" and parameter["name"] != "page"
+               for parameter in operation.get("parameters", [])):
+            expected.add("400")
+        assert expected <= documented, (method, path, expected - documented)
+
+
+def test_every_error_is_one_of_the_shared_error_components(schema):
+    components = {"#/components/schemas/Error", "#/components/schemas/Invalid"}
+    for path, method, operation in operations(schema):
+        for status_code, response in operation["responses"].items():
+            if status_code >= "400":
+                reference = response["content"]["application/json"]["schema"]["$ref"]
+                assert reference in components, (method, path, status_code)
+                assert response["description"], (method, path, status_code)
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"detail", "code"}
+
+
+def test_every_answer_is_typed_by_a_serializer(schema):
+    """No free-form object: each JSON answer is a component with its fields listed."""
+    for path, method, operation in operations(schema):
+        for status_code, response in operation["responses"].items():
+            body = response.get("content", {}).get("application/json")
+            if status_code < "300" and body is not None:
+                assert "$ref" in body["schema"], (method, path, body["schema"])
+    components = schema["components"]["schemas"]
+    for name in ("Insight", "Examples", "Comparison", "Analytics", "Joined", "History"):
+        assert components[name]["properties"], name
+
+
+def test_query_parameters_have_their_bounds(schema):
+    def parameter(path, name):
+        return next(p["schema"] for p in schema["paths"][path]["get"]["parameters"]
+                    if p["name"] == name)
+
+    top = parameter("/api/v1/competitions/{slug}/leaderboard/", "top")
+    assert (top["type"], top["minimum"], top["maximum"]) == ("integer", 1, 1000)
+    for name in ("first", "second"):
+        bounds = parameter("/api/v1/competitions/{slug}/compare/", name)
+        assert bounds["minimum"] == 1 and bounds["maximum"] == 10**18 - 1
+    assert parameter("/api/v1/competitions/", "page")["minimum"] == 1
+    assert parameter("/api/v1/submissions/{id}/insight/", "rows")["enum"] == [
+        "all", "private", "public"]
+
+
+def test_marking_final_takes_json_with_final_required(schema):
+    body = schema["paths"]["/api/v1/submissions/{id}/final/"]["post"]["requestBody"]
+    assert list(body["content"]) == ["application/json"]
+    assert schema["components"]["schemas"]["FinalMark"]["required"] == ["final"]
+
+
+def test_uploads_are_documented_as_non_empty_multipart_files(schema):
+    for path in ("/api/v1/competitions/{slug}/submissions/",
+                 "/api/v1/competitions/{slug}/validate/"):
+        content = schema["paths"][path]["post"]["requestBody"]["content"]
+        assert list(content) == ["multipart/form-data"], path
+        name = content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]
+        file = schema["components"]["schemas"][name]["properties"]["file"]
+        assert (file["format"], file["minLength"]) == ("binary", 1)
+
+
+def test_the_schema_generates_without_a_single_warning(tmp_path):
+    """A warning means an answer or parameter drf-spectacular had to guess."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn",
+                 "--file", str(tmp_path / "schema.yaml"))

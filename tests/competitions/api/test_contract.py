@@ -1,0 +1,52 @@
+"""An outside fuzzer accepts the API's contract: `schemathesis run` with all its checks,
+as a participant with a token, against the live test server."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from tests.conftest import perfect_csv, scored_upload
+
+# 2 cores shared: a few examples per operation keep the run to a couple of minutes, and
+# the subprocess is stopped past RUN_SECONDS whatever happens.
+EXAMPLES_PER_OPERATION = int(os.environ.get("KOMPE_CONTRACT_EXAMPLES", "20"))
+RUN_SECONDS = 420
+
+
+@pytest.mark.contract
+def test_schemathesis_finds_no_failure_as_a_participant(live_server, competition, alice,
+                                                        alice_joined, monkeypatch, tmp_path):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    from config.celery import app as celery_app
+
+    # The fuzzer sends hundreds of requests a minute: the rate limits are tested elsewhere.
+    for scope in ("read", "submit", "validate"):
+        monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "100000/min")
+    # Uploads are scored in the server's own thread: nothing leaves the test database.
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
+    # Room to submit, and insight at the full level, so that those answers are checked too.
+    competition.daily_submission_limit = 1000
+    competition.feedback_while_open = "full"
+    competition.save(update_fields=["daily_submission_limit", "feedback_while_open"])
+    scored_upload(competition, alice, perfect_csv())
+    token = Token.objects.create(user=alice)
+    command = [sys.executable, "-m", "schemathesis.cli", "run",
+               f"{live_server.url}/api/v1/schema/?format=json",
+               "--checks", "all", "--max-examples", str(EXAMPLES_PER_OPERATION),
+               "--workers", "1", "--header", f"Authorization: Token {token.key}",
+               "--generation-database", "none", "--no-color",
+               "--report-dir", str(tmp_path)]
+    if seed := os.environ.get("KOMPE_CONTRACT_SEED"):
+        command += ["--seed", seed]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=RUN_SECONDS,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
+    # It ran, and on every operation of the schema (the seed is printed above on failure).
+    selected, total = map(int, re.search(r"Selected: (\d+)/(\d+)", run.stdout).groups())
+    tested = int(re.search(r"Tested: (\d+)", run.stdout).group(1))
+    assert tested == selected == total >= 17, run.stdout[-5_000:]
