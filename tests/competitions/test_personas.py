@@ -117,16 +117,20 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
         "/api/v1/competitions/animals/leaderboard/?board=private&top=1000",
         "/c/animals/submissions/?fragment=1", f"/media/{solution_path}"]
     assert len(urls) > 80
-    forbidden = [SECRET_MARKER, ",".join(TRUE_LABELS[:3]), f"{PRIVATE_MARKER:.5f}",
-                 f"{PRIVATE_MARKER:.4f}", "private_score", 'data-testid="private-leaderboard"']
-    forbidden += [marker for owner, marker in (("participant", ALICE_FILE_MARKER),
-                                               ("other team", BOB_FILE_MARKER))
-                  if owner != persona]
+    values_only = [SECRET_MARKER, ",".join(TRUE_LABELS[:3]), f"{PRIVATE_MARKER:.5f}",
+                   f"{PRIVATE_MARKER:.4f}"]
+    values_only += [marker for owner, marker in (("participant", ALICE_FILE_MARKER),
+                                                 ("other team", BOB_FILE_MARKER))
+                    if owner != persona]
+    # The API's schema names the fields it describes (private_score, ...): values only there.
+    forbidden = [*values_only, "private_score", 'data-testid="private-leaderboard"']
+    schema = reverse("api:schema")
     for url in urls:
+        markers = values_only if url.startswith(schema) else forbidden
         for response in (client.get(url), client.get(url, **headers_for(user)),
                          client.post(url)):
             text = response_text(response)
-            leaked = [marker for marker in forbidden if marker in text]
+            leaked = [marker for marker in markers if marker in text]
             assert not leaked, (url, leaked)
 
 
