@@ -112,3 +112,12 @@ def stored_files() -> set[str]:
     """Every file in private storage (solutions, data files, galleries, uploads)."""
     root = Path(settings.PRIVATE_ROOT)
     return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+
+
+SOURCE_MARKER = "secretname"
+
+
+def named_zip(classes=JAPANESE_CLASSES, per_class=10) -> bytes:
+    """Class folders whose file names give the label away, as people's files do."""
+    return make_zip({f"{label}/{SOURCE_MARKER}_{label}_{n}.jpg": image_bytes(i * 50 + n, "JPEG")
+                     for i, label in enumerate(classes) for n in range(per_class)})

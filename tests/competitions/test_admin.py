@@ -1,38 +1,12 @@
 """Organizers create competitions, store the hidden solution and rescore in the admin."""
 
-from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from competitions.models import Competition, Submission
 from tests.conftest import SOLUTION_CSV
-
-
-def competition_form(**overrides):
-    now = timezone.localtime()
-    form = {
-        "slug": "birds", "title": "Birds", "short_description": "Birds of Japan",
-        "overview": "", "evaluation": "", "rules": "", "labels": "すずめ\nからす\nはと",
-        "metric": "accuracy", "submission_kind": "label", "submission_header": "required",
-        "submission_labels_as": "name", "top_k": 3, "start_at_0": now.strftime("%Y-%m-%d"),
-        "start_at_1": now.strftime("%H:%M:%S"),
-        "end_at_0": (now + timedelta(days=9)).strftime("%Y-%m-%d"), "end_at_1": "12:00:00",
-        "daily_submission_limit": 5, "max_upload_bytes": 1000000, "final_submission_limit": 2,
-        "private_leaderboard": "auto", "feedback_while_open": "auto", "is_published": "on",
-        "data_files-TOTAL_FORMS": 0, "data_files-INITIAL_FORMS": 0,
-    }
-    return {**form, **overrides}
-
-
-def change_competition(client, organizer, competition, **changes):
-    """The admin's change form of an existing competition, posted with `changes`."""
-    client.force_login(organizer)
-    return client.post(
-        reverse("admin:competitions_competition_change", args=[competition.pk]),
-        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
-                         **changes))
+from tests.factories import competition_form
 
 
 def test_organizer_sees_every_problem_of_a_bad_solution_and_nothing_is_stored(client, olivia):

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from competitions.services import join_competition, submission_create
-from tests.competitions.builder.test_build_competition import SOURCE_MARKER, named_zip
 from tests.conftest import upload
+from tests.imagezips import SOURCE_MARKER, named_zip
 from tests.urlwalk import all_url_patterns, fill, response_text
 
 

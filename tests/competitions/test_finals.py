@@ -165,7 +165,7 @@ def test_api_refuses_finals_after_the_end_with_its_code(competition, alice, alic
 
 def test_the_admin_keeps_the_limit_at_or_above_the_finals_already_marked(
         client, olivia, competition, alice, alice_joined):
-    from tests.competitions.test_admin import change_competition
+    from tests.factories import change_competition
 
     for minutes_ago in (20, 10):
         final_mark(submission=scored(alice_joined, 0.5, 0.5, minutes_ago=minutes_ago),

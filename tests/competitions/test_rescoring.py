@@ -11,8 +11,8 @@ from competitions.models import RescoreRun, Submission
 from competitions.rescoring import rank_changes, solution_replace
 from competitions.tasks import score_submission_task
 from scoring.problems import InvalidFile
-from tests.competitions.test_submission_scoring import make_submission
 from tests.conftest import SOLUTION_CSV, TRUE_LABELS, deliver, submission_csv, upload
+from tests.factories import make_submission
 
 # The fix: the first public image was a bird, not a dog.
 FIXED_SOLUTION = SOLUTION_CSV.replace("img_01.png,いぬ,Public".encode(),
@@ -60,7 +60,7 @@ def test_replacing_the_solution_rescores_everything_and_audits_scores_and_ranks(
 def test_admin_upload_over_an_existing_solution_starts_an_audited_rescore(
         client, olivia, competition, two_scored, django_capture_on_commit_callbacks,
         scoring_messages):
-    from tests.competitions.test_admin import competition_form
+    from tests.factories import competition_form
 
     client.force_login(olivia)
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,8 +9,8 @@ from competitions.models import RescoreRun, Standing, Submission
 from competitions.rescoring import competition_rescore
 from competitions.selectors import leaderboard
 from competitions.services import submission_rescore
-from tests.competitions.test_admin import change_competition
 from tests.conftest import scored
+from tests.factories import change_competition
 
 
 def public_board(competition):

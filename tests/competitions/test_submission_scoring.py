@@ -9,14 +9,7 @@ from competitions.models import Submission
 from competitions.models.submission import MAX_SCORING_ATTEMPTS
 from competitions.tasks import score_submission_task
 from tests.conftest import perfect_csv
-
-
-def make_submission(competition, participation, content: bytes) -> Submission:
-    submission = Submission(competition=competition, team=participation.team,
-                            submitted_by=participation.user, original_name="p.csv")
-    submission.file.save("p.csv", ContentFile(content), save=False)
-    submission.save()
-    return submission
+from tests.factories import make_submission
 
 
 def test_task_scores_a_queued_submission(competition, alice_joined):

@@ -13,6 +13,7 @@ from competitions.tasks import score_submission_task
 from tests.conftest import upload
 from tests.imagezips import (
     JAPANESE_CLASSES,
+    SOURCE_MARKER,
     cp932_zip,
     csv_zip,
     folder_entries,
@@ -20,16 +21,9 @@ from tests.imagezips import (
     gps_exif,
     image_bytes,
     make_zip,
+    named_zip,
     stored_files,
 )
-
-SOURCE_MARKER = "secretname"
-
-
-def named_zip(classes=JAPANESE_CLASSES, per_class=10) -> bytes:
-    """Class folders whose file names give the label away, as people's files do."""
-    return make_zip({f"{label}/{SOURCE_MARKER}_{label}_{n}.jpg": image_bytes(i * 50 + n, "JPEG")
-                     for i, label in enumerate(classes) for n in range(per_class)})
 
 
 def download(client, competition, name) -> bytes:
