@@ -1,7 +1,10 @@
 """Background work of the competitions app."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 
 from .models import Competition, Standing
 from .queueing import (
@@ -13,6 +16,8 @@ from .queueing import (
     submissions_send_unsent,
 )
 from .submission_scoring import ScoreLater, submission_score
+
+logger = logging.getLogger(__name__)
 
 
 # Time limits: the settings' (CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT).
@@ -27,7 +32,11 @@ def score_submission_task(self, submission_id: int) -> str:
         # If the broker refuses the retry, Celery drops this message (Reject) and the
         # submission stays queued and unsent: the fast sweep sends it.
         retry = self.retry(countdown=later.countdown, throw=False)
-        submission_retry_sent(submission_id)
+        try:
+            submission_retry_sent(submission_id)
+        except DatabaseError:
+            # The retry is on its way; unmarked, a sweep may send a duplicate (harmless).
+            logger.warning("Submission %s: retry sent but not marked", submission_id)
         raise retry from None
 
 

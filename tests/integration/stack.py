@@ -182,5 +182,6 @@ def stack_environment(database_url: str, redis_url: str) -> dict:
     queue = f"kompe-drill-{os.getpid()}"
     return {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": redis_url,
             "CELERY_QUEUE": queue, "CELERY_SWEEP_QUEUE": f"{queue}-sweeps",
-            "DEBUG": "0", "API_RATE_SUBMIT": "100000/min", "API_RATE_READ": "100000/min",
+            "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "STATIC_MANIFEST": "0",
+            "API_RATE_SUBMIT": "100000/min", "API_RATE_READ": "100000/min",
             "PYTHONUNBUFFERED": "1"}
