@@ -15,6 +15,17 @@ from tests.conftest import perfect_csv, scored_upload
 # the subprocess is stopped past RUN_SECONDS whatever happens.
 EXAMPLES_PER_OPERATION = int(os.environ.get("KOMPE_CONTRACT_EXAMPLES", "20"))
 RUN_SECONDS = 420
+# Every check is on by default (`--checks all` on the command line would also override this
+# file), everywhere but one on the two uploads: a multipart field is text on the wire,
+# so schemathesis's "boolean" description is the string "false", which is a fine description;
+# its type mutations of multipart fields are not skipped as they are for query, path, header
+# and form-urlencoded values (4.32.5). What an upload must refuse is tested in test_errors.py.
+CONFIG = """
+[[operations]]
+include-operation-id-regex = "^competitions_(submissions|validate)_create$"
+checks.negative_data_rejection.enabled = false
+"""
+# (One filter: two include keys in one [[operations]] would match either, not both.)
 
 
 @pytest.mark.contract
@@ -35,9 +46,11 @@ def test_schemathesis_finds_no_failure_as_a_participant(live_server, competition
     competition.save(update_fields=["daily_submission_limit", "feedback_while_open"])
     scored_upload(competition, alice, perfect_csv())
     token = Token.objects.create(user=alice)
-    command = [sys.executable, "-m", "schemathesis.cli", "run",
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG)
+    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run",
                f"{live_server.url}/api/v1/schema/?format=json",
-               "--checks", "all", "--max-examples", str(EXAMPLES_PER_OPERATION),
+               "--max-examples", str(EXAMPLES_PER_OPERATION),
                "--workers", "1", "--header", f"Authorization: Token {token.key}",
                "--generation-database", "none", "--no-color",
                "--report-dir", str(tmp_path)]

@@ -111,3 +111,17 @@ def test_the_private_score_is_in_the_answer_only_once_revealed(token_client, com
     competition.end_at = timezone.now() - timedelta(seconds=1)
     competition.save(update_fields=["end_at"])
     assert client.get(f"/api/v1/submissions/{submission.pk}/").json()["private_score"] == 0.75
+
+
+@pytest.mark.parametrize("path", ["submissions", "validate"])
+def test_an_upload_without_a_file_or_with_text_for_a_file_is_refused(token_client, competition,
+                                                                    alice, alice_joined, path):
+    client = token_client(alice)
+    url = f"/api/v1/competitions/animals/{path}/"
+    for body in ({}, {"description": "cnn"}, {"file": "id,label\n"}):
+        response = client.post(url, body, format="multipart")
+        assert_json_error(response, status.HTTP_400_BAD_REQUEST, "invalid")
+        assert "file" in response.json(), body
+    from competitions.models import Submission
+
+    assert not Submission.objects.exists()
