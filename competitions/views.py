@@ -133,14 +133,14 @@ def _validate(form, competition, request) -> dict | None:
     user = request.user
     upload = form.cleaned_data["file"]
     try:
-        problems = services.submission_validate(competition=competition, user=user,
-                                                file=upload)
+        problems, count = services.submission_validate(competition=competition, user=user,
+                                                       file=upload)
     except services.SubmissionRefused as refusal:
         form.add_error("file", str(refusal))
         return None
-    return {"name": upload.name, "problem_count": len(problems),
+    return {"name": upload.name, "problem_count": count,
             "messages": [problem.message(_) for problem in problems[:STORED_PROBLEMS]],
-            "unlisted": max(0, len(problems) - STORED_PROBLEMS)}
+            "unlisted": max(0, count - STORED_PROBLEMS)}
 
 
 @participant_required

@@ -8,6 +8,8 @@ None, and the caller takes the precise row-by-row path.
 
 import numpy as np
 
+from .csvfile import utf8_error_at
+
 NEWLINE, COMMA, SPACE, TAB = (ord(char) for char in "\n, \t")
 BOM = "\ufeff".encode()
 # Longer fields are left to the precise path (it quotes them shortened).
@@ -51,17 +53,23 @@ def plain_body(raw: bytes) -> Body | None:
         stop -= 1
     if stop == start or raw.find(b"\n\n", start, stop) != -1:
         return None
-    if not raw.isascii():
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+    if utf8_error_at(raw) is not None:
+        return None
     return Body(raw, start, stop)
 
 
-def split_columns(body: Body, columns: int) -> list[np.ndarray] | None:
-    """Each column as an array of fixed-width byte strings, if every line is plain."""
+def split_columns(body: Body, columns: int, rows: int | None = None,
+                  max_widths: tuple[int, ...] | None = None) -> list[np.ndarray] | None:
+    """Each column as an array of fixed-width byte strings, if every line is plain.
+
+    `rows`: the number of lines expected, and `max_widths`: the longest value each column
+    can hold and still be valid. Both are checked before any array is made, so that a file
+    of a million commas or one long value is turned away at the cost of a count.
+    """
     if not len(body):
+        return None
+    lines = body.count(b"\n") + 1
+    if rows is not None and lines != rows or body.count(b",") != lines * (columns - 1):
         return None
     buffer = body.array()
     # 32-bit positions (files are far below 2 GB) halve the largest temporary arrays.
@@ -79,7 +87,9 @@ def split_columns(body: Body, columns: int) -> list[np.ndarray] | None:
         # A field ending before it starts means a comma belongs to another line.
         if (stops < starts).any() or _space_around(buffer, starts, stops):
             return None
-        values = _fixed_width(buffer, starts, stops)
+        limit = MAX_FIELD_BYTES if max_widths is None else min(MAX_FIELD_BYTES,
+                                                                 max_widths[column])
+        values = _fixed_width(buffer, starts, stops, limit)
         if values is None:
             return None
         result.append(values)
@@ -92,11 +102,11 @@ def _space_around(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> 
     return bool(np.isin(first, (SPACE, TAB)).any() or np.isin(last, (SPACE, TAB)).any())
 
 
-def _fixed_width(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray
-                 ) -> np.ndarray | None:
+def _fixed_width(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+                 limit: int) -> np.ndarray | None:
     lengths = stops - starts
     width = max(1, int(lengths.max()))
-    if width > MAX_FIELD_BYTES:
+    if width > limit:
         return None  # never truncate: a cut value could match a real id
     table = np.zeros((len(starts), width), dtype=np.uint8)
     # One pass per byte position keeps the temporary arrays as small as one column.

@@ -9,7 +9,6 @@ import io
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from .columns import Body, Lookup, encode, plain_body, split_columns
 from .compression import unpack
@@ -56,7 +55,10 @@ def _rows_of(ids: np.ndarray, solution: Solution) -> np.ndarray | None:
 
 def _labels(body: Body, solution: Solution, labels: Sequence[str],
             labels_as: LabelsAs) -> Predictions | None:
-    columns = split_columns(body, 2)
+    label_width = 9 if labels_as == LabelsAs.INDEX else max(len(label.encode())
+                                                            for label in labels)
+    columns = split_columns(body, 2, rows=len(solution),
+                            max_widths=(solution.id_bytes.itemsize, label_width))
     if columns is None:
         return None
     ids, predicted = columns
@@ -82,8 +84,13 @@ def _probabilities(body: Body, solution: Solution, labels: Sequence[str]
                    ) -> Predictions | None:
     columns = len(labels) + 1
     lines = body.count(b"\n") + 1
-    if not len(body) or body.count(b",") != lines * (columns - 1):
+    if (not len(body) or lines != len(solution)
+            or body.count(b",") != lines * (columns - 1)):
         return None
+    # Imported here: only the scoring worker reads probability files this way, and pandas
+    # would add tens of megabytes to every web process that imports the scoring core.
+    import pandas as pd
+
     try:
         # round_trip: the same floats as Python's float(), which the precise path uses.
         table = pd.read_csv(io.BytesIO(body.array()), header=None, engine="c", dtype={0: str},

@@ -9,7 +9,7 @@ from .checks import id_problem, label_problem
 from .columns import Lookup, encode, plain_body, split_columns
 from .compression import unpack
 from .csvfile import decode, read_rows
-from .problems import InvalidFile, Problem, quote
+from .problems import InvalidFile, Problem, ProblemLog, quote
 
 SOLUTION_HEADER = ("id", "label", "usage")
 USAGES = ("Public", "Private")
@@ -53,16 +53,14 @@ class Solution:
 
 
 def parse_solution(data: bytes, labels: Sequence[str]) -> Solution:
-    """The solution, or InvalidFile listing every problem found."""
+    """The solution, or InvalidFile with the first problems found and their count."""
+    data = unpack(data)
     return _parse_plain(data, labels) or _parse_precisely(data, labels)
 
 
 def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
     """Whole-column parsing of a plain, valid solution; None at the first doubt."""
-    try:
-        body = plain_body(unpack(data))
-    except InvalidFile:
-        return None
+    body = plain_body(data)
     if body is None or body.first_line() != ",".join(SOLUTION_HEADER).encode():
         return None
     columns = split_columns(body.after_first_line(), len(SOLUTION_HEADER))
@@ -81,12 +79,12 @@ def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
 
 def _parse_precisely(data: bytes, labels: Sequence[str]) -> Solution:
     rows = iter(read_rows(decode(data)))
-    problems: list[Problem] = []
+    problems = ProblemLog()
     header = next(rows, None)
     if header is None:
         raise InvalidFile([Problem("empty_file")])
     if tuple(header.fields) != SOLUTION_HEADER:
-        problems.append(Problem("header", line=header.line, params={
+        problems.add(Problem("header", line=header.line, params={
             "expected": ",".join(SOLUTION_HEADER), "found": quote(",".join(header.fields))}))
     label_index = {label: index for index, label in enumerate(labels)}
     ids: list[str] = []
@@ -95,25 +93,27 @@ def _parse_precisely(data: bytes, labels: Sequence[str]) -> Solution:
     first_line: dict[str, int] = {}
     for row in rows:
         if len(row.fields) != len(SOLUTION_HEADER):
-            problems.append(Problem("columns", line=row.line, params={
+            problems.add(Problem("columns", line=row.line, params={
                 "expected": len(SOLUTION_HEADER), "found": len(row.fields)}))
             continue
         id_, label, usage = row.fields
         row_problems = [id_problem(row.line, id_, first_line),
                         label_problem(row.line, label, label_index)]
         first_line.setdefault(id_, row.line)
-        problems.extend(problem for problem in row_problems if problem)
+        for problem in row_problems:
+            if problem:
+                problems.add(problem)
         if usage not in USAGES:
-            problems.append(Problem("bad_usage", line=row.line, column=3,
+            problems.add(Problem("bad_usage", line=row.line, column=3,
                                     params={"usage": quote(usage)}))
         ids.append(id_)
         targets.append(label_index.get(label, -1))
         public.append(usage == "Public")
     if not problems and not ids:
-        problems.append(Problem("no_rows"))
+        problems.add(Problem("no_rows"))
     if not problems and not any(public):
-        problems.append(Problem("no_public_rows"))
+        problems.add(Problem("no_public_rows"))
     if problems:
-        raise InvalidFile(problems)
+        raise problems.invalid()
     return Solution(encode(ids), np.array(targets, dtype=np.int32),
                     np.array(public, dtype=bool))

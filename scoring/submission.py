@@ -20,7 +20,7 @@ from .formats import (
     LabelsAs,
     SubmissionFormat,
 )
-from .problems import InvalidFile, Problem, quote
+from .problems import InvalidFile, Problem, ProblemLog, quote
 from .solution import Solution
 
 # A single column holding one of these means the wrong separator was used.
@@ -38,7 +38,8 @@ class Predictions:
 
 def parse_submission(data: bytes, solution: Solution, labels: Sequence[str],
                      fmt: SubmissionFormat = DEFAULT_FORMAT) -> Predictions:
-    """The predictions, or InvalidFile with every problem in file order.
+    """The predictions, or InvalidFile with the first problems in file order and the count
+    of all (memory does not grow with the number of bad rows).
 
     The problems never reveal a hidden label: they quote only what the participant sent
     and the ids, which `sample_submission.csv` makes public anyway.
@@ -51,16 +52,16 @@ def parse_submission(data: bytes, solution: Solution, labels: Sequence[str],
 
 
 def _data_rows(rows: Iterator[Row], expected: tuple[str, ...], fmt: SubmissionFormat,
-               problems: list[Problem]) -> Iterator[Row]:
+               problems: ProblemLog) -> Iterator[Row]:
     first = next(rows, None)
     if first is None:
         raise InvalidFile([Problem("empty_file")])
     is_header = tuple(first.fields) == expected
     if fmt.header == Header.REQUIRED and not is_header:
-        problems.append(Problem("header", line=first.line, params={
+        problems.add(Problem("header", line=first.line, params={
             "expected": ",".join(expected), "found": quote(",".join(first.fields))}))
     elif fmt.header == Header.ABSENT and is_header:
-        problems.append(Problem("header_not_expected", line=first.line,
+        problems.add(Problem("header_not_expected", line=first.line,
                                 params={"found": quote(",".join(first.fields))}))
     elif fmt.header != Header.REQUIRED and not is_header:
         yield first
@@ -72,7 +73,7 @@ class _SubmissionReader:
         self.solution, self.labels, self.fmt = solution, list(labels), fmt
         self.label_index = {label: index for index, label in enumerate(labels)}
         self.columns = len(fmt.expected_header(labels))
-        self.problems: list[Problem] = []
+        self.problems = ProblemLog()
         self.first_line: dict[str, int] = {}
         self.classes = np.full(len(solution), -1, dtype=np.int32)
         self.probabilities = (np.zeros((len(solution), len(labels)))
@@ -81,7 +82,7 @@ class _SubmissionReader:
     def add(self, row: Row) -> None:
         problem = self._column_problem(row)
         if problem:
-            self.problems.append(problem)
+            self.problems.add(problem)
             # The row's id was sent, even if badly: don't also report it as missing.
             if row.fields[0] in self.solution.row_of:
                 self.first_line.setdefault(row.fields[0], row.line)
@@ -97,9 +98,9 @@ class _SubmissionReader:
         # When no row matched at all, the problems above already say why; "missing 2,000
         # ids" would only bury them.
         if missing and (self.first_line or not self.problems):
-            self.problems.append(_missing_problem(missing))
+            self.problems.add(_missing_problem(missing))
         if self.problems:
-            raise InvalidFile(self.problems)
+            raise self.problems.invalid()
         return Predictions(self.classes, self.probabilities)
 
     def _column_problem(self, row: Row) -> Problem | None:
@@ -121,7 +122,7 @@ class _SubmissionReader:
         if problem is None and row_index is None:
             problem = Problem("unknown_id", line=row.line, column=1, params={"id": quote(id_)})
         if problem:
-            self.problems.append(problem)
+            self.problems.add(problem)
             return None
         self.first_line[id_] = row.line
         return row_index
@@ -131,13 +132,13 @@ class _SubmissionReader:
         if self.fmt.labels_as == LabelsAs.INDEX and label:
             class_index = int(label) if label.isdecimal() else -1
             if not 0 <= class_index < len(self.labels):
-                self.problems.append(Problem("bad_index", line=row.line, column=2, params={
+                self.problems.add(Problem("bad_index", line=row.line, column=2, params={
                     "label": quote(label), "last": len(self.labels) - 1}))
                 return
         else:
             problem = label_problem(row.line, label, self.label_index)
             if problem:
-                self.problems.append(problem)
+                self.problems.add(problem)
                 return
             class_index = self.label_index[label]
         if row_index is not None:
@@ -149,13 +150,13 @@ class _SubmissionReader:
                                                start=2):
             value, problem = _probability(row.line, column, label, text)
             if problem:
-                self.problems.append(problem)
+                self.problems.add(problem)
             values.append(value)
         if any(value is None for value in values):
             return
         total = math.fsum(values)
         if abs(total - 1) > PROBABILITY_SUM_TOLERANCE:
-            self.problems.append(Problem("bad_sum", line=row.line, params={
+            self.problems.add(Problem("bad_sum", line=row.line, params={
                 "total": f"{total:.4g}", "tolerance": PROBABILITY_SUM_TOLERANCE}))
         elif row_index is not None:
             self.probabilities[row_index] = np.array(values) / total
