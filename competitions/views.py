@@ -26,7 +26,9 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()
-        login(request, user)
+        # The account was just made, no password checked: the model backend signs it in
+        # (the lockout backend in front of it only guards password checks).
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Kompe, %(name)s!") % {"name": user.username})
         return redirect("competition_list")
     return render(request, "registration/signup.html", {"form": form})
