@@ -89,7 +89,7 @@ def split_columns(body: Body, columns: int, rows: int | None = None,
             return None
         limit = MAX_FIELD_BYTES if max_widths is None else min(MAX_FIELD_BYTES,
                                                                  max_widths[column])
-        values = _fixed_width(buffer, starts, stops, limit)
+        values = fixed_width(buffer, starts, stops, limit)
         if values is None:
             return None
         result.append(values)
@@ -102,7 +102,7 @@ def _space_around(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> 
     return bool(np.isin(first, (SPACE, TAB)).any() or np.isin(last, (SPACE, TAB)).any())
 
 
-def _fixed_width(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+def fixed_width(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray,
                  limit: int) -> np.ndarray | None:
     lengths = stops - starts
     width = max(1, int(lengths.max()))
@@ -129,6 +129,16 @@ class Lookup:
         self.order = np.argsort(keys, kind="stable").astype(np.int64)
         self.sorted = keys[self.order]
         self.width = keys.dtype.itemsize
+
+    def position(self, value: str) -> int | None:
+        """One value's index in the keys (a binary search: no dict of a million ids)."""
+        encoded = value.encode()
+        if len(encoded) > self.width or not encoded:
+            return None
+        at = int(np.searchsorted(self.sorted, encoded))
+        if at < len(self.sorted) and self.sorted[at] == encoded:
+            return int(self.order[at])
+        return None
 
     def has_duplicates(self) -> bool:
         return bool((self.sorted[1:] == self.sorted[:-1]).any())

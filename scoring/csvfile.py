@@ -1,16 +1,14 @@
 """Reading an uploaded CSV into rows that remember their line numbers.
 
-The text is never held whole: the bytes are checked for UTF-8 in slices and read through
-a stream, one line at a time, with a ceiling on a line's length. A file with one huge
-line or a million columns costs no more memory than its bytes.
+The text is never held whole as a string: the bytes are checked for UTF-8 in slices and
+read one line at a time, with a ceiling on a line's length, and the reader knows the byte
+offset it has reached (so that `counting.py` can take over the rest of a hopeless file).
+A file with one huge line or a million columns costs no more memory than its bytes.
 """
 
-import codecs
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TextIO
 
 from .compression import unpack
 from .problems import InvalidFile, Problem
@@ -19,6 +17,7 @@ from .problems import InvalidFile, Problem
 # characters); a longer line is refused before csv splits it into fields.
 MAX_LINE_CHARS = 1024 * 1024
 CHECK_SLICE = 1024 * 1024
+BOM = "\ufeff".encode()
 
 
 @dataclass(frozen=True)
@@ -27,9 +26,9 @@ class Row:
     fields: list[str]
 
 
-def decode(data: bytes) -> TextIO:
-    """UTF-8 text as a stream (a byte-order mark is dropped, gzip and zip are unpacked),
-    or InvalidFile saying what the bytes are instead."""
+def decode(data: bytes) -> bytes:
+    """The file's text as UTF-8 bytes with LF line ends (a .gz or .zip unpacked), or
+    InvalidFile saying what the bytes are instead."""
     data = unpack(data)
     if not data or data.isspace():
         raise InvalidFile([Problem("empty_file")])
@@ -39,7 +38,10 @@ def decode(data: bytes) -> TextIO:
     if error_at is not None:
         line = data.count(b"\n", 0, error_at) + 1
         raise InvalidFile([Problem(_encoding_code(data), line=line)])
-    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    if b"\r" in data:
+        # CRLF and old Mac CR ends count as one line end each, as csv's own reading does.
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
 
 
 def utf8_error_at(data: bytes) -> int | None:
@@ -64,6 +66,8 @@ def utf8_error_at(data: bytes) -> int | None:
 
 
 def _encoding_code(data: bytes) -> str:
+    import codecs
+
     decoder = codecs.getincrementaldecoder("cp932")()
     try:
         for start in range(0, len(data), CHECK_SLICE):
@@ -74,22 +78,34 @@ def _encoding_code(data: bytes) -> str:
     return "shift_jis"
 
 
-def _lines(text: TextIO) -> Iterator[str]:
-    line_number = 0
-    while line := text.readline(MAX_LINE_CHARS + 1):
-        line_number += 1
-        if len(line) > MAX_LINE_CHARS:
-            raise InvalidFile([Problem("line_too_long", line=line_number,
-                                       params={"limit": f"{MAX_LINE_CHARS:,}"})])
-        yield line
+class Lines:
+    """The lines of checked text (from `decode`), one string at a time; `offset` is the
+    byte where the next line starts, `number` the lines given so far."""
+
+    def __init__(self, text: bytes):
+        self.text = text
+        self.offset = len(BOM) if text.startswith(BOM) else 0
+        self.number = 0
+
+    def __iter__(self) -> Iterator[str]:
+        text = self.text
+        while self.offset < len(text):
+            end = text.find(b"\n", self.offset)
+            stop = len(text) if end == -1 else end + 1
+            self.number += 1
+            # A UTF-8 character takes at most 4 bytes: longer than this is too long.
+            if stop - self.offset > 4 * MAX_LINE_CHARS or len(
+                    line := text[self.offset:stop].decode()) > MAX_LINE_CHARS:
+                raise InvalidFile([Problem("line_too_long", line=self.number,
+                                           params={"limit": f"{MAX_LINE_CHARS:,}"})])
+            self.offset = stop
+            yield line
 
 
-def read_rows(text: TextIO | str) -> Iterator[Row]:
+def read_rows(lines: Lines) -> Iterator[Row]:
     """Non-blank CSV records, each with the line it starts on (1-based)."""
-    if isinstance(text, str):
-        text = io.StringIO(text, newline="")
     # strict: a quotation mark left open is an error at the end, not one silent huge field.
-    reader = csv.reader(_lines(text), strict=True)
+    reader = csv.reader(iter(lines), strict=True)
     next_line = 1
     while True:
         try:

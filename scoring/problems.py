@@ -125,8 +125,8 @@ KEPT_PROBLEMS = 1000
 class ProblemLog:
     """The first `keep` problems in file order, and how many there are in all."""
 
-    def __init__(self, keep: int = KEPT_PROBLEMS):
-        self.keep = keep
+    def __init__(self, keep: int | None = None):
+        self.keep = KEPT_PROBLEMS if keep is None else keep
         self.kept: list[Problem] = []
         self.count = 0
 
@@ -137,6 +137,10 @@ class ProblemLog:
 
     def __bool__(self) -> bool:
         return self.count > 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.kept) >= self.keep
 
     def invalid(self) -> "InvalidFile":
         return InvalidFile(self.kept, count=self.count)

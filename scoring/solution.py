@@ -8,7 +8,7 @@ import numpy as np
 from .checks import id_problem, label_problem
 from .columns import Lookup, encode, plain_body, split_columns
 from .compression import unpack
-from .csvfile import decode, read_rows
+from .csvfile import Lines, decode, read_rows
 from .problems import InvalidFile, Problem, ProblemLog, quote
 
 SOLUTION_HEADER = ("id", "label", "usage")
@@ -39,9 +39,14 @@ class Solution:
         """The ids as text, for the precise path (which runs only on invalid files)."""
         return tuple(value.decode() for value in self.id_bytes.tolist())
 
-    @cached_property
-    def row_of(self) -> dict[str, int]:
-        return {id_: row for row, id_ in enumerate(self.ids)}
+    def row_of(self, id_: str) -> int | None:
+        """The row of one id, or None: a binary search in `lookup`, so that checking a
+        file against a million ids keeps no million-entry dict."""
+        return self.lookup.position(id_)
+
+    def smallest_id(self, rows: np.ndarray) -> str:
+        """The smallest of the ids at these rows (a mask), in code point order."""
+        return self.lookup.sorted[np.argmax(rows[self.lookup.order])].decode()
 
     @property
     def public_count(self) -> int:
@@ -78,7 +83,7 @@ def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
 
 
 def _parse_precisely(data: bytes, labels: Sequence[str]) -> Solution:
-    rows = iter(read_rows(decode(data)))
+    rows = iter(read_rows(Lines(decode(data))))
     problems = ProblemLog()
     header = next(rows, None)
     if header is None:

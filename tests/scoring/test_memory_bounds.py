@@ -98,3 +98,45 @@ def test_parsing_a_file_of_bad_rows_grows_the_process_by_a_few_megabytes(content
     assert result["count"] == count
     # The bytes themselves (up to 20 MB here) plus a little: never per-row memory.
     assert result["growth"] < len(content) / 2**20 + 40, result
+
+
+def _random_bad_file(seed: int, labels_as_index: bool) -> bytes:
+    import random
+
+    rng = random.Random(seed)
+    ids = ["a.png", "b.png", "c.png", "x.png", "", " a.png ", "b.png\t", "とり.png"]
+    labels = (["0", "1", "2", "3", "٣", "0000000001", "", " 2 ", "x", "99999999999"]
+              if labels_as_index else ["いぬ", "ねこ", "とり", " ねこ", "cat", "", "いぬ\t"])
+    lines = ["id,label"]
+    for _ in range(400):
+        shape = rng.random()
+        if shape < 0.1:
+            lines.append(rng.choice(["", "   ", "\t"]))
+        elif shape < 0.25:
+            lines.append(rng.choice(ids) + rng.choice(["", ";x", ",a,b", ",,"]))
+        else:
+            lines.append(f"{rng.choice(ids)},{rng.choice(labels)}")
+    return ("\n".join(lines) + rng.choice(["", "\n"])).encode()
+
+
+@pytest.mark.parametrize("labels_as_index", [False, True], ids=["labels", "class numbers"])
+def test_counting_the_rest_in_blocks_counts_exactly_what_the_row_by_row_path_counts(
+        monkeypatch, labels_as_index):
+    from scoring import problems
+    from scoring.formats import LabelsAs
+
+    fmt = SubmissionFormat(labels_as=LabelsAs.INDEX if labels_as_index else LabelsAs.NAME)
+
+    def counted(content: bytes, keep: int) -> tuple[int, list]:
+        monkeypatch.setattr(problems, "KEPT_PROBLEMS", keep)
+        with pytest.raises(InvalidFile) as caught:
+            parse_submission(content, SOLUTION, LABELS, fmt)
+        return caught.value.count, [p.as_dict() for p in caught.value.problems]
+
+    for seed in range(30):
+        content = _random_bad_file(seed, labels_as_index)
+        every_row_count, every_row_problems = counted(content, 10**9)
+        block_count, kept = counted(content, 5)
+        assert block_count == every_row_count, seed
+        # The kept ones are the first ones; "missing" (added last) only when nothing is cut.
+        assert kept == every_row_problems[:5], seed
