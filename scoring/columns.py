@@ -14,6 +14,9 @@ NEWLINE, COMMA, SPACE, TAB = (ord(char) for char in "\n, \t")
 BOM = "\ufeff".encode()
 # Longer fields are left to the precise path (it quotes them shortened).
 MAX_FIELD_BYTES = 256
+# A million-row file is split a piece at a time (Body.pieces): a piece's columns are a few
+# MB, where the whole file's would be tens of MB on top of the file and the solution.
+PIECE_BYTES = 2 * 2**20
 
 
 class Body:
@@ -33,6 +36,17 @@ class Body:
 
     def count(self, sub: bytes) -> int:
         return self.raw.count(sub, self.start, self.stop)
+
+    def pieces(self, size: int) -> "list[Body]":
+        """Spans of about `size` bytes that end at line ends (no final newline inside a
+        span: each is a plain body of its own)."""
+        pieces, start = [], self.start
+        while start < self.stop:
+            end = self.raw.find(b"\n", min(start + size, self.stop), self.stop)
+            end = self.stop if end == -1 else end
+            pieces.append(Body(self.raw, start, end))
+            start = end + 1
+        return pieces
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -72,10 +86,8 @@ def split_columns(body: Body, columns: int, rows: int | None = None,
     if rows is not None and lines != rows or body.count(b",") != lines * (columns - 1):
         return None
     buffer = body.array()
-    # 32-bit positions (files are far below 2 GB) halve the largest temporary arrays.
-    ends = np.append(np.flatnonzero(buffer == NEWLINE).astype(np.int32),
-                     np.int32(len(buffer)))
-    commas = np.flatnonzero(buffer == COMMA).astype(np.int32)
+    ends = np.append(positions_of(buffer, NEWLINE), np.int32(len(buffer)))
+    commas = positions_of(buffer, COMMA)
     if len(commas) != len(ends) * (columns - 1):
         return None
     commas = commas.reshape(len(ends), columns - 1)
@@ -96,6 +108,18 @@ def split_columns(body: Body, columns: int, rows: int | None = None,
     return result
 
 
+# Searched a slice at a time: a whole-file comparison would make a temporary array of one
+# byte per byte of the file, and flatnonzero 8 bytes per hit (60 MB for a 30 MB file).
+SEARCH_SLICE = 4 * 2**20
+
+
+def positions_of(buffer: np.ndarray, byte: int) -> np.ndarray:
+    """Where `byte` occurs, as 32-bit positions (files are far below 2 GB)."""
+    found = [np.flatnonzero(buffer[start:start + SEARCH_SLICE] == byte).astype(np.int32)
+             + np.int32(start) for start in range(0, len(buffer), SEARCH_SLICE)]
+    return np.concatenate(found) if found else np.empty(0, dtype=np.int32)
+
+
 def _space_around(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> bool:
     filled = stops > starts
     first, last = buffer[starts[filled]], buffer[stops[filled] - 1]
@@ -109,10 +133,15 @@ def fixed_width(buffer: np.ndarray, starts: np.ndarray, stops: np.ndarray,
     if width > limit:
         return None  # never truncate: a cut value could match a real id
     table = np.zeros((len(starts), width), dtype=np.uint8)
-    # One pass per byte position keeps the temporary arrays as small as one column.
+    shortest = int(lengths.min()) if len(lengths) else 0
+    # One pass per byte position keeps the temporary arrays as small as one column; up to
+    # the shortest value every row has the byte, and no list of rows is needed.
     for position in range(width):
-        rows = np.flatnonzero(lengths > position)
-        table[rows, position] = buffer[starts[rows] + position]
+        if position < shortest:
+            table[:, position] = buffer[starts + position]
+        else:
+            rows = np.flatnonzero(lengths > position)
+            table[rows, position] = buffer[starts[rows] + position]
     return table.view(f"S{width}").ravel()
 
 
@@ -122,11 +151,14 @@ def encode(values) -> np.ndarray:
     return np.array(encoded, dtype=f"S{max([1, *map(len, encoded)])}")
 
 
+COMPARE_SLICE = 2**16
+
+
 class Lookup:
     """Finds the position of byte strings in a fixed set, for whole columns at once."""
 
     def __init__(self, keys: np.ndarray):
-        self.order = np.argsort(keys, kind="stable").astype(np.int64)
+        self.order = np.argsort(keys, kind="stable").astype(np.int64, copy=False)
         self.sorted = keys[self.order]
         self.width = keys.dtype.itemsize
 
@@ -152,7 +184,11 @@ class Lookup:
         # In-place steps: on a million rows every temporary array counts.
         found_at = np.searchsorted(self.sorted, values)
         np.minimum(found_at, len(self.sorted) - 1, out=found_at)
-        found = self.sorted[found_at] == values
+        found = np.empty(len(values), dtype=bool)
+        # Compared a slice at a time: the looked-up keys would be a copy as large as values.
+        for start in range(0, len(values), COMPARE_SLICE):
+            part = slice(start, start + COMPARE_SLICE)
+            np.equal(self.sorted[found_at[part]], values[part], out=found[part])
         if too_long is not None:
             found &= ~too_long
         np.take(self.order, found_at, out=found_at)

@@ -6,7 +6,7 @@ from functools import cached_property
 import numpy as np
 
 from .checks import id_problem, label_problem
-from .columns import Lookup, encode, plain_body, split_columns
+from .columns import PIECE_BYTES, Lookup, encode, plain_body, split_columns
 from .compression import unpack
 from .csvfile import Lines, decode, read_rows
 from .problems import InvalidFile, Problem, ProblemLog, quote
@@ -64,20 +64,32 @@ def parse_solution(data: bytes, labels: Sequence[str]) -> Solution:
 
 
 def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
-    """Whole-column parsing of a plain, valid solution; None at the first doubt."""
+    """Whole-column parsing of a plain, valid solution, a piece at a time; None at the
+    first doubt."""
     body = plain_body(data)
     if body is None or body.first_line() != ",".join(SOLUTION_HEADER).encode():
         return None
-    columns = split_columns(body.after_first_line(), len(SOLUTION_HEADER))
-    if columns is None:
+    body = body.after_first_line()
+    if not len(body):
         return None
-    id_bytes, label_bytes, usage = columns
-    targets = Lookup(encode(labels)).positions(label_bytes)
-    is_public = usage == b"Public"
-    if (targets < 0).any() or not (is_public | (usage == b"Private")).all():
-        return None
-    solution = Solution(id_bytes, targets.astype(np.int32), is_public)
-    if (id_bytes == b"").any() or solution.lookup.has_duplicates() or not is_public.any():
+    label_lookup = Lookup(encode(labels))
+    ids, targets, public = [], [], []
+    for piece in body.pieces(PIECE_BYTES):
+        columns = split_columns(piece, len(SOLUTION_HEADER))
+        if columns is None:
+            return None
+        piece_ids, label_bytes, usage = columns
+        piece_targets = label_lookup.positions(label_bytes)
+        is_public = usage == b"Public"
+        if (piece_targets < 0).any() or not (is_public | (usage == b"Private")).all():
+            return None
+        ids.append(piece_ids)
+        targets.append(piece_targets.astype(np.int32))
+        public.append(is_public)
+    id_bytes = np.concatenate(ids)  # at the widest piece's width
+    del ids
+    solution = Solution(id_bytes, np.concatenate(targets), np.concatenate(public))
+    if (id_bytes == b"").any() or solution.lookup.has_duplicates() or not solution.is_public.any():
         return None
     return solution
 
