@@ -6,7 +6,8 @@ Run: .venv/bin/python bench/upload_memory.py [--rows 2000] [--only NAME]
 Each file is checked in a fresh process (this script again, with --child):
 - web: `import config.wsgi` (Django set up as a gunicorn worker is), then
   `validate_submission` as `/api/v1/competitions/{slug}/validate/` calls it;
-- worker: the worker's imports (scikit-learn, pandas), then `score_submission`.
+- worker: the scoring worker's imports (the Celery app and its task modules), then
+  `score_submission`.
 It prints the process's peak resident set (VmHWM) before and after, the growth, the
 time, and the answer (problem count and first code). The target is growth of at most
 200 MB for every file; the 16 KB gzip of `id,label` + 8,000,000 lines of `x` should
@@ -76,8 +77,9 @@ def child(mode: str, upload: Path, solution_path: Path) -> None:
     if mode == "web":
         import config.wsgi  # noqa: F401
     else:
-        import pandas  # noqa: F401
-        import sklearn.metrics  # noqa: F401
+        from config.celery import app
+
+        app.loader.import_default_modules()
     from scoring.problems import InvalidFile
     from scoring.scorer import score_submission, validate_submission
     from scoring.solution import parse_solution
