@@ -8,9 +8,11 @@ workers and hosts:
   (SignInRateLimitMiddleware, DRF's throttle arithmetic).
 """
 
+import logging
 import math
 from datetime import datetime, timedelta
 
+from axes.handlers.cache import AxesCacheHandler
 from axes.helpers import get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -22,8 +24,10 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
+logger = logging.getLogger(__name__)
 LOCKED_UNTIL_KEY = "sign-in-locked-until:{username}"
 # url names whose posts count against the address's sign-in or sign-up budget
 LIMITED_PAGES = {"login": "sign_in", "admin:login": "sign_in", "signup": "sign_up"}
@@ -37,6 +41,18 @@ def client_ip(request: HttpRequest) -> str:
         if forwarded.strip():
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+class LockoutHandler(AxesCacheHandler):
+    """axes' cache handler (AXES_HANDLER), except that while the cache is unreachable a
+    wrong password is answered as wrong, uncounted, instead of with a server error:
+    django-redis lets most commands fail quietly, but not every one axes uses."""
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        try:
+            super().user_login_failed(sender, credentials, request, **kwargs)
+        except RedisError:
+            logger.warning("The cache is unreachable: a failed sign-in was not counted")
 
 
 @receiver(user_locked_out)

@@ -345,7 +345,7 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 INSTALLED_APPS += ["axes", "csp"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
                            "django.contrib.auth.backends.ModelBackend"]
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_HANDLER = "competitions.throttling.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 AXES_LOCKOUT_PARAMETERS = ["username"]

@@ -87,3 +87,23 @@ def test_limits_are_counted_in_a_cache_every_web_worker_shares(settings):
         assert redis.Redis.from_url(settings.CACHES["default"]["LOCATION"]).exists(key)
     else:
         assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache's Redis unreachable (nothing listens on the port)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2}}}
+    AxesProxyHandler.implementation = None  # axes keeps the cache it was made with
+    yield
+    AxesProxyHandler.implementation = None
+
+
+def test_with_the_cache_down_sign_in_still_answers_and_limits_fail_open(
+        client, alice, cache_down):
+    assert sign_in(client, "alice", "wrong").status_code == 200
+    assert sign_in(client, "alice", "alice-password-1").status_code == 302
+    assert client.get("/api/v1/competitions/").status_code == 200
