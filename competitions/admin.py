@@ -124,9 +124,9 @@ class CompetitionAdminForm(forms.ModelForm):
         except InvalidFile as invalid:
             shown = [problem.message(gettext) for problem in
                      invalid.problems[:SOLUTION_PROBLEMS_SHOWN]]
-            if len(invalid.problems) > SOLUTION_PROBLEMS_SHOWN:
+            if invalid.count > SOLUTION_PROBLEMS_SHOWN:
                 shown.append(gettext("… %(count)s problems in all.")
-                             % {"count": len(invalid.problems)})
+                             % {"count": invalid.count})
             self.add_error(field, ([first] if first else []) + shown)
 
 

@@ -130,9 +130,10 @@ def _limit_refusal(competition: Competition, team: Team) -> SubmissionRefused:
 
 
 def submission_validate(*, competition: Competition, user, file: UploadedFile
-                        ) -> list[Problem]:
+                        ) -> tuple[list[Problem], int]:
     """The dry run: the same checks as scoring, against the hidden ids and labels. It
-    answers valid (no problems) or the problems, never a score, and uses no quota."""
+    answers valid (no problems) or the first problems and how many there are in all, never
+    a score, and uses no quota."""
     _check_joined(competition, user)
     _check_upload(competition, file)
     try:
@@ -146,8 +147,8 @@ def submission_validate(*, competition: Competition, user, file: UploadedFile
                             fmt=competition.submission_format,
                             max_unpacked_bytes=competition.max_unpacked_bytes)
     except InvalidFile as invalid:
-        return invalid.problems
-    return []
+        return invalid.problems, invalid.count
+    return [], 0
 
 
 def _check_joined(competition: Competition, user) -> None:

@@ -25,7 +25,9 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()
-        login(request, user)
+        # The account was just made, no password checked: the model backend signs it in
+        # (the lockout backend in front of it only guards password checks).
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Kompe, %(name)s!") % {"name": user.username})
         return redirect("competition_list")
     return render(request, "registration/signup.html", {"form": form})
@@ -133,14 +135,14 @@ def _validate(form, competition, request) -> dict | None:
     user = request.user
     upload = form.cleaned_data["file"]
     try:
-        problems = services.submission_validate(competition=competition, user=user,
-                                                file=upload)
+        problems, count = services.submission_validate(competition=competition, user=user,
+                                                       file=upload)
     except services.SubmissionRefused as refusal:
         form.add_error("file", str(refusal))
         return None
-    return {"name": upload.name, "problem_count": len(problems),
+    return {"name": upload.name, "problem_count": count,
             "messages": [problem.message(_) for problem in problems[:STORED_PROBLEMS]],
-            "unlisted": max(0, len(problems) - STORED_PROBLEMS)}
+            "unlisted": max(0, count - STORED_PROBLEMS)}
 
 
 @participant_required

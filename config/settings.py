@@ -5,6 +5,7 @@ broker under `var/`. Set DATABASE_URL and CELERY_BROKER_URL for PostgreSQL and R
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -366,3 +367,80 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Security (issue 13): throttled sign-in and sign-up, a shared cache, CSP, HSTS -------
+# Kept in one block so that deploy settings elsewhere in this file merge cleanly.
+
+# One cache for every web worker and host, so that rate limits and lockouts count across
+# them: Redis when CACHE_URL (or, failing that, the broker) is Redis, this process's memory
+# otherwise (the embedded default has one web process). django-redis, not Django's own
+# RedisCache, for IGNORE_EXCEPTIONS: while Redis is down, limits are not counted (fail
+# open) instead of every page and API call answering 500.
+CACHE_URL = env_str("CACHE_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else None)
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+CACHES = {"default": {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "LOCATION": CACHE_URL,
+    # The broker's database may be shared: keys carry a prefix, and nothing may call
+    # cache.clear() (it empties the whole database, queued tasks included).
+    "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kompe"),
+    "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5},
+} if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# Sign-in lockout per account (django-axes, counted in the cache above): after
+# LOGIN_FAILURE_LIMIT wrong passwords the account's sign-in (site and admin) is refused
+# for LOGIN_LOCKOUT_SECONDS, with a message saying until when. Not per address: a class
+# behind one NAT address would lock itself out; addresses are rate-limited below instead.
+INSTALLED_APPS += ["axes", "csp"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "competitions.throttling.LockoutHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# The stated time holds: attempts during a lockout do not push it further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "competitions.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "competitions.throttling.client_ip"
+# axes.W006 asks for the address among the lockout parameters: deliberately not (above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Posts to the sign-in pages (site and admin) and to sign-up, per client address. A class
+# of 60 signs in within a minute from one address; spraying passwords gets 60 a minute,
+# each account still locked after LOGIN_FAILURE_LIMIT.
+SIGN_IN_RATE_PER_ADDRESS = env_str("SIGN_IN_RATE_PER_ADDRESS", "60/min")
+SIGN_UP_RATE_PER_ADDRESS = env_str("SIGN_UP_RATE_PER_ADDRESS", "60/hour")
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+MIDDLEWARE += ["competitions.throttling.SignInRateLimitMiddleware",
+               "axes.middleware.AxesMiddleware"]
+
+# Content-Security-Policy: scripts, styles, images and connections from this site only;
+# no inline script or style anywhere (templates use files under static/). Images in an
+# organizer's Markdown are limited to the competition's own files by the sanitiser too.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}}
+
+# HTTPS: on when the site is served over TLS (set by the deployment, off by default so the
+# embedded demo and the tests keep plain HTTP on localhost).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT", [])
+# --- end of the security block ----------------------------------------------------------

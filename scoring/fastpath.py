@@ -9,9 +9,8 @@ import io
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
-from .columns import Body, Lookup, encode, plain_body, split_columns
+from .columns import PIECE_BYTES, Body, Lookup, encode, plain_body, split_columns
 from .compression import unpack
 from .formats import PROBABILITY_SUM_TOLERANCE, Header, Kind, LabelsAs, SubmissionFormat
 from .problems import InvalidFile
@@ -56,25 +55,37 @@ def _rows_of(ids: np.ndarray, solution: Solution) -> np.ndarray | None:
 
 def _labels(body: Body, solution: Solution, labels: Sequence[str],
             labels_as: LabelsAs) -> Predictions | None:
-    columns = split_columns(body, 2)
-    if columns is None:
+    if body.count(b"\n") + 1 != len(solution) or body.count(b",") != len(solution):
         return None
-    ids, predicted = columns
-    rows = _rows_of(ids, solution)
-    if rows is None:
-        return None
-    if labels_as == LabelsAs.INDEX:
-        if not np.char.isdigit(predicted).all() or predicted.dtype.itemsize > 9:
-            return None  # not a plain number, or too long to be a class number
-        classes = predicted.astype(np.int64)
-        if (classes >= len(labels)).any():
-            return None
-    else:
-        classes = Lookup(encode(labels)).positions(predicted)
-        if (classes < 0).any():
-            return None
+    label_width = 9 if labels_as == LabelsAs.INDEX else max(len(label.encode())
+                                                            for label in labels)
+    label_lookup = None if labels_as == LabelsAs.INDEX else Lookup(encode(labels))
     ordered = np.empty(len(solution), dtype=np.int32)
-    ordered[rows] = classes
+    sent = np.zeros(len(solution), dtype=bool)
+    for piece in body.pieces(PIECE_BYTES):
+        columns = split_columns(piece, 2, max_widths=(solution.id_bytes.itemsize,
+                                                      label_width))
+        if columns is None:
+            return None
+        ids, predicted = columns
+        rows = solution.lookup.positions(ids)
+        if (rows < 0).any():
+            return None
+        sent[rows] = True
+        if label_lookup is None:
+            if not np.char.isdigit(predicted).all():
+                return None  # not a plain number
+            classes = predicted.astype(np.int64)
+            if (classes >= len(labels)).any():
+                return None
+        else:
+            classes = label_lookup.positions(predicted)
+            if (classes < 0).any():
+                return None
+        ordered[rows] = classes
+    # As many lines as ids, each id known: every id sent once exactly when all were sent.
+    if not sent.all():
+        return None
     return Predictions(ordered)
 
 
@@ -82,8 +93,13 @@ def _probabilities(body: Body, solution: Solution, labels: Sequence[str]
                    ) -> Predictions | None:
     columns = len(labels) + 1
     lines = body.count(b"\n") + 1
-    if not len(body) or body.count(b",") != lines * (columns - 1):
+    if (not len(body) or lines != len(solution)
+            or body.count(b",") != lines * (columns - 1)):
         return None
+    # Imported here: only the scoring worker reads probability files this way, and pandas
+    # would add tens of megabytes to every web process that imports the scoring core.
+    import pandas as pd
+
     try:
         # round_trip: the same floats as Python's float(), which the precise path uses.
         table = pd.read_csv(io.BytesIO(body.array()), header=None, engine="c", dtype={0: str},

@@ -1,6 +1,9 @@
 """The metrics a competition can rank by or show, each knowing which direction is better.
 
 Every metric is scikit-learn's definition; the tests compare against scikit-learn directly.
+scikit-learn (and SciPy under it) is imported inside the functions that use it: the
+registry is read by every web process and beat, which never compute a metric, and the
+import costs them about 150 MB and a second at start-up.
 """
 
 import warnings
@@ -8,12 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import (
-    balanced_accuracy_score,
-    f1_score,
-    log_loss,
-    top_k_accuracy_score,
-)
 
 # Log loss clips probabilities to [EPSILON, 1] and rescales rows, as Kaggle does, so that
 # one confident mistake costs a lot but not infinity.
@@ -53,6 +50,8 @@ def _accuracy(data: MetricInput) -> float:
 
 
 def _balanced_accuracy(data: MetricInput) -> float:
+    from sklearn.metrics import balanced_accuracy_score
+
     with warnings.catch_warnings():
         # "y_pred contains classes not in y_true" is expected on a subset of the test set.
         warnings.simplefilter("ignore", UserWarning)
@@ -60,15 +59,21 @@ def _balanced_accuracy(data: MetricInput) -> float:
 
 
 def _macro_f1(data: MetricInput) -> float:
+    from sklearn.metrics import f1_score
+
     return float(f1_score(data.targets, data.classes, average="macro", zero_division=0))
 
 
 def _top_k_accuracy(data: MetricInput) -> float:
+    from sklearn.metrics import top_k_accuracy_score
+
     return float(top_k_accuracy_score(data.targets, data.probabilities, k=data.top_k,
                                       labels=np.arange(data.n_classes)))
 
 
 def _log_loss(data: MetricInput) -> float:
+    from sklearn.metrics import log_loss
+
     clipped = np.clip(data.probabilities, LOG_LOSS_EPSILON, 1.0)
     clipped /= clipped.sum(axis=1, keepdims=True)
     return float(log_loss(data.targets, clipped, labels=np.arange(data.n_classes)))

@@ -29,6 +29,10 @@ MESSAGES: dict[str, str] = {
         "line {line}: this line cannot be read as CSV: a quotation mark is not closed or a "
         "field is longer than 131,072 characters."
     ),
+    "line_too_long": gettext_noop(
+        "line {line}: this line is longer than {limit} characters: that is no row of a "
+        "submission."
+    ),
     "bad_archive": gettext_noop(
         "The compressed file cannot be opened: upload a .csv, .csv.gz or a .zip with one CSV."
     ),
@@ -113,9 +117,41 @@ class Problem:
                    params=dict(data.get("params") or {}))
 
 
-class InvalidFile(Exception):
-    """The file cannot be scored; `problems` says every reason found, in file order."""
+# A file can have a problem on every one of millions of lines: only the first ones are kept
+# (no page shows more), the rest are counted. Memory stays the same whatever the file.
+KEPT_PROBLEMS = 1000
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s), first: {problems[0].message()}")
-        self.problems = problems
+
+class ProblemLog:
+    """The first `keep` problems in file order, and how many there are in all."""
+
+    def __init__(self, keep: int | None = None):
+        self.keep = KEPT_PROBLEMS if keep is None else keep
+        self.kept: list[Problem] = []
+        self.count = 0
+
+    def add(self, problem: Problem) -> None:
+        self.count += 1
+        if len(self.kept) < self.keep:
+            self.kept.append(problem)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.kept) >= self.keep
+
+    def invalid(self) -> "InvalidFile":
+        return InvalidFile(self.kept, count=self.count)
+
+
+class InvalidFile(Exception):
+    """The file cannot be scored. `problems`: the first reasons found, in file order (at
+    most KEPT_PROBLEMS); `count`: how many were found in all."""
+
+    def __init__(self, problems: list[Problem], count: int | None = None):
+        super().__init__(f"{count or len(problems)} problem(s), first: "
+                         f"{problems[0].message()}")
+        self.problems = problems[:KEPT_PROBLEMS]
+        self.count = len(problems) if count is None else count

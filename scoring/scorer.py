@@ -8,7 +8,7 @@ import numpy as np
 from .compression import MAX_UNPACKED_BYTES, unpack
 from .error_analysis import Confusion
 from .fastpath import parse_fast
-from .formats import DEFAULT_FORMAT, SubmissionFormat
+from .formats import DEFAULT_FORMAT, Kind, SubmissionFormat
 from .metrics import METRICS, MetricInput
 from .solution import Solution
 from .submission import Predictions, parse_submission
@@ -55,11 +55,32 @@ def score_submission(data: bytes, *, solution: Solution, labels: Sequence[str], 
         confusion={"public": confusion(public), "private": confusion(~public)})
 
 
+# What one row of an honest submission can take beyond its id and label: quotes, spaces,
+# commas, CRLF. And a probability written out in full ("-1.2345678901234567e-05,").
+ROW_OVERHEAD_BYTES = 16
+PROBABILITY_BYTES = 25
+# Headers, blank lines and the smallest competitions.
+CEILING_FLOOR_BYTES = 2**20
+
+
+def unpack_ceiling(solution: Solution, labels: Sequence[str], fmt: SubmissionFormat) -> int:
+    """The most an honest submission of this competition unpacks to: every row at its
+    longest id and longest label (or fully written probabilities), generously spaced.
+    A 2,000-image competition allows about 1 MB; a bomb of bad rows stops there."""
+    if fmt.kind == Kind.PROBABILITY:
+        row = len(labels) * PROBABILITY_BYTES
+    else:
+        row = max(len(label.encode()) for label in labels)
+    per_row = solution.id_bytes.itemsize + row + ROW_OVERHEAD_BYTES
+    return CEILING_FLOOR_BYTES + len(solution) * per_row
+
+
 def validate_submission(data: bytes, *, solution: Solution, labels: Sequence[str],
                         fmt: SubmissionFormat = DEFAULT_FORMAT,
                         max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> Predictions:
-    """The predictions of a valid file, or InvalidFile with every problem. Never a score:
-    the dry run calls this alone."""
-    data = unpack(data, max_unpacked_bytes)
+    """The predictions of a valid file, or InvalidFile with the first problems and their
+    count. Never a score: the dry run calls this alone. Memory is bounded by the unpack
+    ceiling, whatever the file holds."""
+    data = unpack(data, min(max_unpacked_bytes, unpack_ceiling(solution, labels, fmt)))
     return parse_fast(data, solution, labels, fmt) or parse_submission(data, solution,
                                                                        labels, fmt)

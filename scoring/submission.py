@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import id_problem, label_problem
-from .csvfile import Row, decode, read_rows
+from .checks import label_problem
+from .counting import count_rest
+from .csvfile import Lines, Row, decode, read_rows
 from .formats import (
     DEFAULT_FORMAT,
     PROBABILITY_SUM_TOLERANCE,
@@ -20,7 +21,7 @@ from .formats import (
     LabelsAs,
     SubmissionFormat,
 )
-from .problems import InvalidFile, Problem, quote
+from .problems import InvalidFile, Problem, ProblemLog, quote
 from .solution import Solution
 
 # A single column holding one of these means the wrong separator was used.
@@ -38,29 +39,39 @@ class Predictions:
 
 def parse_submission(data: bytes, solution: Solution, labels: Sequence[str],
                      fmt: SubmissionFormat = DEFAULT_FORMAT) -> Predictions:
-    """The predictions, or InvalidFile with every problem in file order.
+    """The predictions, or InvalidFile with the first problems in file order and the count
+    of all (memory does not grow with the number of bad rows).
 
     The problems never reveal a hidden label: they quote only what the participant sent
     and the ids, which `sample_submission.csv` makes public anyway.
     """
+    text = decode(data)
+    lines = Lines(text)
     reader = _SubmissionReader(solution, labels, fmt)
-    for row in _data_rows(read_rows(decode(data)), fmt.expected_header(labels), fmt,
+    for row in _data_rows(read_rows(lines), fmt.expected_header(labels), fmt,
                           reader.problems):
         reader.add(row)
+        if reader.problems.full:
+            # Nothing more will be shown: the rest only adds to the count.
+            rest = count_rest(text, lines.offset, solution=solution, labels=labels, fmt=fmt,
+                              first_line=reader.first_line)
+            if rest is not None:
+                reader.problems.count += rest
+                break
     return reader.result()
 
 
 def _data_rows(rows: Iterator[Row], expected: tuple[str, ...], fmt: SubmissionFormat,
-               problems: list[Problem]) -> Iterator[Row]:
+               problems: ProblemLog) -> Iterator[Row]:
     first = next(rows, None)
     if first is None:
         raise InvalidFile([Problem("empty_file")])
     is_header = tuple(first.fields) == expected
     if fmt.header == Header.REQUIRED and not is_header:
-        problems.append(Problem("header", line=first.line, params={
+        problems.add(Problem("header", line=first.line, params={
             "expected": ",".join(expected), "found": quote(",".join(first.fields))}))
     elif fmt.header == Header.ABSENT and is_header:
-        problems.append(Problem("header_not_expected", line=first.line,
+        problems.add(Problem("header_not_expected", line=first.line,
                                 params={"found": quote(",".join(first.fields))}))
     elif fmt.header != Header.REQUIRED and not is_header:
         yield first
@@ -72,8 +83,10 @@ class _SubmissionReader:
         self.solution, self.labels, self.fmt = solution, list(labels), fmt
         self.label_index = {label: index for index, label in enumerate(labels)}
         self.columns = len(fmt.expected_header(labels))
-        self.problems: list[Problem] = []
-        self.first_line: dict[str, int] = {}
+        self.problems = ProblemLog()
+        # The line each solution row's id was first sent on (0: not sent; -1: sent, in
+        # the part of the file that counting.py counted).
+        self.first_line = np.zeros(len(solution), dtype=np.int32)
         self.classes = np.full(len(solution), -1, dtype=np.int32)
         self.probabilities = (np.zeros((len(solution), len(labels)))
                               if fmt.kind == Kind.PROBABILITY else None)
@@ -81,10 +94,11 @@ class _SubmissionReader:
     def add(self, row: Row) -> None:
         problem = self._column_problem(row)
         if problem:
-            self.problems.append(problem)
+            self.problems.add(problem)
             # The row's id was sent, even if badly: don't also report it as missing.
-            if row.fields[0] in self.solution.row_of:
-                self.first_line.setdefault(row.fields[0], row.line)
+            sent = self.solution.row_of(row.fields[0])
+            if sent is not None and not self.first_line[sent]:
+                self.first_line[sent] = row.line
             return
         row_index = self._row_index(row)
         if self.fmt.kind == Kind.PROBABILITY:
@@ -93,13 +107,13 @@ class _SubmissionReader:
             self._add_label(row, row_index)
 
     def result(self) -> Predictions:
-        missing = [id_ for id_ in self.solution.ids if id_ not in self.first_line]
+        missing = self.first_line == 0
         # When no row matched at all, the problems above already say why; "missing 2,000
         # ids" would only bury them.
-        if missing and (self.first_line or not self.problems):
-            self.problems.append(_missing_problem(missing))
+        if missing.any() and (not missing.all() or not self.problems):
+            self.problems.add(_missing_problem(self.solution, missing))
         if self.problems:
-            raise InvalidFile(self.problems)
+            raise self.problems.invalid()
         return Predictions(self.classes, self.probabilities)
 
     def _column_problem(self, row: Row) -> Problem | None:
@@ -116,28 +130,32 @@ class _SubmissionReader:
     def _row_index(self, row: Row) -> int | None:
         """The solution row of this id, or None after recording why there is none."""
         id_ = row.fields[0]
-        row_index = self.solution.row_of.get(id_)
-        problem = id_problem(row.line, id_, self.first_line)
-        if problem is None and row_index is None:
+        row_index = self.solution.row_of(id_)
+        if not id_:
+            problem = Problem("empty_id", line=row.line, column=1)
+        elif row_index is None:
             problem = Problem("unknown_id", line=row.line, column=1, params={"id": quote(id_)})
-        if problem:
-            self.problems.append(problem)
-            return None
-        self.first_line[id_] = row.line
-        return row_index
+        elif self.first_line[row_index]:
+            problem = Problem("duplicate_id", line=row.line, column=1, params={
+                "id": quote(id_), "first_line": int(self.first_line[row_index])})
+        else:
+            self.first_line[row_index] = row.line
+            return row_index
+        self.problems.add(problem)
+        return None
 
     def _add_label(self, row: Row, row_index: int | None) -> None:
         label = row.fields[1]
         if self.fmt.labels_as == LabelsAs.INDEX and label:
             class_index = int(label) if label.isdecimal() else -1
             if not 0 <= class_index < len(self.labels):
-                self.problems.append(Problem("bad_index", line=row.line, column=2, params={
+                self.problems.add(Problem("bad_index", line=row.line, column=2, params={
                     "label": quote(label), "last": len(self.labels) - 1}))
                 return
         else:
             problem = label_problem(row.line, label, self.label_index)
             if problem:
-                self.problems.append(problem)
+                self.problems.add(problem)
                 return
             class_index = self.label_index[label]
         if row_index is not None:
@@ -149,13 +167,13 @@ class _SubmissionReader:
                                                start=2):
             value, problem = _probability(row.line, column, label, text)
             if problem:
-                self.problems.append(problem)
+                self.problems.add(problem)
             values.append(value)
         if any(value is None for value in values):
             return
         total = math.fsum(values)
         if abs(total - 1) > PROBABILITY_SUM_TOLERANCE:
-            self.problems.append(Problem("bad_sum", line=row.line, params={
+            self.problems.add(Problem("bad_sum", line=row.line, params={
                 "total": f"{total:.4g}", "tolerance": PROBABILITY_SUM_TOLERANCE}))
         elif row_index is not None:
             self.probabilities[row_index] = np.array(values) / total
@@ -176,10 +194,11 @@ def _probability(line: int, column: int, label: str, text: str
     return value, None
 
 
-def _missing_problem(missing: list[str]) -> Problem:
+def _missing_problem(solution: Solution, missing: np.ndarray) -> Problem:
     # The example is the smallest missing id, never the first in the solution's order:
     # that order is hidden (a solution grouped by label would give labels away).
-    example = quote(min(missing))
-    if len(missing) == 1:
+    example = quote(solution.smallest_id(missing))
+    count = int(np.count_nonzero(missing))
+    if count == 1:
         return Problem("missing_id", params={"example": example})
-    return Problem("missing_ids", params={"count": len(missing), "example": example})
+    return Problem("missing_ids", params={"count": count, "example": example})

@@ -288,11 +288,20 @@ def english_by_default():
     translation.deactivate()
 
 
+def clear_cache() -> None:
+    """Empties this test run's cache keys. On Redis, only the keys under its prefix:
+    cache.clear() would empty the whole database, which the broker may share."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Rate-limit counters live in the cache: each test starts with none used."""
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()

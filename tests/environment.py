@@ -10,6 +10,8 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("KOMPE_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
 # A queue of this run only: a demo worker on the same broker must not take its tasks.
 os.environ.setdefault("CELERY_QUEUE", f"kompe-test-{os.getpid()}")
+# Cache keys (rate limits, lockouts) of this run only, under their own prefix.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"kompe-test-{os.getpid()}")
 # Static files come from the apps' folders, not from a `collectstatic` run.
 os.environ.setdefault("STATIC_MANIFEST", "0")
 # The live server of the browser tests speaks plain HTTP on localhost.

@@ -91,10 +91,10 @@ class ValidateSubmission(CompetitionScoped, APIView):
         incoming = ValidationSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            problems = services.submission_validate(competition=competition, user=request.user,
-                                                    file=incoming.validated_data["file"])
+            problems, count = services.submission_validate(
+                competition=competition, user=request.user, file=incoming.validated_data["file"])
         except services.SubmissionRefused as refusal:
             return refusal_response(refusal)
         return Response(ValidationResultSerializer({
-            "valid": not problems, "problem_count": len(problems),
+            "valid": not count, "problem_count": count,
             "problems": problems[:STORED_PROBLEMS]}).data)

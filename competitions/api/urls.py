@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import competitions, errors, finals, history, insight, leaderboard, submissions
 
@@ -35,7 +35,7 @@ urlpatterns = [
     path("competitions/<slug:slug>/analytics/", insight.Analytics.as_view(),
          name="analytics"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other URL under /api/v1/ answers a JSON 404, not the site's HTML page.
     re_path(r"", errors.not_found, name="not-found"),
 ]

@@ -137,11 +137,13 @@ class Submission(models.Model):
                             confusion=scores.confusion, problems=[], problem_count=0,
                             error="")
 
-    def mark_failed(self, problems: list[Problem]) -> bool:
+    def mark_failed(self, problems: list[Problem], count: int | None = None) -> bool:
+        """`count`: how many problems the file has in all, when `problems` holds only the
+        first ones (InvalidFile.count)."""
         return self._finish(
             status=self.Status.FAILED, public_score=None, private_score=None, extra_scores={},
             confusion={}, problems=[problem.as_dict() for problem in problems[:STORED_PROBLEMS]],
-            problem_count=len(problems),
+            problem_count=len(problems) if count is None else count,
             error="\n".join(problem.message() for problem in problems[:STORED_PROBLEMS]))
 
     def _finish(self, **result) -> bool:

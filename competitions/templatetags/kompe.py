@@ -1,3 +1,7 @@
+import posixpath
+from functools import partial
+from urllib.parse import urljoin, urlsplit
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -33,10 +37,27 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"},
 
 
 @register.filter
-def markdown(text: str) -> str:
+def markdown(text: str, slug: str = "") -> str:
+    """Organizer's Markdown as safe HTML. Images load only from the competition's own
+    pages (`/c/<slug>/…`, or a path relative to its overview): a remote image would tell
+    another host every participant's address and when they read the page."""
     html = markdown_lib.markdown(text or "", extensions=["tables", "fenced_code"])
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                               url_schemes={"http", "https", "mailto"}))
+                               url_schemes={"http", "https", "mailto"},
+                               attribute_filter=partial(_own_images_only, slug)))
+
+
+def _own_images_only(slug: str, tag: str, attribute: str, value: str) -> str | None:
+    if tag != "img" or attribute != "src":
+        return value
+    if not slug:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    home = f"/c/{slug}/"
+    path = posixpath.normpath(urljoin(home, parts.path))
+    return value if path.startswith(home) else None
 
 
 @register.filter

@@ -86,11 +86,31 @@ def test_a_compressed_upload_may_not_unpack_past_the_competitions_ceiling(
     services.join_competition(competition=competition, user=alice)
     bomb = gzip.compress(b"0" * (competition.max_unpacked_bytes + 1))
     assert len(bomb) < 100_000
-    problems = services.submission_validate(competition=competition, user=alice,
-                                            file=upload(bomb, "bomb.csv.gz"))
-    assert [problem.code for problem in problems] == ["unpacked_too_large"]
-    assert problems[0].message() == ("Unpacked, the file is larger than 16 MB: that is no "
+    problems, count = services.submission_validate(competition=competition, user=alice,
+                                                   file=upload(bomb, "bomb.csv.gz"))
+    assert [problem.code for problem in problems] == ["unpacked_too_large"] and count == 1
+    # Ten rows need far less than the competition's 16 MB: the ceiling comes from the
+    # solution's size (scoring.scorer.unpack_ceiling).
+    assert problems[0].message() == ("Unpacked, the file is larger than 1 MB: that is no "
                                      "submission of this competition.")
+
+
+def test_the_16_kb_gzip_of_8_million_bad_lines_is_answered_at_once_with_its_count(
+        client, competition, alice, alice_joined):
+    import gzip
+    import time
+
+    bomb = gzip.compress(b"id,label\n" + b"x\n" * 8_000_000, compresslevel=9)
+    assert len(bomb) < 16 * 1024
+    client.force_login(alice)
+    start = time.perf_counter()
+    answer = client.post(reverse("api:competition-validate", args=[competition.slug]),
+                         {"file": upload(bomb, "bomb.csv.gz")})
+    elapsed = time.perf_counter() - start
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["problem_count"] == 1
+    assert answer.json()["problems"][0]["code"] == "unpacked_too_large"
+    assert elapsed < 1.0
 
 
 def test_page_dry_runs_share_the_api_rate_limit(client, competition, alice, alice_joined,

@@ -8,13 +8,14 @@ from kompe.client import ApiError, Client
 
 @pytest.fixture
 def throttled(monkeypatch):
-    from django.core.cache import cache
     from rest_framework.throttling import ScopedRateThrottle
 
-    cache.clear()
+    from tests.conftest import clear_cache
+
+    clear_cache()
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "read", "2/min")
     yield
-    cache.clear()
+    clear_cache()
 
 
 def test_rate_limited_reads_wait_as_told_then_give_up_with_the_reason(

@@ -1,0 +1,128 @@
+"""Limits on signing in and signing up, and the page that says when to try again.
+
+Two counts, both kept in the shared cache (settings.CACHES) so that they hold across web
+workers and hosts:
+- per account: django-axes counts wrong passwords (site and admin sign-in alike) and
+  refuses the account's sign-in for LOGIN_LOCKOUT_SECONDS after LOGIN_FAILURE_LIMIT;
+- per client address: posts to the sign-in pages and to sign-up are rate-limited
+  (SignInRateLimitMiddleware, DRF's throttle arithmetic).
+"""
+
+import logging
+import math
+from datetime import datetime, timedelta
+
+from axes.handlers.cache import AxesCacheHandler
+from axes.helpers import get_cool_off
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.core.cache import cache
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from redis.exceptions import RedisError
+from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+LOCKED_UNTIL_KEY = "sign-in-locked-until:{username}"
+# url names whose posts count against the address's sign-in or sign-up budget
+LIMITED_PAGES = {"login": "sign_in", "admin:login": "sign_in", "signup": "sign_up"}
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: behind our TLS proxy, the one it appended to X-Forwarded-For
+    (the right-most; earlier entries are the client's to forge), else the peer's."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class LockoutHandler(AxesCacheHandler):
+    """axes' cache handler (AXES_HANDLER), except that while the cache is unreachable a
+    wrong password is answered as wrong, uncounted, instead of with a server error:
+    django-redis lets most commands fail quietly, but not every one axes uses."""
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        try:
+            super().user_login_failed(sender, credentials, request, **kwargs)
+        except RedisError:
+            logger.warning("The cache is unreachable: a failed sign-in was not counted")
+
+
+@receiver(user_locked_out)
+def remember_when_the_lockout_ends(sender, request, username, **kwargs) -> None:
+    # add, not set: attempts during the lockout must not move the time already stated.
+    cool_off = get_cool_off(request)
+    if username and cool_off:
+        cache.add(LOCKED_UNTIL_KEY.format(username=username),
+                  (timezone.now() + cool_off).timestamp(),
+                  timeout=math.ceil(cool_off.total_seconds()))
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None
+                     ) -> HttpResponse:
+    """Axes' answer to a locked account (AXES_LOCKOUT_CALLABLE)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    stamp = cache.get(LOCKED_UNTIL_KEY.format(username=username))
+    until = (datetime.fromtimestamp(stamp, tz=timezone.get_current_timezone()) if stamp
+             else timezone.now() + (get_cool_off(request) or timedelta(0)))
+    return _try_again_page(request, _(
+        "Too many wrong passwords for this account: signing in to it is paused."), until)
+
+
+class _AddressThrottle(SimpleRateThrottle):
+    def __init__(self, scope: str):
+        self.scope = scope
+        self.rate = {"sign_in": settings.SIGN_IN_RATE_PER_ADDRESS,
+                     "sign_up": settings.SIGN_UP_RATE_PER_ADDRESS}[scope]
+        super().__init__()
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+class SignInRateLimitMiddleware:
+    """Posts to the sign-in pages and to sign-up, counted per client address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        scope = self._scope(request)
+        if scope:
+            throttle = _AddressThrottle(scope)
+            if not throttle.allow_request(request, None):
+                until = timezone.now() + timedelta(seconds=math.ceil(throttle.wait() or 1))
+                message = (_("Too many sign-in attempts from your network.")
+                           if scope == "sign_in" else
+                           _("Too many new accounts from your network."))
+                return _try_again_page(request, message, until)
+        return self.get_response(request)
+
+    @staticmethod
+    def _scope(request: HttpRequest) -> str | None:
+        if request.method != "POST":
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return LIMITED_PAGES.get(match.view_name)
+
+
+def _try_again_page(request: HttpRequest, message: str, until: datetime) -> HttpResponse:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    wait = ngettext("Try again after %(time)s (in %(count)d minute).",
+                    "Try again after %(time)s (in %(count)d minutes).", minutes) % {
+        "time": timezone.localtime(until).strftime("%H:%M:%S"), "count": minutes}
+    response = render(request, "registration/try_again.html",
+                      {"message": message, "wait": wait}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
