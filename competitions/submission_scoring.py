@@ -74,7 +74,8 @@ def _run(submission: Submission) -> str:
     try:
         scores = _score(submission)
     except InvalidFile as invalid:
-        return "failed" if submission.mark_failed(invalid.problems, count=invalid.count) else "superseded"
+        failed = submission.mark_failed(invalid.problems, count=invalid.count)
+        return "failed" if failed else "superseded"
     except Exception:  # SoftTimeLimitExceeded included: all of these are on our side.
         logger.exception("Scoring submission %s failed (attempt %s)", submission.pk,
                          submission.attempts)
