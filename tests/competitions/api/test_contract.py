@@ -33,13 +33,15 @@ def test_schemathesis_finds_no_failure_as_a_participant(live_server, competition
                                                         alice_joined, monkeypatch, tmp_path):
     from rest_framework.throttling import ScopedRateThrottle
 
-    from config.celery import app as celery_app
+    from competitions import queueing
+    from competitions.tasks import score_submission_task
 
     # The fuzzer sends hundreds of requests a minute: the rate limits are tested elsewhere.
     for scope in ("read", "submit", "validate"):
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "100000/min")
-    # Uploads are scored in the server's own thread: nothing leaves the test database.
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
+    # Uploads are scored in the server's own thread: nothing leaves the test database and
+    # nothing reaches the broker (queueing.publish is its one boundary).
+    monkeypatch.setattr(queueing, "publish", lambda pk: score_submission_task.apply(args=[pk]))
     # Room to submit, and insight at the full level, so that those answers are checked too.
     competition.daily_submission_limit = 1000
     competition.feedback_while_open = "full"
