@@ -4,8 +4,9 @@ Pillow opens only the six formats the platform takes (never EPS, PSD or the rest
 plugins); HEIC/HEIF, what iPhones save by default, through pillow-heif (libheif), which
 applies the picture's own rotation when it decodes it. The size is checked from the header
 before any pixel is decoded, so a small file that declares 100,000 × 100,000 pixels costs
-nothing. The output is a fresh encoding of the pixels alone: EXIF (GPS positions, camera serials), ICC profiles, PNG text and comments are
-dropped; the EXIF orientation is applied first so that the picture still stands upright.
+nothing. The output is a fresh encoding of the pixels alone: EXIF (GPS positions, camera
+serials), ICC profiles, XMP, PNG text and comments are dropped; the EXIF orientation is
+applied first so that the picture still stands upright.
 """
 
 import hashlib
