@@ -15,6 +15,7 @@ from .weights import INSTALL_HINT
 
 DEFAULT_BACKBONE = "mobilenetv2"
 DEFAULT_BACKBONE_SIZE = 96  # small glyphs scaled up; 224 is ImageNet's size, 4.5x slower
+NATIVE_SIZE = 224  # where every backbone here was trained on ImageNet (photo defaults)
 DEFAULT_CNN_WIDTH = 32
 DEFAULT_CNN_BLOCKS = 3
 DEFAULT_DROPOUT = 0.3
@@ -85,14 +86,18 @@ def build_backbone(name: str, image_size: int, weights: str) -> tuple[keras.Mode
     """The convolutional base of `name` (no ImageNet head) for RGB images of `image_size`,
     and the input preprocessing its weights need.
 
-    `weights`: "imagenet" (Keras downloads them once), "none" (random: the control
-    experiment), "torchvision-mobilenetv2" (offline, see weights.py) or a path to a Keras
-    weights file."""
+    `weights`: "imagenet" (Keras' own if downloaded, else the offline weights where they
+    are installed, else Keras downloads them: see weights.resolve_imagenet), "none"
+    (random: the control experiment), "torchvision-mobilenetv2" (offline, see weights.py)
+    or a path to a Keras weights file."""
     if name not in BACKBONES:
         raise ValueError(f"Unknown backbone {name!r}: choose from {', '.join(BACKBONES)}.")
     spec = BACKBONES[name]
     constructor = getattr(keras.applications, spec.constructor)
     shape = (max(image_size, spec.min_size),) * 2 + (3,)
+    from .weights import resolve_imagenet
+
+    weights, _reason = resolve_imagenet(name, weights, shape[0])
     if weights == "torchvision-mobilenetv2":
         if name != "mobilenetv2":
             raise ValueError("--weights torchvision-mobilenetv2 goes with --backbone "
