@@ -54,12 +54,15 @@ class ReverseChannels(layers.Layer):
 def build_cnn(input_shape: tuple[int, int, int], n_classes: int, *,
               blocks: int = DEFAULT_CNN_BLOCKS, width: int = DEFAULT_CNN_WIDTH,
               activation: str = "relu", batch_norm: bool = True,
-              dropout: float = DEFAULT_DROPOUT) -> keras.Model:
+              dropout: float = DEFAULT_DROPOUT,
+              batch_norm_momentum: float = 0.99) -> keras.Model:
     """`blocks` blocks of two 3x3 convolutions and a 2x2 max-pool, the width doubling each
     block, then global average pooling, dropout and a softmax layer.
 
     Without BatchNorm this is the course's plain CNN; with it (the default) learning is
-    much less sensitive to the learning rate and the depth."""
+    much less sensitive to the learning rate and the depth. `batch_norm_momentum`: how
+    slowly BatchNorm's running statistics (used at prediction) follow the batches; Keras'
+    0.99 needs a few hundred steps to settle, which a set of a hundred images never gives."""
     inputs = keras.Input(shape=input_shape, name="image")
     x = layers.Rescaling(1 / 255)(inputs)
     for block in range(blocks):
@@ -68,7 +71,8 @@ def build_cnn(input_shape: tuple[int, int, int], n_classes: int, *,
             x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm,
                               name=f"block{block + 1}_conv{conv + 1}")(x)
             if batch_norm:
-                x = layers.BatchNormalization(name=f"block{block + 1}_bn{conv + 1}")(x)
+                x = layers.BatchNormalization(momentum=batch_norm_momentum,
+                                              name=f"block{block + 1}_bn{conv + 1}")(x)
             x = layers.Activation(activation)(x)
         # Pool while the feature map is larger than 1x1; a deeper net keeps its size.
         if x.shape[1] > 1 and x.shape[2] > 1:
