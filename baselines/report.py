@@ -107,7 +107,8 @@ def examples_png(images: np.ndarray, targets: np.ndarray, probabilities: np.ndar
                  names: list[str], path: Path, title: str) -> Path:
     plt = _pyplot()
     count = max(1, len(images))
-    figure, axes = plt.subplots(1, count, figsize=(1.9 * count, 2.5), squeeze=False)
+    figure, axes = plt.subplots(1, count, figsize=(max(4.5, 1.9 * count), 2.9),
+                                squeeze=False)
     for axis in axes[0]:
         axis.axis("off")
     for axis, image, target, row in zip(axes[0], images, targets, probabilities, strict=False):
@@ -119,8 +120,8 @@ def examples_png(images: np.ndarray, targets: np.ndarray, probabilities: np.ndar
                        f"{row[predicted]:.2f}", fontsize=8, color=colour)
     if not len(images):
         axes[0][0].text(0.5, 0.5, "none", ha="center", va="center")
-    figure.suptitle(title)
-    figure.tight_layout()
+    figure.suptitle(title, y=0.98)
+    figure.tight_layout(rect=(0, 0, 1, 0.9))
     figure.savefig(path, dpi=80)
     plt.close(figure)
     return path
