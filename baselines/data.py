@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 CACHE_FOLDER = ".baselines-cache"
 GRAYSCALE_MODES = ("1", "L", "LA", "I", "I;16", "F")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 DEFAULT_VALIDATION_FRACTION = 0.1
+# How an image is brought to the load size: "squash" resizes it whole (glyphs: all of the
+# drawing stays, a small change of aspect does not matter); "crop" resizes its short side
+# and cuts the centre square (photos: nothing is distorted, the subject is usually central).
+FITS = ("squash", "crop")
 
 
 class DataError(Exception):
@@ -121,20 +125,25 @@ def subsample(rows: np.ndarray, targets: np.ndarray, size: int | None,
 # --- images ---------------------------------------------------------------------------
 
 def load_images(competition: Competition, split: str, image_size: int | None = None,
-                cache: bool = True, *, shape: tuple[int, int, int] | None = None
-                ) -> np.ndarray:
+                cache: bool = True, *, shape: tuple[int, int, int] | None = None,
+                fit: str = "squash") -> np.ndarray:
     """All images of `split` ("train" or "test") in the order of their ids, as uint8
     (N, H, W, C): one channel when the competition's images are grayscale, else three.
     Images are resized to `image_size` when given (or when their sizes differ). `shape`
     (height, width, channels) forces both size and channels: the test images of a run are
-    loaded exactly as its training images were, whatever their own size and mode."""
+    loaded exactly as its training images were, whatever their own size and mode. `fit`:
+    one of FITS."""
+    if fit not in FITS:
+        raise ValueError(f"Unknown fit {fit!r}: choose from {', '.join(FITS)}.")
     ids = competition.train_ids if split == "train" else competition.test_ids
+    size_key = "x".join(map(str, shape)) if shape else image_size
     cache_path = _cache_path(competition.folder, split, ids,
-                             "x".join(map(str, shape)) if shape else image_size)
+                             size_key if fit == "squash" else f"{size_key}-{fit}")
     if cache and cache_path.exists():
         with np.load(cache_path) as cached:
             return cached["images"]
-    images = _decode_all(_image_source(competition.folder, split), ids, image_size, shape)
+    images = _decode_all(_image_source(competition.folder, split), ids, image_size, shape,
+                         fit)
     if cache:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_path.with_suffix(".part.npz")
@@ -204,7 +213,8 @@ def _image_source(folder: Path, split: str) -> _ImageSource:
 
 
 def _decode_all(source: _ImageSource, ids: list[str], image_size: int | None,
-                shape: tuple[int, int, int] | None = None) -> np.ndarray:
+                shape: tuple[int, int, int] | None = None, fit: str = "squash"
+                ) -> np.ndarray:
     if not ids:
         raise DataError("No images to read.")
     blobs = list(source.read_all(ids))
@@ -220,11 +230,16 @@ def _decode_all(source: _ImageSource, ids: list[str], image_size: int | None,
     def decode(blob: bytes, id_: str) -> np.ndarray:
         image = _open(blob, id_)
         try:
+            if image.format == "JPEG":
+                # Decode a large photo at a reduced scale straight away (never below size).
+                image.draft(mode, size)
             image = image.convert(mode)
         except OSError as error:  # a truncated file fails only when its pixels are read
             raise DataError(f"Cannot decode the image {id_!r} ({source.name}): {error}") \
                 from None
-        if image.size != size:
+        if image.size != size and fit == "crop":
+            image = ImageOps.fit(image, size, Image.Resampling.BILINEAR)
+        elif image.size != size:
             image = image.resize(size, Image.Resampling.BILINEAR)
         return np.asarray(image, dtype=np.uint8)
 

@@ -15,6 +15,7 @@ from .weights import INSTALL_HINT
 
 DEFAULT_BACKBONE = "mobilenetv2"
 DEFAULT_BACKBONE_SIZE = 96  # small glyphs scaled up; 224 is ImageNet's size, 4.5x slower
+NATIVE_SIZE = 224  # where every backbone here was trained on ImageNet (photo defaults)
 DEFAULT_CNN_WIDTH = 32
 DEFAULT_CNN_BLOCKS = 3
 DEFAULT_DROPOUT = 0.3
@@ -53,12 +54,15 @@ class ReverseChannels(layers.Layer):
 def build_cnn(input_shape: tuple[int, int, int], n_classes: int, *,
               blocks: int = DEFAULT_CNN_BLOCKS, width: int = DEFAULT_CNN_WIDTH,
               activation: str = "relu", batch_norm: bool = True,
-              dropout: float = DEFAULT_DROPOUT) -> keras.Model:
+              dropout: float = DEFAULT_DROPOUT,
+              batch_norm_momentum: float = 0.99) -> keras.Model:
     """`blocks` blocks of two 3x3 convolutions and a 2x2 max-pool, the width doubling each
     block, then global average pooling, dropout and a softmax layer.
 
     Without BatchNorm this is the course's plain CNN; with it (the default) learning is
-    much less sensitive to the learning rate and the depth."""
+    much less sensitive to the learning rate and the depth. `batch_norm_momentum`: how
+    slowly BatchNorm's running statistics (used at prediction) follow the batches; Keras'
+    0.99 needs a few hundred steps to settle, which a set of a hundred images never gives."""
     inputs = keras.Input(shape=input_shape, name="image")
     x = layers.Rescaling(1 / 255)(inputs)
     for block in range(blocks):
@@ -67,7 +71,8 @@ def build_cnn(input_shape: tuple[int, int, int], n_classes: int, *,
             x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm,
                               name=f"block{block + 1}_conv{conv + 1}")(x)
             if batch_norm:
-                x = layers.BatchNormalization(name=f"block{block + 1}_bn{conv + 1}")(x)
+                x = layers.BatchNormalization(momentum=batch_norm_momentum,
+                                              name=f"block{block + 1}_bn{conv + 1}")(x)
             x = layers.Activation(activation)(x)
         # Pool while the feature map is larger than 1x1; a deeper net keeps its size.
         if x.shape[1] > 1 and x.shape[2] > 1:
@@ -85,14 +90,18 @@ def build_backbone(name: str, image_size: int, weights: str) -> tuple[keras.Mode
     """The convolutional base of `name` (no ImageNet head) for RGB images of `image_size`,
     and the input preprocessing its weights need.
 
-    `weights`: "imagenet" (Keras downloads them once), "none" (random: the control
-    experiment), "torchvision-mobilenetv2" (offline, see weights.py) or a path to a Keras
-    weights file."""
+    `weights`: "imagenet" (Keras' own if downloaded, else the offline weights where they
+    are installed, else Keras downloads them: see weights.resolve_imagenet), "none"
+    (random: the control experiment), "torchvision-mobilenetv2" (offline, see weights.py)
+    or a path to a Keras weights file."""
     if name not in BACKBONES:
         raise ValueError(f"Unknown backbone {name!r}: choose from {', '.join(BACKBONES)}.")
     spec = BACKBONES[name]
     constructor = getattr(keras.applications, spec.constructor)
     shape = (max(image_size, spec.min_size),) * 2 + (3,)
+    from .weights import resolve_imagenet
+
+    weights, _reason = resolve_imagenet(name, weights, shape[0])
     if weights == "torchvision-mobilenetv2":
         if name != "mobilenetv2":
             raise ValueError("--weights torchvision-mobilenetv2 goes with --backbone "

@@ -51,9 +51,11 @@ def load_run(folder: Path) -> Run:
 
 
 def run_probabilities(run: Run, images: np.ndarray, tta: int = 1, batch_size: int = 128,
-                      seed: int = 0, verbose: int = 0) -> np.ndarray:
-    """Class probabilities for `images`: the plain view, plus `tta - 1` augmented views
-    (the run's own augmentation settings) averaged in."""
+                      seed: int = 0, verbose: int = 0, flip: bool | None = None
+                      ) -> np.ndarray:
+    """Class probabilities for `images`: the plain view, its mirror image when `flip` (by
+    default the run's own flip_tta, which photo runs have), plus `tta - 1` augmented views
+    (the run's own augmentation settings), averaged."""
     import keras
 
     settings = AugmentSettings.from_dict(run.info.get("augment", {}))
@@ -76,10 +78,14 @@ def run_probabilities(run: Run, images: np.ndarray, tta: int = 1, batch_size: in
 
     keras.utils.set_random_seed(seed)
     total = predict(data.make_dataset(images, None, batch_size))
+    views = max(1, tta)
+    if run.info.get("flip_tta", False) if flip is None else flip:
+        total = total + predict(data.make_dataset(images[:, :, ::-1], None, batch_size))
+        views += 1
     for _ in range(tta - 1):
         total = total + predict(data.make_dataset(images, None, batch_size,
                                                   augmentation=augmentation))
-    return total / max(1, tta)
+    return total / views
 
 
 def ensemble_validation(runs: list[Run]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -255,7 +261,7 @@ def write_submission(runs: list[Run], out: Path, *, choice: FormatChoice, tta: i
     competition = data.read_competition(Path(data_folder or runs[0].info["data"]))
     if competition.labels != labels:
         raise ValueError(f"The runs were trained on other classes than {competition.folder}'s.")
-    shapes = {tuple(run.info["input_shape"]) for run in runs}
+    shapes = {_load_key(run) for run in runs}
     probabilities = np.mean([
         run_probabilities(run, load_test_images(competition, run), tta=tta, verbose=verbose)
         for run in runs], axis=0)
@@ -270,10 +276,11 @@ def write_submission(runs: list[Run], out: Path, *, choice: FormatChoice, tta: i
     ids, targets, validation = ensemble_validation(runs)
     if tta > 1:  # score what is submitted: the validation rows with the same views
         rows = np.load(runs[0].folder / VALIDATION_FILE)["rows"]
-        train_images = {shape: data.load_images(competition, "train", shape=shape)
-                        for shape in shapes}
+        train_images = {(shape, fit): data.load_images(competition, "train", shape=shape,
+                                                       fit=fit)
+                        for shape, fit in shapes}
         validation = np.mean([
-            run_probabilities(run, train_images[tuple(run.info["input_shape"])][rows],
+            run_probabilities(run, train_images[_load_key(run)][rows],
                               tta=tta, verbose=0) for run in runs], axis=0)
     return {"path": out, "rows": len(competition.test_ids), "format": fmt,
             "choice": choice, "metric": metric, "top_k": top_k,
@@ -284,7 +291,13 @@ def write_submission(runs: list[Run], out: Path, *, choice: FormatChoice, tta: i
 def load_test_images(competition: data.Competition, run: Run) -> np.ndarray:
     """The test images at the height, width and channels the run was trained on: a test set
     of other sizes or another colour mode than the training set still fits the model."""
-    return data.load_images(competition, "test", shape=tuple(run.info["input_shape"]))
+    return data.load_images(competition, "test", shape=tuple(run.info["input_shape"]),
+                            fit=run.info.get("fit", "squash"))
+
+
+def _load_key(run: Run) -> tuple:
+    """How the run's images are loaded: their shape and fit (squashed or centre-cropped)."""
+    return tuple(run.info["input_shape"]), run.info.get("fit", "squash")
 
 
 __all__ = ["SUBMISSION_NAME", "InvalidFile", "Run", "load_run", "write_submission",

@@ -384,3 +384,54 @@ def classify_photos(paths: list[Path] | None = None, top: int = 5
     classes = imagenet_classes()
     return [(name, [(classes[index], float(row[index])) for index in row.argsort()[::-1][:top]])
             for (name, _photo), row in zip(photos, probabilities, strict=True)]
+
+
+# --- which ImageNet weights `--weights imagenet` means here ---------------------------------
+
+# The files Keras saves its ImageNet weights (without the top) as, in KERAS_HOME/models.
+KERAS_NO_TOP_FILES = {
+    "vgg16": "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    "resnet50": "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    "efficientnetb0": "efficientnetb0_notop.h5",
+}
+KERAS_MOBILENETV2_SIZES = (96, 128, 160, 192, 224)
+
+
+def keras_weights_file(backbone: str, image_size: int) -> Path:
+    """Where Keras keeps (or would download) the backbone's ImageNet weights without top."""
+    import os
+
+    home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    if backbone == "mobilenetv2":
+        rows = image_size if image_size in KERAS_MOBILENETV2_SIZES else 224
+        name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
+    else:
+        name = KERAS_NO_TOP_FILES.get(backbone, "")
+    return home / "models" / name
+
+
+def offline_weights_installed() -> bool:
+    try:
+        checkpoint_path()
+    except WeightsError:
+        return False
+    return True
+
+
+def resolve_imagenet(backbone: str, weights: str, image_size: int) -> tuple[str, str | None]:
+    """The weights `--weights imagenet` stands for on this machine, and why (None when
+    nothing was substituted): Keras' own file when it is already downloaded; else, for
+    MobileNetV2, the installed offline ImageNet weights, so that the default command never
+    needs a network; else Keras' download (the only case where one is tried)."""
+    if weights != "imagenet":
+        return weights, None
+    if keras_weights_file(backbone, image_size).is_file():
+        return "imagenet", None
+    if backbone == "mobilenetv2" and offline_weights_installed():
+        return WEIGHTS_NAME, (
+            "ImageNet weights: Keras' own are not downloaded on this machine, so the "
+            f"installed offline ImageNet MobileNetV2 ({WEIGHTS_NAME}) is used; no network "
+            "needed")
+    return "imagenet", (
+        f"ImageNet weights: Keras will download {backbone}'s once (no offline copy is "
+        f"installed for it{'' if backbone != 'mobilenetv2' else ': ' + INSTALL_HINT})")

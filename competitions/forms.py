@@ -45,7 +45,7 @@ class BuildForm(forms.Form):
     zip_file = forms.FileField(
         label=_("Zip of labelled images"),
         help_text=_("One folder per class (dangomushi/…, ダンゴムシ/…), or the images and a "
-                    "labels.csv with the columns file,label. JPEG, PNG, WebP, GIF or BMP."))
+                    "labels.csv with the columns file,label. JPEG, PNG, WebP, GIF, BMP or HEIC."))
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices,
                                    initial=Visibility.PUBLIC, widget=forms.RadioSelect)
     test_percent = forms.IntegerField(

@@ -262,5 +262,6 @@ def _report(found: Inventory, split, duplicates, conflicts, suffix: str) -> dict
         "duplicates": duplicates,
         "conflicts": conflicts,
         "skipped": found.skipped,
+        "not_images": found.not_images,
         "not_listed": found.not_listed,
     }

@@ -1,10 +1,12 @@
 """One image in, one clean image out.
 
-Pillow opens only the five formats the platform takes (never EPS, PSD or the rest of its
-plugins). The size is checked from the header before any pixel is decoded, so a small file
-that declares 100,000 × 100,000 pixels costs nothing. The output is a fresh encoding of the
-pixels alone: EXIF (GPS positions, camera serials), ICC profiles, PNG text and comments are
-dropped; the EXIF orientation is applied first so that the picture still stands upright.
+Pillow opens only the six formats the platform takes (never EPS, PSD or the rest of its
+plugins); HEIC/HEIF, what iPhones save by default, through pillow-heif (libheif), which
+applies the picture's own rotation when it decodes it. The size is checked from the header
+before any pixel is decoded, so a small file that declares 100,000 × 100,000 pixels costs
+nothing. The output is a fresh encoding of the pixels alone: EXIF (GPS positions, camera
+serials), ICC profiles, XMP, PNG text and comments are dropped; the EXIF orientation is
+applied first so that the picture still stands upright.
 """
 
 import hashlib
@@ -14,13 +16,30 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import numpy as np
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .refusals import BuildRefused, quote
 
-FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".webp"}
+# Registers the "HEIF" format with Pillow; only Image.open(formats=FORMATS) below uses it.
+pillow_heif.register_heif_opener()
+
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "HEIF")
+HEIF_SUFFIXES = {".heic", ".heif", ".hif"}
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".webp"} | HEIF_SUFFIXES
 IMAGE_SUFFIXES = PHOTO_SUFFIXES | {".png", ".gif", ".bmp"}
+# What a phone's or a photo app's export holds beside the photos. They are skipped (and
+# listed in the build report) rather than refusing the zip: a learner's export of a
+# Photos album has them whether they meant to include them or not.
+COMPANION_SUFFIXES = {
+    # Live Photos' video half, and videos.
+    "video": {".mov", ".mp4", ".m4v", ".3gp", ".avi", ".mkv", ".webm"},
+    # iOS Photos' edit instructions, XMP sidecars, Google Takeout's per-photo JSON.
+    "edit": {".aae", ".xmp", ".json"},
+    # RAW files (Apple ProRAW and Android's are DNG): no standard decoder in Pillow.
+    "raw": {".dng", ".cr2", ".cr3", ".nef", ".arw", ".raf", ".orf", ".rw2", ".srw",
+            ".pef"},
+}
 GRAY_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"}
 JPEG_QUALITY = 90
 THUMBNAIL_SIDE = 96
@@ -31,9 +50,16 @@ def is_image_name(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES
 
 
+def companion_kind(name: str) -> str | None:
+    """"video", "edit" or "raw" for the non-images of a phone export, else None."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return next((kind for kind, suffixes in COMPANION_SUFFIXES.items()
+                 if suffix in suffixes), None)
+
+
 def output_format(names: list[str]) -> str:
     """One format for every image of a competition, so that a file's type never tells its
-    class: JPEG when most sources are photos (JPEG, WebP), PNG otherwise."""
+    class: JPEG when most sources are photos (JPEG, WebP, HEIC), PNG otherwise."""
     photos = sum(PurePosixPath(name).suffix.lower() in PHOTO_SUFFIXES for name in names)
     return "jpeg" if photos * 2 >= len(names) else "png"
 

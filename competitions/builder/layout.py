@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from django.template.defaultfilters import filesizeformat
 
 from .archive import Archive, Member
-from .images import is_image_name
+from .images import companion_kind, is_image_name
 from .limits import MAX_LABELS_CSV_BYTES, Limits
 from .refusals import BuildRefused, quote
 
@@ -44,23 +44,33 @@ class Inventory:
     labels: list[str]
     skipped: list[str] = field(default_factory=list)  # clutter and folders' stray files
     not_listed: list[str] = field(default_factory=list)  # images labels.csv does not name
+    # A phone export's videos, edit files and RAW files, skipped: kind → names.
+    not_images: dict[str, list[str]] = field(default_factory=dict)
 
 
 def inventory(archive: Archive, limits: Limits) -> Inventory:
     """Every image with its label, and the ordered labels; refusals for the rest."""
     csv_members = sorted((m for m in archive.members if m.basename.lower() == LABELS_CSV),
                          key=lambda m: (m.name.count("/"), m.name))
-    others = [m for m in archive.members if m.basename.lower() != LABELS_CSV]
-    for member in others:
-        if not is_image_name(member.name):
+    others, not_images = [], defaultdict(list)
+    for member in archive.members:
+        if member.basename.lower() == LABELS_CSV:
+            continue
+        if is_image_name(member.name):
+            others.append(member)
+        elif kind := companion_kind(member.name):
+            not_images[kind].append(member.name)
+        else:
             raise BuildRefused("not_an_image", name=quote(member.name))
     if not others:
         raise BuildRefused("no_images")
     if csv_members:
-        result = _from_labels_csv(archive, csv_members[0], others, limits)
+        skipped = {name for names in not_images.values() for name in names}
+        result = _from_labels_csv(archive, csv_members[0], others, limits, skipped)
     else:
         result = _from_folders(others, limits)
     result.skipped = list(archive.skipped)
+    result.not_images = {kind: sorted(names) for kind, names in sorted(not_images.items())}
     labels = sorted({image.label for image in result.images})
     if len(labels) > limits.max_classes:
         raise BuildRefused("too_many_classes", count=len(labels), limit=limits.max_classes)
@@ -92,7 +102,9 @@ def _from_folders(members: list[Member], limits: Limits) -> Inventory:
 
 
 def _from_labels_csv(archive: Archive, csv_member: Member, members: list[Member],
-                     limits: Limits) -> Inventory:
+                     limits: Limits, skipped: set[str] = frozenset()) -> Inventory:
+    """`skipped`: the zip's non-images (videos, RAW files); rows naming them are left out,
+    as the files are."""
     if csv_member.size > MAX_LABELS_CSV_BYTES:
         raise BuildRefused("labels_csv_too_large", limit=filesizeformat(MAX_LABELS_CSV_BYTES))
     root = str(PurePosixPath(csv_member.name).parent)
@@ -109,7 +121,8 @@ def _from_labels_csv(archive: Archive, csv_member: Member, members: list[Member]
         if member is None and len(by_basename.get(PurePosixPath(path).name, [])) == 1:
             member = by_basename[PurePosixPath(path).name][0]
         if member is None:
-            missing.append(path)
+            if prefix + path not in skipped and path not in skipped:
+                missing.append(path)
             continue
         label = clean_label(label, f"{LABELS_CSV}:{line}", limits)
         earlier = labelled.get(member.name)

@@ -40,7 +40,7 @@ MESSAGES: dict[str, str] = {
         "with at most one folder around them all), or list the images in a labels.csv. "
         "Folders such as train/ and test/ are not needed: the platform splits the images "
         "itself."),
-    "not_an_image": gettext_noop("%(name)s is not a JPEG, PNG, WebP, GIF or BMP image."),
+    "not_an_image": gettext_noop("%(name)s is not a JPEG, PNG, WebP, GIF, BMP or HEIC image."),
     "broken_image": gettext_noop("%(name)s cannot be decoded as an image."),
     "too_many_pixels": gettext_noop(
         "%(name)s has more than %(limit)s pixels; make it smaller."),

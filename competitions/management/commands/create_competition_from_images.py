@@ -121,6 +121,8 @@ class Command(BaseCommand):
         for group in report["conflicts"]:
             self.stdout.write(self.style.WARNING(
                 f"  the same picture in two classes, left out: {' = '.join(group)}"))
+        for kind, names in report.get("not_images", {}).items():
+            self.stdout.write(f"  skipped, not a photo ({kind}): {', '.join(names)}")
         if competition.invite_code:
             self.stdout.write(f"  invite code: {competition.invite_code}")
 

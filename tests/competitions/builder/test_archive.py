@@ -147,7 +147,7 @@ def test_a_file_that_is_not_a_zip_is_refused():
 def test_a_file_that_is_not_an_image_is_refused_by_name():
     entries = {**folder_entries(per_class=5), "dangomushi/notes.txt": b"hello"}
     assert refusal(make_zip(entries)).message() == \
-        "dangomushi/notes.txt is not a JPEG, PNG, WebP, GIF or BMP image."
+        "dangomushi/notes.txt is not a JPEG, PNG, WebP, GIF, BMP or HEIC image."
 
 
 def test_a_single_class_is_refused():

@@ -60,7 +60,7 @@ REFUSED_ON_THE_FORM = {
     "zip bomb": (with_extra("dangomushi/bomb.bmp", bytes(60 * 1024 * 1024)),
                  "dangomushi/bomb.bmp is compressed"),
     "not an image": (with_extra("dangomushi/virus.exe", b"MZ" + b"\x00" * 100),
-                     "dangomushi/virus.exe is not a JPEG, PNG, WebP, GIF or BMP image."),
+                     "dangomushi/virus.exe is not a JPEG, PNG, WebP, GIF, BMP or HEIC image."),
     "single class": (make_zip(folder_entries(["dangomushi"], 10)),
                      "Only one class was found (“dangomushi”)"),
     "label too long": (make_zip(folder_entries(["x" * 51, "y"], 6)),
@@ -157,7 +157,7 @@ REFUSED_BY_THE_BUILD = {
         with_extra("dangomushi/cut.jpg", image_bytes(91, "JPEG", size=(64, 64))[:300]),
         "dangomushi/cut.jpg cannot be decoded as an image."),
     "text named .jpg": (with_extra("dangomushi/fake.jpg", b"just some text, not a picture"),
-                        "dangomushi/fake.jpg is not a JPEG, PNG, WebP, GIF or BMP image."),
+                        "dangomushi/fake.jpg is not a JPEG, PNG, WebP, GIF, BMP or HEIC image."),
     "class too small": (make_zip({**folder_entries(["dangomushi"], 6),
                                   **folder_entries(["warajimushi", "kabuto"], 3, start=50)}),
                         "Each class needs at least 5 different images; too few in "

@@ -89,7 +89,7 @@ def test_a_decompression_bomb_is_refused_before_decoding(side):
 def test_a_file_that_is_no_image_is_refused():
     with pytest.raises(BuildRefused) as refused:
         clean(b"%!PS-Adobe-3.0 EPSF-3.0\n" + b"x" * 100, name="a/x.jpg")
-    assert refused.value.message() == "a/x.jpg is not a JPEG, PNG, WebP, GIF or BMP image."
+    assert refused.value.message() == "a/x.jpg is not a JPEG, PNG, WebP, GIF, BMP or HEIC image."
 
 
 def test_a_truncated_image_is_refused():
