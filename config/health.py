@@ -13,18 +13,19 @@ WORKER_PING_SECONDS = 3
 
 
 def checks() -> list:
-    found = [Database(), Storage(alias="private")]
+    """(check class, its options) pairs, as HealthCheckView takes them."""
+    found = [(Database, {}), (Storage, {"alias": "private"})]
     if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         from health_check.contrib.celery import Ping
         from health_check.contrib.redis import Redis
         from redis.asyncio import Redis as RedisClient
 
-        found.append(Redis(client_factory=lambda: RedisClient.from_url(
-            settings.CELERY_BROKER_URL, socket_timeout=3, socket_connect_timeout=3)))
+        found.append((Redis, {"client_factory": lambda: RedisClient.from_url(
+            settings.CELERY_BROKER_URL, socket_timeout=3, socket_connect_timeout=3)}))
         # A worker answers on the scoring queue (the filesystem broker of the embedded
         # mode cannot broadcast, so there the worker is not asked).
-        found.append(Ping(timeout=datetime.timedelta(seconds=WORKER_PING_SECONDS),
-                          limit=1))
+        found.append((Ping, {"timeout": datetime.timedelta(seconds=WORKER_PING_SECONDS),
+                             "limit": 1}))
     return found
 
 
