@@ -18,9 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
-
-REPO = Path(settings.BASE_DIR)
+REPO = Path(__file__).resolve().parents[2]
 STACK_START_SECONDS = 300
 # The official images' names, built here from Debian's packages where no registry answers.
 BASE_IMAGES = ("python:3.11-slim-bookworm", "postgres:15", "redis:7")
@@ -121,6 +119,10 @@ class Stack:
 
     def manage(self, *args) -> str:
         return self.compose("exec", "-T", "web", "python", "manage.py", *args).stdout
+
+    def shell(self, code: str) -> str:
+        """Python run by `manage.py shell` in the web container; what it printed."""
+        return self.manage("shell", "-c", code)
 
     def down(self, volumes: bool = False) -> None:
         self.compose("down", "--remove-orphans", *(["--volumes"] if volumes else []),

@@ -150,24 +150,33 @@ def test_docker_stop_of_the_web_container_during_uploads_fails_no_request(stack)
     assert page.count(expected_public_accuracy(predictions)) >= 3
 
 
-def test_healthz_and_metrics_answer_and_the_logs_are_json_lines(stack):
-    browser = stack.browser()
-    status, body = browser.get("/healthz?format=json")
+def test_healthz_and_metrics_answer_and_the_logs_follow_an_upload_to_its_score(stack):
+    dave = stack.browser()
+    dave.sign_up("dave", "a-long-deploy-test-password")
+    dave.join(SLUG)
+    predictions = dave.get(f"/c/{SLUG}/data/sample_submission.csv")[1]
+    dave.upload(SLUG, "predictions.csv", predictions)
+    wait_until(lambda: dave.leaderboard_score(SLUG, "dave"), SCORE_SECONDS, "dave's score")
+
+    status, body = dave.get("/healthz?format=json")
     assert status == 200, body
     checks = json.loads(body)
     assert len(checks) >= 4 and all(value == "OK" for value in checks.values()), checks
 
-    status, body = browser.get("/metrics")
+    status, body = dave.get("/metrics")
     assert status == 200
     metrics = body.decode()
     assert 'kompe_scoring_latency_seconds_bucket{le="+Inf"}' in metrics
     finished = re.search(r"^kompe_scoring_latency_seconds_count (\S+)$", metrics, re.M)
     assert finished and float(finished.group(1)) >= 1, metrics[-2000:]
 
+    # Every line of the worker is a JSON object with the ids; the scoring's lines name the
+    # submission and the request that uploaded it.
     lines = [line.split("|", 1)[1].strip() for line in stack.logs("worker").splitlines()
              if "|" in line and line.split("|", 1)[1].strip()]
     records = [json.loads(line) for line in lines]
     assert records and all({"time", "level", "logger", "message", "request_id",
                             "submission_id"} <= set(record) for record in records)
-    scored = [record for record in records if record["submission_id"] is not None]
-    assert scored and all(record["request_id"] for record in scored), records[-5:]
+    scoring = [record for record in records if record["submission_id"] is not None]
+    assert scoring and all(record["request_id"] for record in scoring), records[-5:]
+    assert any("succeeded" in record["message"] for record in scoring)
