@@ -13,41 +13,14 @@ own timestamps). Prints one line per number of workers; the stack is removed at 
 import argparse
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.deploy.stack import Stack, prepare_images  # noqa: E402
+from tests.deploy.stack import Stack, prepare_images, upload_burst  # noqa: E402
 
 SLUG = "hiragana-20"
-
-
-def burst(stack: Stack, browser, predictions: bytes, count: int, uploaders: int = 4) -> None:
-    """`count` uploads from `uploaders` threads, each with its own session."""
-    left = list(range(count))
-    lock = threading.Lock()
-    sessions = []
-    for _ in range(uploaders):
-        session = stack.browser()
-        session.cookies = browser.cookies  # the same signed-in person
-        session.opener = browser.opener
-        sessions.append(session)
-
-    def upload(session):
-        while True:
-            with lock:
-                if not left:
-                    return
-                left.pop()
-            session.upload(SLUG, "predictions.csv", predictions)
-
-    threads = [threading.Thread(target=upload, args=(session,)) for session in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
 
 def round_figures(stack: Stack, since_pk: int) -> dict:
@@ -86,13 +59,8 @@ def main() -> None:
         last_pk = 0
         for workers in options.workers:
             stack.compose("up", "-d", "--no-recreate", "--scale", f"worker={workers}")
-            ready = 0
-            deadline = time.monotonic() + 180
-            while ready < workers and time.monotonic() < deadline:
-                ping = stack.compose("exec", "-T", "web", "celery", "-A", "config",
-                                     "inspect", "ping", "--timeout", "5", check=False)
-                ready = ping.stdout.count("pong")
-            burst(stack, person, predictions, options.burst)
+            stack.wait_for_workers(workers)
+            upload_burst(person, SLUG, predictions, options.burst)
             while (figures := round_figures(stack, last_pk))["seconds"] is None:
                 time.sleep(2)
             last_pk = figures["top"]

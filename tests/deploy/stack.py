@@ -10,6 +10,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -120,9 +121,19 @@ class Stack:
     def manage(self, *args) -> str:
         return self.compose("exec", "-T", "web", "python", "manage.py", *args).stdout
 
+    def wait_for_workers(self, count: int, timeout: float = 180) -> None:
+        """Until `count` scoring workers answer a ping through the broker."""
+        def answering() -> bool:
+            ping = self.compose("exec", "-T", "web", "celery", "-A", "config", "inspect",
+                                "ping", "--timeout", "5", check=False)
+            # Scoring workers keep Celery's default name; the builder is builder@….
+            return len(re.findall(r"->\s+celery@\S+: OK", ping.stdout)) >= count
+        wait_until(answering, timeout, f"{count} workers answering", interval=2)
+
     def shell(self, code: str) -> str:
-        """Python run by `manage.py shell` in the web container; what it printed."""
-        return self.manage("shell", "-c", code)
+        """Python run by `manage.py shell` in the web container; the last line it printed."""
+        printed = self.manage("shell", "--verbosity", "0", "-c", code).strip()
+        return printed.splitlines()[-1] if printed else ""
 
     def down(self, volumes: bool = False) -> None:
         self.compose("down", "--remove-orphans", *(["--volumes"] if volumes else []),
@@ -195,6 +206,33 @@ class Browser:
         found = re.search(rf"<td>{re.escape(team)}</td><td class=\"score\">([0-9.]+)</td>",
                           page.decode())
         return found.group(1) if found else None
+
+
+def upload_burst(browser: Browser, slug: str, content: bytes, count: int,
+                 uploaders: int = 4) -> None:
+    """`count` uploads by one signed-in person from `uploaders` threads at once, so that
+    the queue fills faster than one worker empties it."""
+    left = list(range(count))
+    lock = threading.Lock()
+    failures = []
+
+    def upload():
+        while True:
+            with lock:
+                if not left:
+                    return
+                left.pop()
+            try:
+                browser.upload(slug, "predictions.csv", content)
+            except AssertionError as failure:
+                failures.append(failure)
+
+    threads = [threading.Thread(target=upload) for _ in range(uploaders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
 
 
 def multipart(fields: dict, files: dict) -> tuple[bytes, str]:

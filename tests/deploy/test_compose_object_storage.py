@@ -11,13 +11,13 @@ import pytest
 
 from tests.conftest import skip_or_fail
 
-from .stack import Stack, docker_ready, prepare_images, run, wait_until
+from .stack import Stack, docker_ready, prepare_images, run, upload_burst, wait_until
 
 pytestmark = pytest.mark.deploy
 
 SLUG = "hiragana-20"
 WORKERS = 3
-BURST = 15
+BURST = 30
 SCORE_SECONDS = 240
 
 
@@ -53,8 +53,8 @@ def test_three_workers_sharing_no_folder_score_a_burst_exactly_once_each(stack):
                 f"slug='{SLUG}').update(daily_submission_limit={BURST})")
     status, predictions = carol.get(f"/c/{SLUG}/data/sample_submission.csv")
     assert status == 200
-    for _ in range(BURST):
-        carol.upload(SLUG, "predictions.csv", predictions)
+    stack.wait_for_workers(WORKERS)
+    upload_burst(carol, SLUG, predictions, BURST)
 
     wait_until(lambda: all(row["status"] == "scored" for row in finished_submissions(stack)),
                SCORE_SECONDS, "every submission scored", interval=3)
