@@ -52,7 +52,7 @@ class ScoringCollector:
             total=Count("pk"), sum=Sum("latency"),
             **{f"le_{index}": Count("pk", filter=Q(latency__lte=timedelta(seconds=bound)))
                for index, bound in enumerate(LATENCY_BUCKETS_SECONDS)})
-        buckets = [(str(bound), figures[f"le_{index}"])
+        buckets = [(str(float(bound)), figures[f"le_{index}"])
                    for index, bound in enumerate(LATENCY_BUCKETS_SECONDS)]
         buckets.append(("+Inf", figures["total"]))
         total_seconds = figures["sum"].total_seconds() if figures["sum"] else 0.0
