@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-STACK_START_SECONDS = 300
+STACK_START_SECONDS = 600
 # The official images' names, built here from Debian's packages where no registry answers.
 BASE_IMAGES = ("python:3.11-slim-bookworm", "postgres:15", "redis:7")
 

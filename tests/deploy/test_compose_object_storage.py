@@ -18,7 +18,7 @@ pytestmark = pytest.mark.deploy
 SLUG = "hiragana-20"
 WORKERS = 3
 BURST = 30
-SCORE_SECONDS = 240
+SCORE_SECONDS = 400
 
 
 @pytest.fixture(scope="module")
