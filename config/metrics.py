@@ -11,7 +11,9 @@ from datetime import timedelta
 import redis
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django_prometheus import middleware as prometheus_middleware
 from django_prometheus.exports import ExportToDjangoView
+from django_prometheus.utils import Time
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 
@@ -76,6 +78,26 @@ class ScoringCollector:
                                   "Scoring messages waiting in the broker", labels=["queue"])
         gauge.add_metric([queue], length)
         return gauge
+
+
+class PrometheusAfterMiddleware(prometheus_middleware.PrometheusAfterMiddleware):
+    """django-prometheus' own, except that a garbage Content-Length (a hostile client's)
+    counts as 0, as Django itself reads it, instead of raising a server error."""
+
+    def process_request(self, request):
+        try:
+            content_length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            content_length = 0
+        transport = self._transport(request)
+        method = self._method(request)
+        self.label_metric(self.metrics.requests_by_method, request, method=method).inc()
+        self.label_metric(self.metrics.requests_by_transport, request,
+                          transport=transport).inc()
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            self.label_metric(self.metrics.requests_ajax, request).inc()
+        self.label_metric(self.metrics.requests_body_bytes, request).observe(content_length)
+        request.prometheus_after_middleware_event = Time()
 
 
 SCORING_REGISTRY = CollectorRegistry(auto_describe=False)
