@@ -1,24 +1,47 @@
-# The production image: web (gunicorn) and worker share it; see docker-compose.yml.
+# The production image: web (gunicorn), the Celery workers and beat share it; see
+# docker-compose.yml and the README's production section.
+#
+# Python packages come from the package index, or, where the build cannot reach it (a
+# firewall, this project's CI), from a wheelhouse built on the host with the pinned
+# constraints (deploy/build-wheelhouse.sh) into deploy/wheelhouse/, or the folder of the
+# context named by the build argument WHEELHOUSE. An empty wheelhouse means the index.
+
+# Stage 1: the dependencies in a virtual environment. Only pyproject.toml and the
+# constraints are copied first, so that a change of code does not reinstall them.
+FROM python:3.11-slim-bookworm AS dependencies
+ARG WHEELHOUSE=deploy/wheelhouse
+COPY ${WHEELHOUSE} /wheels/
+COPY pyproject.toml constraints.txt /src/
+# With pyproject.toml alone the project has no packages: this installs its dependencies.
+RUN python -m venv /opt/venv \
+    && if ls /wheels/*.whl >/dev/null 2>&1; then set -- --no-index --find-links /wheels; fi \
+    && /opt/venv/bin/pip install --no-cache-dir --constraint /src/constraints.txt "$@" \
+        /src Babel==2.17.0 \
+    && /opt/venv/bin/pip uninstall --yes kompe
+
+# Stage 2: the code and the compiled catalogues and static files, run as a system user.
 FROM python:3.11-slim-bookworm
-
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
     KOMPE_VAR_DIR=/var/lib/kompe STATIC_ROOT=/app/static_collected
+COPY --from=dependencies /opt/venv /opt/venv
 WORKDIR /app
-
-COPY pyproject.toml constraints.txt ./
+COPY manage.py gunicorn.conf.py ./
 COPY config ./config
 COPY competitions ./competitions
 COPY scoring ./scoring
-RUN pip install --no-cache-dir --constraint constraints.txt . Babel==2.17.0
-COPY manage.py ./
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
 COPY demo ./demo
 RUN pybabel compile -D django -d locale \
-    && SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && SECRET_KEY=build-only-$(date +%s%N) python manage.py collectstatic --noinput \
     && useradd --system --home /var/lib/kompe kompe \
     && mkdir -p /var/lib/kompe && chown kompe /var/lib/kompe
 USER kompe
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn is the container's first process (exec form, no shell), so `docker stop`'s
+# SIGTERM reaches it and it drains: requests under way finish within the graceful timeout
+# (keep it below the compose file's stop_grace_period). Migrations are a step of their own
+# (the compose file's `migrate` service).
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--graceful-timeout", "25", "--access-logfile", "-"]

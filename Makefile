@@ -14,7 +14,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 MAKEMESSAGES_OPTIONS := --locale ja --locale en --no-obsolete --ignore '.venv/*' \
 	--ignore 'var/*' --ignore 'demo/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: demo test lint messages extract-messages clean
+.PHONY: demo test lint messages extract-messages clean deploy-images test-deploy
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -46,6 +46,19 @@ demo: $(INSTALLED) messages
 
 test: $(INSTALLED_BASELINES) messages
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret} $(PY) -m pytest $(PYTEST_ARGS)
+
+# The production images' prerequisites: the Docker engine (started if it is not), the
+# wheelhouse built here from the pinned constraints, and, where Docker Hub is out of reach,
+# local stand-ins for the official base images (deploy/offline). Each step keeps what it
+# already built, so the second run costs seconds.
+deploy-images: $(INSTALLED)
+	deploy/ensure-docker.sh
+	deploy/build-wheelhouse.sh $(PY)
+	WHEELHOUSE_S3=deploy/wheelhouse-s3 deploy/offline/build-base-images.sh
+
+# The Dockerfile and docker-compose.yml built and run for real (a few minutes).
+test-deploy: deploy-images messages
+	SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret} $(PY) -m pytest -m deploy tests/deploy $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -1,11 +1,18 @@
-"""Where uploaded files live. The private storage has no URL: only views that check
-who is asking hand its files out."""
+"""Where uploaded files live: a folder (PrivateStorage) or an S3-compatible bucket
+(PrivateS3Storage, with STORAGE_URL or AWS_STORAGE_BUCKET_NAME; see config/settings.py).
+Every file is read and written through Django's storage API, never by a path, so that a
+worker on another host reads what the web server stored. The private storage has no URL:
+only views that check who is asking hand its files out."""
 
 import uuid
 from pathlib import PurePosixPath
 
 from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
+from storages.backends.s3 import S3Storage
 
 
 class PrivateStorage(FileSystemStorage):
@@ -16,8 +23,38 @@ class PrivateStorage(FileSystemStorage):
         return reverse("staff_private_file", args=[name])
 
 
+class PrivateS3Storage(S3Storage):
+    """The same in a bucket: objects are written with no ACL (the bucket's own, private),
+    and the URL is the staff-only view, not the bucket's address. A view that has checked
+    who asks may hand out a short-lived signed URL instead (presigned_url)."""
+
+    def url(self, name: str, parameters=None, expire=None, http_method=None) -> str:
+        return reverse("staff_private_file", args=[name])
+
+    def presigned_url(self, name: str, expire: int | None = None) -> str:
+        return super().url(name, expire=expire)
+
+
+class _ConfiguredPrivateStorage(LazyObject):
+    """The STORAGES["private"] backend, looked up when first used rather than when the
+    models are imported, so that the FileFields follow the settings (and a test that
+    overrides STORAGES)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _ConfiguredPrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
 def private_storage():
-    return storages["private"]
+    return _private
 
 
 def _suffix(filename: str) -> str:

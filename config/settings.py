@@ -7,6 +7,7 @@ broker under `var/`. Set DATABASE_URL and CELERY_BROKER_URL for PostgreSQL and R
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,11 +57,21 @@ DEBUG = env_bool("DEBUG", default=False)
 VAR_DIR = env_path("KOMPE_VAR_DIR", BASE_DIR / "var")
 
 SECRET_KEY = env_str("SECRET_KEY")
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
+# Keys copied from documentation or left as placeholders: refused outright when DEBUG is
+# off. `manage.py check --deploy` (run by the compose stack before it migrates) also
+# refuses any key shorter than 50 characters (config/checks.py).
+PLACEHOLDER_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "changeme", "change-me", "secret",
+                           "secret-key", "your-secret-key", "replace-me"}
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only a development server may run with a key that is not secret.
-    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and (SECRET_KEY.lower() in PLACEHOLDER_SECRET_KEYS
+                    or SECRET_KEY.startswith("django-insecure-") or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured("SECRET_KEY is a placeholder or too simple: generate one, "
+                               "for example with `openssl rand -base64 48`.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -78,10 +89,17 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_prometheus",
+    "health_check",
+    "config.apps.PlatformConfig",
     "competitions",
 ]
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies for /metrics (config/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every log line of a request carries its id (config/logs.py).
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Policy refusals raised by page views become 404, 403 or a redirect (policy.http).
     "competitions.policy.http.RefusalMiddleware",
+    "config.metrics.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,15 +185,56 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "media/"
 PRIVATE_ROOT = env_path("PRIVATE_ROOT", VAR_DIR / "private")
+
+# Object storage: with STORAGE_URL (s3://BUCKET[/PREFIX][?endpoint_url=…&region_name=…&
+# addressing_style=path]) or the usual AWS_STORAGE_BUCKET_NAME (with AWS_S3_ENDPOINT_URL,
+# AWS_S3_REGION_NAME), every file goes to an S3-compatible bucket through django-storages,
+# so that web servers and workers on several hosts share no folder. Credentials come from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or boto3's other usual sources). Objects are
+# private (no ACL: the bucket's own); see competitions/storage.py.
+STORAGE_URL_OPTIONS = {"endpoint_url", "region_name", "addressing_style"}
+# Lifetime of a signed URL, for a view that hands one out after checking who asks.
+SIGNED_URL_SECONDS = env_int("SIGNED_URL_SECONDS", 300)
+
+
+def object_storage_options(url: str | None, bucket: str | None) -> dict | None:
+    if url is None and bucket is None:
+        return None
+    options = {"bucket_name": bucket, "location": "",
+               "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
+               "region_name": env_str("AWS_S3_REGION_NAME")}
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme != "s3" or not parts.netloc:
+            raise ImproperlyConfigured(f"STORAGE_URL must be s3://BUCKET[/PREFIX], not {url!r}")
+        options.update(bucket_name=parts.netloc, location=parts.path.strip("/"))
+        for name, values in parse_qs(parts.query).items():
+            if name not in STORAGE_URL_OPTIONS:
+                raise ImproperlyConfigured(f"STORAGE_URL: unknown option {name!r}; known: "
+                                           + ", ".join(sorted(STORAGE_URL_OPTIONS)))
+            options[name] = values[-1]
+    addressing_style = options.pop("addressing_style", None)
+    if addressing_style:
+        options["addressing_style"] = addressing_style
+    return {**options, "access_key": env_str("AWS_ACCESS_KEY_ID"),
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY"), "default_acl": None,
+            "querystring_auth": True, "querystring_expire": SIGNED_URL_SECONDS,
+            "file_overwrite": False}
+
+
+OBJECT_STORAGE = object_storage_options(env_str("STORAGE_URL"),
+                                        env_str("AWS_STORAGE_BUCKET_NAME"))
+PRIVATE_STORAGE = (
+    {"BACKEND": "competitions.storage.PrivateS3Storage", "OPTIONS": OBJECT_STORAGE}
+    if OBJECT_STORAGE else
+    {"BACKEND": "competitions.storage.PrivateStorage", "OPTIONS": {"location": PRIVATE_ROOT}})
 STORAGES = {
-    "default": {
+    # Nothing public is uploaded: the default storage is the private one too.
+    "default": PRIVATE_STORAGE if OBJECT_STORAGE else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/" + MEDIA_URL},
     },
-    "private": {
-        "BACKEND": "competitions.storage.PrivateStorage",
-        "OPTIONS": {"location": PRIVATE_ROOT},
-    },
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         # Production serves hashed, compressed files made by `collectstatic`.
         "BACKEND": (
@@ -254,6 +314,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_SERIALIZER = "json"
+# The worker logs through Django's LOGGING (JSON lines with the submission id), not
+# through handlers of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # The fast sweep: how often beat sends the queued submissions whose first send failed
@@ -352,19 +415,43 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
-# Behind a TLS-terminating proxy, links the API builds must say https.
+# HTTPS. Behind a TLS-terminating proxy (which must set X-Forwarded-Proto and strip it from
+# clients), links the API builds say https. The production settings in the README turn on
+# the redirect and HSTS; `manage.py check --deploy` then has nothing to say.
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# The health check and the metrics are asked for over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# /metrics (Prometheus): django-prometheus' request metrics and Kompe's scoring figures
+# read from the database (config/metrics.py). The reverse proxy should not forward it.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Logs: plain text, or with LOG_FORMAT=json one JSON object a line with time, level,
+# logger, message, request id and submission id (config/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "config.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [request %(request_id)s "
+                           "submission %(submission_id)s] %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
@@ -417,8 +504,10 @@ SIGN_UP_RATE_PER_ADDRESS = env_str("SIGN_UP_RATE_PER_ADDRESS", "60/hour")
 
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                   "csp.middleware.CSPMiddleware")
-MIDDLEWARE += ["competitions.throttling.SignInRateLimitMiddleware",
-               "axes.middleware.AxesMiddleware"]
+# Before the metrics' last middleware, which must stay last.
+_metrics_last = MIDDLEWARE.index("config.metrics.PrometheusAfterMiddleware")
+MIDDLEWARE[_metrics_last:_metrics_last] = ["competitions.throttling.SignInRateLimitMiddleware",
+                                           "axes.middleware.AxesMiddleware"]
 
 # Content-Security-Policy: scripts, styles, images and connections from this site only;
 # no inline script or style anywhere (templates use files under static/). Images in an
@@ -436,11 +525,5 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
     "frame-ancestors": ["'none'"],
 }}
 
-# HTTPS: on when the site is served over TLS (set by the deployment, off by default so the
-# embedded demo and the tests keep plain HTTP on localhost).
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
-SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT", [])
+# HTTPS (the redirect, HSTS, the proxy's header): see "HTTPS" above, one place for both.
 # --- end of the security block ----------------------------------------------------------

@@ -3,7 +3,13 @@ from django.urls import include, path, re_path
 
 from competitions.api.errors import not_found as api_not_found
 
+from .health import healthz
+from .metrics import metrics
+
 urlpatterns = [
+    # Operations: for the compose health checks, the load balancer and Prometheus.
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

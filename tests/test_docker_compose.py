@@ -1,4 +1,5 @@
-"""docker-compose.yml cannot be run here (no Docker engine); it can be kept consistent."""
+"""docker-compose.yml kept consistent with the settings and the Dockerfile (tests/deploy runs
+it for real)."""
 
 import re
 from pathlib import Path
@@ -12,9 +13,9 @@ SETTINGS = Path(settings.BASE_DIR, "config", "settings.py")
 
 def test_compose_file_has_the_production_services():
     compose = yaml.safe_load(COMPOSE.read_text())
-    assert {"web", "worker", "beat", "db", "redis"} <= set(compose["services"])
-    assert "gunicorn" in compose["services"]["web"]["command"]
-    assert "celery -A config worker" in compose["services"]["worker"]["command"]
+    assert {"migrate", "web", "worker", "builder", "beat", "db", "redis"} <= set(
+        compose["services"])
+    assert "celery -A config --quiet worker" in compose["services"]["worker"]["command"]
     # Scoring and community builds on workers of their own, on the settings' default
     # queues (the compose file sets no CELERY_QUEUE).
     assert "--queues kompe" in compose["services"]["worker"]["command"]
@@ -31,3 +32,24 @@ def test_compose_sets_only_variables_that_the_settings_read():
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["CELERY_BROKER_URL"].startswith("redis://")
         assert "SECRET_KEY" in environment and environment["DEBUG"] == "0"
+
+
+def test_gunicorn_is_the_web_containers_first_process_and_migrations_run_apart():
+    compose = yaml.safe_load(COMPOSE.read_text())
+    web = compose["services"]["web"]
+    # No `sh -c` in front: the image's CMD (exec form) makes gunicorn PID 1, so that
+    # `docker stop` sends it SIGTERM and it drains.
+    assert "command" not in web and "entrypoint" not in web
+    dockerfile = Path(settings.BASE_DIR, "Dockerfile").read_text()
+    assert re.search(r'^CMD \["gunicorn", "config.wsgi"', dockerfile, re.M)
+    assert web["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert "migrate --noinput" in compose["services"]["migrate"]["command"]
+    assert web["stop_grace_period"] == "30s" and "--graceful-timeout" in dockerfile
+
+
+def test_every_stateful_service_keeps_its_data_on_a_named_volume_and_has_a_health_check():
+    compose = yaml.safe_load(COMPOSE.read_text())
+    assert set(compose["volumes"]) == {"files", "postgres", "redis"}
+    for name in ("web", "worker", "db", "redis"):
+        assert compose["services"][name]["healthcheck"]["test"], name
+    assert "/healthz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
