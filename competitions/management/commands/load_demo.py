@@ -101,9 +101,9 @@ class Command(BaseCommand):
         for username, password, is_organizer in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
             user.set_password(password)
-            user.is_superuser = is_organizer
             user.save()
             if is_organizer:
+                policy.make_superuser(user)
                 policy.make_organizer(user, competition)
             role = "organizer (admin)" if is_organizer else "participant"
             self.stdout.write(f"  {role:18} username: {username:12} password: {password}")

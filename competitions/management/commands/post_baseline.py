@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from competitions import policy
 from competitions.baseline_entries import baseline_post
 from competitions.models import Competition
 
@@ -17,15 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("name", help='the name shown, e.g. "Starter kit CNN"')
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", default=None,
-                            help="organizer username (default: the first superuser)")
+                            help="organizer username (default: the competition's first organizer, "
+                                 "its host, else the first superuser)")
 
     def handle(self, *args, slug, name, file, user, **options):
         competition = Competition.objects.filter(slug=slug).first()
         if competition is None:
             raise CommandError(f"No competition {slug!r}.")
-        users = get_user_model().objects
-        organizer = (users.filter(username=user) if user else
-                     users.filter(is_superuser=True).order_by("pk")).first()
+        organizer = (get_user_model().objects.filter(username=user).first() if user
+                     else policy.first_organizer(competition))
         if organizer is None:
             raise CommandError("No organizer account to post as: pass --user.")
         try:
