@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
@@ -171,15 +172,28 @@ class OrganizerScopedAdmin(OrganizerPermissions, admin.ModelAdmin):
         return policy.may_use_admin(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A row cannot be moved into a competition its editor does not organize.
+        # A row cannot be moved into, or point at a team of, a competition its editor does
+        # not organize.
+        organized = policy.organized_competitions(request.user)
         if db_field.related_model is Competition:
-            kwargs["queryset"] = policy.organized_competitions(request.user)
+            kwargs["queryset"] = organized
+        elif db_field.related_model is Team:
+            kwargs["queryset"] = Team.objects.filter(competition__in=organized)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "organizers":
             kwargs["queryset"] = policy.admin_users()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "organizers" in form.base_fields:
+            # Organizers who are no longer staff stay listed, so that saving the form does
+            # not drop them silently.
+            form.base_fields["organizers"].queryset = (
+                policy.admin_users() | obj.organizers.all()).distinct()
+        return form
 
 
 class OrganizerScopedInline(OrganizerPermissions, admin.TabularInline):
@@ -208,6 +222,12 @@ class CompetitionAdmin(OrganizerScopedAdmin):
     competition_field = ""
     form = CompetitionAdminForm
     filter_horizontal = ["organizers"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The host has organizer powers on the site: only superusers choose one (community
+        # competitions get theirs from the builder).
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if policy.is_superuser(request.user) else [*fields, "host"]
     list_display = ["title", "slug", "is_published", "visibility", "host", "start_at", "end_at",
                     "metric",
                     "private_leaderboard", "solution_public_rows", "solution_private_rows"]
@@ -344,8 +364,22 @@ class TeamAdmin(OrganizerScopedAdmin):
     search_fields = ["name"]
 
 
+class ParticipationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = ["user", "competition", "team", "accepted_rules_at", "report_notes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        team, competition = cleaned.get("team"), cleaned.get("competition")
+        if team and competition and team.competition_id != competition.pk:
+            self.add_error("team", _("This team belongs to another competition."))
+        return cleaned
+
+
 @admin.register(Participation)
 class ParticipationAdmin(OrganizerScopedAdmin):
+    form = ParticipationAdminForm
     list_display = ["user", "competition", "team", "accepted_rules_at"]
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter)]
 
@@ -407,3 +441,21 @@ class CompetitionBuildAdmin(OrganizerScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    """The admin's "view on site" redirect (/admin/r/…), asked of the policy: Django's own
+    would tell any staff user the address of any object, the slug of an unpublished
+    competition included."""
+    from django.contrib.contenttypes.views import shortcut
+
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is not Competition:
+        raise policy.Hidden()
+    competition = (Competition.objects.filter(pk=object_id).first()
+                   if object_id.isdecimal() else None)
+    if competition is None or not (policy.may_use_admin(request.user)
+                                   and policy.organizes(request.user, competition)):
+        raise policy.Hidden()
+    return shortcut(request, content_type_id, object_id)

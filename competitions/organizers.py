@@ -1,6 +1,7 @@
 """Organizers and hosts never rank in their own competition: their teams are host previews,
 shown on the public board like baselines, never ranked, never on the private board."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import policy
@@ -12,7 +13,7 @@ def host_previews_refresh(*, competition: Competition) -> int:
     competition become host previews, and teams of those who no longer do compete again.
     Returns how many teams changed."""
     policy.forget_runners(competition)
-    runners = competition.runner_ids()
+    runners = get_user_model().objects.filter(policy.runners(competition))
     changed = 0
     with transaction.atomic():
         for team in Team.objects.filter(competition=competition, is_baseline=False):

@@ -32,6 +32,7 @@ from .people import (
     admin_users,
     first_organizer,
     forget_runners,
+    hosts,
     is_superuser,
     make_organizer,
     make_superuser,
@@ -39,6 +40,7 @@ from .people import (
     organized_competitions,
     organizer_required,
     organizes,
+    runners,
     runs,
 )
 from .submissions import (
@@ -52,12 +54,12 @@ __all__ = [
     "FeedbackWithheld",
     "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
     "SignInRequired", "admin_users", "build_for", "competition_for",
-    "data_files_required", "first_organizer", "forget_runners",
+    "data_files_required", "first_organizer", "forget_runners", "hosts",
     "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
     "listed_competitions", "make_organizer", "make_superuser", "may_use_admin",
     "organized_competitions",
     "organizer_required", "organizes", "participation_for", "participation_required",
-    "private_board_required", "private_board_visible", "private_file_required", "runs",
+    "private_board_required", "private_board_visible", "private_file_required", "runners", "runs",
     "submission_for", "team_submission_for", "team_submissions_of", "test_images_required",
     "visible_competitions", "visible_submissions",
 ]

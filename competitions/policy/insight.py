@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Competition
 from ..models.competition import FEEDBACK_ORDER, FeedbackLevel
-from .competitions import participation_for
-from .errors import FeedbackWithheld, Hidden, NotRevealed
+from .boards import private_board_visible
+from .competitions import data_files_required
+from .errors import FeedbackWithheld, Hidden, NotRevealed, Refusal
 from .people import organizes
 
 SCORE_ONLY = _("While the competition runs, the organizer shows only scores. Per-class "
@@ -71,11 +72,13 @@ def insight_access(competition: Competition, user) -> InsightAccess:
     if organizes(user, competition):
         return InsightAccess(FeedbackLevel.FULL, private_rows=True)
     return InsightAccess(competition.feedback_level(),
-                         private_rows=competition.private_board_revealed())
+                         private_rows=private_board_visible(user, competition))
 
 
 def test_images_required(user, competition: Competition) -> None:
-    """Test images (shown with the examples) are for joined participants and organizers;
-    to anyone else they do not exist."""
-    if not (organizes(user, competition) or participation_for(competition, user)):
-        raise Hidden()
+    """Test images (shown with the examples) are for whoever may have the data (joined
+    participants and organizers); to anyone else they do not exist."""
+    try:
+        data_files_required(competition, user)
+    except Refusal:
+        raise Hidden() from None

@@ -47,15 +47,26 @@ def forget_runners(competition: Competition) -> None:
 
 
 def runs(user, competition: Competition) -> bool:
-    """The user is one of the competition's organizers or its host: their own entries are
-    host previews, never ranked."""
-    return bool(user.is_authenticated and user.pk in runner_ids(competition))
+    """The user runs the competition (one of its organizers, its host, or a superuser, who
+    sees everything): their own entries are host previews, never ranked."""
+    return is_superuser(user) or bool(user.is_authenticated
+                                      and user.pk in runner_ids(competition))
+
+
+def runners(competition: Competition) -> Q:
+    """The users who run the competition, as a filter on users (see `runs`)."""
+    return Q(pk__in=runner_ids(competition)) | Q(is_superuser=True, is_active=True)
+
+
+def hosts(user, competition: Competition) -> bool:
+    """The host of a community competition, who manages it on the site (the Host tab)."""
+    return bool(user.is_authenticated and competition.host_id == user.pk)
 
 
 def organizes(user, competition: Competition) -> bool:
     """May see and manage everything of this competition: private scores before the
     reveal, every submission and file, analytics, full insight."""
-    return is_superuser(user) or runs(user, competition)
+    return runs(user, competition)
 
 
 def organized_competitions(user) -> QuerySet[Competition]:

@@ -1,6 +1,6 @@
 """Which submissions a user may see, download and act on."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from ..models import Submission, Team
 from .competitions import visible_competitions
@@ -16,7 +16,7 @@ def visible_submissions(user) -> QuerySet[Submission]:
         return submissions
     if not user.is_authenticated:
         return submissions.none()
-    own_teams = Team.objects.filter(participations__user=user).values("pk")
+    own_teams = _own_teams(user)
     return submissions.filter(
         Q(team__in=own_teams, competition__in=visible_competitions(user))
         | Q(competition__in=organized_competitions(user)))
@@ -26,7 +26,7 @@ def team_submissions_of(user) -> QuerySet[Submission]:
     """Only their team's own submissions (to act on as a participant: mark final)."""
     if not user.is_authenticated:
         return Submission.objects.none()
-    own_teams = Team.objects.filter(participations__user=user).values("pk")
+    own_teams = _own_teams(user)
     return (Submission.objects.select_related("competition", "team")
             .filter(team__in=own_teams, competition__in=visible_competitions(user)))
 
@@ -49,3 +49,11 @@ def team_submission_for(user, pk: int) -> Submission:
     if submission is None:
         raise Hidden()
     return submission
+
+
+def _own_teams(user):
+    """The teams the user entered, each through a participation in that team's own
+    competition (a participation pointing at another competition's team counts for
+    nothing)."""
+    return Team.objects.filter(participations__user=user,
+                               participations__competition=F("competition")).values("pk")

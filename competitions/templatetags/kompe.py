@@ -22,6 +22,11 @@ def organized_by(competition, user) -> bool:
 
 
 @register.filter
+def hosted_by(competition, user) -> bool:
+    return policy.hosts(user, competition)
+
+
+@register.filter
 def may_use_admin(user) -> bool:
     return policy.may_use_admin(user)
 

@@ -221,3 +221,49 @@ def test_becoming_an_organizer_turns_an_existing_team_into_a_host_preview(
         competition.organizers.remove(bob)
     rows = leaderboard(competition, "public").rows
     assert [row.rank for row in rows if row.team_name == "bob"] == [1]
+
+
+def test_an_organizer_cannot_join_themselves_to_another_competitions_team_in_the_admin(
+        client, world):
+    from competitions.models import Participation
+
+    oscar = world["users"]["other organizer"]
+    other_course = policy.organized_competitions(oscar).get()
+    alice_team = world["alice_file"].team
+    client.force_login(oscar)
+    response = client.post(reverse("admin:competitions_participation_add"), {
+        "user": oscar.pk, "competition": other_course.pk, "team": alice_team.pk,
+        "accepted_rules_at_0": "2026-11-29", "accepted_rules_at_1": "10:00:00"})
+    assert response.status_code == 200  # the form again, with the error
+    assert not Participation.objects.filter(user=oscar).exists()
+    assert client.get(reverse("submission_file", args=[world["alice_file"].pk])
+                      ).status_code == 404
+
+
+def test_a_superuser_who_joins_is_a_host_preview(world):
+    root = world["users"]["superuser"]
+    participation = join_competition(competition=world["competition"], user=root)
+    assert participation.team.is_host_preview
+
+
+def test_view_on_site_tells_no_organizer_the_address_of_another_competition(client, world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from competitions.models import Competition
+
+    hidden = Competition.objects.get(slug="animals")
+    hidden.is_published = False
+    hidden.save(update_fields=["is_published"])
+    content_type = ContentType.objects.get_for_model(Competition)
+    url = f"/admin/r/{content_type.pk}/{hidden.pk}/"
+    client.force_login(world["users"]["other organizer"])
+    assert client.get(url).status_code == 404
+    client.force_login(world["users"]["organizer"])
+    assert client.get(url)["Location"].endswith("/c/animals/")
+
+
+def test_a_refused_page_says_why_in_the_readers_language(client, world):
+    client.force_login(world["users"]["participant"])
+    page = client.get(reverse("analytics", args=["animals"]), HTTP_ACCEPT_LANGUAGE="ja")
+    assert page.status_code == 403
+    assert "これはこのコンペの運営者だけが見られます。" in page.content.decode()
