@@ -3,11 +3,13 @@ variant for several worker hosts (docker-compose.s3.yml: files in the bucket, no
 folder). Each worker runs one process (KOMPE_WORKER_CONCURRENCY=1), so workers are
 processes. Needs what `make deploy-images` prepares.
 
-    .venv/bin/python bench/compose_workers.py [--burst 40]
+    .venv/bin/python bench/compose_workers.py [--burst 300]
 
-For each number of workers: a burst of uploads of the demo's sample submission through
-the web container, then the time from the first upload to the last score (the database's
-own timestamps). Prints one line per number of workers; the stack is removed at the end.
+For each number of workers: the workers stop taking from the queue (Celery's
+cancel_consumer), a burst of submissions of the demo's sample submission (2,000 rows) is
+stored in the bucket and queued by the service that uploads use, then every worker starts
+taking at once (add_consumer); the throughput is the burst over the time from the first
+claim to the last score (the database's own timestamps). The stack is removed at the end.
 """
 
 import argparse
@@ -18,25 +20,45 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.deploy.stack import Stack, prepare_images, upload_burst  # noqa: E402
+from tests.deploy.stack import Stack, prepare_images  # noqa: E402
 
 SLUG = "hiragana-20"
+QUEUE = "kompe"
+
+CREATE = """
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from competitions.models import Competition
+from competitions.services import submission_create
+competition = Competition.objects.get(slug='{slug}')
+user = get_user_model().objects.get(username='bench')
+data = open('demo/hiragana-20/sample_submission.csv', 'rb').read()
+for _ in range({count}):
+    last = submission_create(competition=competition, user=user,
+                             file=SimpleUploadedFile('predictions.csv', data, 'text/csv'))
+print(last.pk)
+"""
+
+FIGURES = """
+import json
+from django.db.models import Count, Max, Min, Q
+from competitions.models import Submission
+a = Submission.objects.filter(pk__gt={after}).aggregate(
+    first=Min('started_at'), last=Max('finished_at'), n=Count('pk'),
+    done=Count('pk', filter=Q(status__in=['scored', 'failed'])),
+    scored=Count('pk', filter=Q(status='scored')))
+print(json.dumps({{'seconds': (a['last'] - a['first']).total_seconds()
+                   if a['done'] == a['n'] else None, 'n': a['n'], 'scored': a['scored']}}))
+"""
 
 
-def round_figures(stack: Stack, since_pk: int) -> dict:
-    return json.loads(stack.shell(
-        "import json; from django.db.models import Max, Min, Count, Q; "
-        "from competitions.models import Submission; "
-        f"s = Submission.objects.filter(pk__gt={since_pk}); "
-        "a = s.aggregate(first=Min('created_at'), last=Max('finished_at'), n=Count('pk'), "
-        "done=Count('pk', filter=Q(status='scored')), top=Max('pk')); "
-        "print(json.dumps({'seconds': (a['last'] - a['first']).total_seconds() "
-        "if a['done'] == a['n'] else None, 'n': a['n'], 'top': a['top']}))"))
+def control(stack: Stack, command: str) -> None:
+    stack.compose("exec", "-T", "web", "celery", "-A", "config", "control", command, QUEUE)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--burst", type=int, default=40, help="uploads per round")
+    parser.add_argument("--burst", type=int, default=300, help="submissions per round")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
     options = parser.parse_args()
 
@@ -48,25 +70,30 @@ def main() -> None:
         stack.build()
         built = time.monotonic() - started
         up = stack.up("--scale", f"worker={options.workers[0]}")
-        print(f"image build {built:.0f}s (cached layers), stack start {up:.0f}s")
+        print(f"image build {built:.0f}s (cached layers), stack start {up:.0f}s", flush=True)
         stack.manage("load_demo")
         person = stack.browser()
         person.sign_up("bench", "a-long-benchmark-password")
         person.join(SLUG)
         stack.shell("from competitions.models import Competition; Competition.objects.filter("
                     f"slug='{SLUG}').update(daily_submission_limit=1000000)")
-        predictions = person.get(f"/c/{SLUG}/data/sample_submission.csv")[1]
         last_pk = 0
         for workers in options.workers:
             stack.compose("up", "-d", "--no-recreate", "--scale", f"worker={workers}")
             stack.wait_for_workers(workers)
-            upload_burst(person, SLUG, predictions, options.burst)
-            while (figures := round_figures(stack, last_pk))["seconds"] is None:
+            control(stack, "cancel_consumer")
+            queued = time.monotonic()
+            top = int(stack.shell(CREATE.format(slug=SLUG, count=options.burst)))
+            queued = time.monotonic() - queued
+            control(stack, "add_consumer")
+            while (figures := json.loads(stack.shell(FIGURES.format(after=last_pk))))[
+                    "seconds"] is None:
                 time.sleep(2)
-            last_pk = figures["top"]
-            print(f"{workers} worker(s): {figures['n']} submissions scored in "
+            last_pk = top
+            print(f"{workers} worker(s): {figures['scored']}/{figures['n']} scored in "
                   f"{figures['seconds']:.1f}s = {figures['n'] / figures['seconds']:.1f} "
-                  "submissions/s", flush=True)
+                  f"submissions/s (the burst was stored and queued in {queued:.0f}s)",
+                  flush=True)
     finally:
         stack.down(volumes=True)  # its named and anonymous volumes too
 

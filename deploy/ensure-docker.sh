@@ -10,6 +10,11 @@ if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null \
     apt-get install -y -q docker.io docker-compose debootstrap
 fi
 if ! docker info >/dev/null 2>&1; then
+    # A pid file left by an engine that was killed (a CI run ends what it started).
+    pidfile=/var/run/docker.pid
+    if [[ -f $pidfile ]] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        rm -f "$pidfile"
+    fi
     log="${TMPDIR:-/tmp}/kompe-dockerd.log"
     nohup dockerd --storage-driver overlay2 >"$log" 2>&1 &
     for _ in $(seq 60); do
