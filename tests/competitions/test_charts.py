@@ -9,6 +9,8 @@ from competitions.insight.heatmap import confusion_svg
 from scoring.error_analysis import Confusion
 from scoring.metrics import METRICS
 
+ACCURACY = METRICS["accuracy"]
+
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script>&\''
 START = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -27,7 +29,7 @@ def texts(root: ET.Element) -> list[str]:
 def test_a_hostile_series_name_and_title_are_text_in_the_score_history():
     points = [(START + timedelta(hours=hour), score)
               for hour, score in enumerate([0.5, 0.25, 0.75])]
-    svg = score_history_svg([Series(HOSTILE, points, best_so_far(points, METRICS["accuracy"]), "#2457d6")],
+    svg = score_history_svg([Series(HOSTILE, points, best_so_far(points, ACCURACY), "#2457d6")],
                             HOSTILE)
     assert "<script" not in svg and "&lt;script&gt;" in svg
     root = parsed(svg)
@@ -42,7 +44,7 @@ def test_the_score_history_draws_a_dot_per_score_and_steps_only_at_a_new_best():
     points = [(START + timedelta(hours=hour), score)
               for hour, score in enumerate([0.5, 0.25, 0.75])]
     root = parsed(score_history_svg(
-        [Series("Public score", points, best_so_far(points, METRICS["accuracy"]), "#2457d6")], "History"))
+        [Series("Public score", points, best_so_far(points, ACCURACY), "#2457d6")], "History"))
     assert len(list(root.iter(f"{SVG}circle"))) == 3
     steps = next(root.iter(f"{SVG}polyline")).get("points").split()
     # Best 0.5, flat to the third hour, up to 0.75, flat to the right edge.
