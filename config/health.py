@@ -4,7 +4,9 @@ checked by django-health-check on every request. 200 when all answer, 500 otherw
 asks it."""
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from health_check.checks import Database, Storage
 from health_check.views import HealthCheckView
@@ -29,6 +31,11 @@ def checks() -> list:
     return found
 
 
-async def healthz(request, *args, **kwargs):
-    # The checks follow the settings of the moment (a test's overrides included).
-    return await HealthCheckView.as_view(checks=checks())(request, *args, **kwargs)
+def healthz(request, *args, **kwargs):
+    """django-health-check's view is async; this one is sync and runs it in a thread of
+    its own, so that it works whoever calls (a caller whose thread already runs an event
+    loop, such as a test beside Playwright, could not wait for it in place). The checks
+    follow the settings of the moment."""
+    view = async_to_sync(HealthCheckView.as_view(checks=checks()))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(view, request, *args, **kwargs).result()

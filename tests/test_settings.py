@@ -93,7 +93,9 @@ def documented_production_environment() -> dict[str, str]:
 def manage_py_check_deploy(**env) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items()
                    if key not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
-                                  "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"}}
+                                  "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+                                  # set by the browser tests (Playwright's event loop)
+                                  "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy"],
                           env={**environment, **env}, capture_output=True, text=True,
                           cwd=settings.BASE_DIR)
