@@ -16,7 +16,7 @@ from .builder.refusals import MESSAGES as REFUSALS
 from .builder.refusals import BuildRefused
 from .builder.service import build_request
 from .forms import BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
-from .models import Competition, Visibility
+from .models import Competition
 from .permissions import host_required
 
 # Refusals about the request rather than the zip are shown above the form.
@@ -136,10 +136,11 @@ def invite(request, code):
 def invite_enter(request):
     form = InviteCodeForm(request.POST or None)
     if form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
-        if Competition.objects.filter(invite_code=code, visibility=Visibility.INVITE,
-                                      is_published=True).exists():
-            return redirect("invite", code=code)
-        form.add_error("code", _("No competition has this invite code."))
+        try:
+            competition = policy.invited_competition(form.cleaned_data["code"])
+        except policy.Hidden:
+            form.add_error("code", _("No competition has this invite code."))
+        else:
+            return redirect("invite", code=competition.invite_code)
     return render(request, "competitions/invite_enter.html", {"form": form},
                   status=400 if form.errors else 200)

@@ -152,7 +152,7 @@ def submission_validate(*, competition: Competition, user, file: UploadedFile
 
 
 def _check_joined(competition: Competition, user) -> None:
-    if not Participation.objects.filter(competition=competition, user=user).exists():
+    if policy.participation_for(competition, user) is None:
         raise SubmissionRefused(NOT_JOINED, "not_joined")
 
 
