@@ -55,7 +55,8 @@ def test_hsts_and_the_https_redirect_follow_the_settings(client, db, settings):
     answer = client.get(reverse("login"))
     assert answer.status_code == 301 and answer["Location"].startswith("https://")
     secure = client.get(reverse("login"), secure=True)
-    assert secure["Strict-Transport-Security"] == "max-age=31536000"
+    # Subdomains too by default (SECURE_HSTS_INCLUDE_SUBDOMAINS), as `check --deploy` asks.
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_markdown_loads_images_only_from_the_competitions_own_pages(client, make_competition):
