@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,11 +45,18 @@ def publish(submission_id: int) -> None:
 def enqueue_scoring(submission_id: int) -> bool:
     """Send the scoring of a queued submission unless a message is already on its way.
     Never raises: if the broker is down, the submission stays queued and unsent, and the
-    fast sweep sends it within seconds of the broker's return. True if sent."""
+    fast sweep sends it within seconds of the broker's return. True if sent. Nor does a
+    database that drops the connection right after the upload's commit make the upload
+    fail: the submission is stored, unsent, and the fast sweep sends it."""
     claimed_at = timezone.now()
-    claimed = Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED,
-                                        published_at__isnull=True
-                                        ).update(published_at=claimed_at)
+    try:
+        claimed = Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED,
+                                            published_at__isnull=True
+                                            ).update(published_at=claimed_at)
+    except DatabaseError as error:
+        logger.warning("Could not mark submission %s as sent (%s); the sweeper will send it",
+                       submission_id, error)
+        return False
     return bool(claimed) and _send(submission_id, claimed_at)
 
 
