@@ -25,7 +25,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
     KOMPE_VAR_DIR=/var/lib/kompe STATIC_ROOT=/app/static_collected
 COPY --from=dependencies /opt/venv /opt/venv
 WORKDIR /app
-COPY manage.py gunicorn.conf.py ./
+COPY manage.py ./
 COPY config ./config
 COPY competitions ./competitions
 COPY scoring ./scoring
