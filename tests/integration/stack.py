@@ -20,6 +20,8 @@ import pytest
 import requests
 
 START_SECONDS = 60
+# Pool processes per drill worker: also how many scorings a killed worker can leave unlogged.
+WORKER_CONCURRENCY = 2
 
 
 def free_port() -> int:
@@ -106,7 +108,7 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def start_worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen:
+    def start_worker(self, name: str = "worker", concurrency: int = WORKER_CONCURRENCY) -> subprocess.Popen:
         queues = ",".join(self.env[name] for name in ("CELERY_QUEUE", "CELERY_SWEEP_QUEUE"))
         process = self._start(name, [
             sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",

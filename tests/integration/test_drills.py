@@ -17,7 +17,14 @@ from competitions.models import Submission
 from competitions.services import join_competition, submissions_left_today
 from tests.conftest import database_url, perfect_csv, skip_or_fail
 from tests.integration import load as traffic
-from tests.integration.stack import Redis, Stack, free_port, stack_environment, wait_until
+from tests.integration.stack import (
+    WORKER_CONCURRENCY,
+    Redis,
+    Stack,
+    free_port,
+    stack_environment,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.drill, pytest.mark.worker]
 
@@ -71,15 +78,18 @@ def wait_until_finished(ids: list[int], timeout: float) -> None:
 
 
 def assert_nothing_lost_or_counted_twice(competition, users, load: traffic.Load,
-                                         stack: Stack) -> list[Submission]:
+                                         stack: Stack, unlogged: int = 0) -> list[Submission]:
+    """`unlogged`: scorings that may be missing from the logs because their worker was
+    killed after the score's commit and before its "succeeded" line (one per pool
+    process of a killed worker)."""
     ids = [sample.submission_id for sample in load.accepted()]
     submissions = list(Submission.objects.filter(competition=competition))
     # Every accepted upload is there, scored; nothing else was stored.
     assert sorted(submission.pk for submission in submissions) == sorted(ids)
     assert {submission.status for submission in submissions} == {"scored"}
-    # Scored once: each was claimed by one scoring run, and the workers saved as many
-    # scores as there are submissions.
-    assert stack.task_results("scored") == len(ids)
+    # Scored once: each was claimed by one scoring run, and the workers saved no more
+    # scores than there are submissions (a second save would have been "superseded").
+    assert len(ids) - unlogged <= stack.task_results("scored") <= len(ids)
     # The quota counts exactly the accepted uploads.
     for user in users:
         team = user.participations.get(competition=competition).team
@@ -176,7 +186,8 @@ def test_worker_killed_during_scoring_loses_nothing(stack, course):
     ids = [sample.submission_id for sample in load.accepted()]
     wait_until_finished(ids, 30)
     assert not load.failed(), load.failed()[:3]
-    submissions = assert_nothing_lost_or_counted_twice(competition, users, load, stack)
+    submissions = assert_nothing_lost_or_counted_twice(
+        competition, users, load, stack, unlogged=WORKER_CONCURRENCY)
     assert all(submission.attempts <= 2 for submission in submissions)
 
 
