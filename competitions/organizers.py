@@ -14,12 +14,15 @@ def host_previews_refresh(*, competition: Competition) -> int:
     Returns how many teams changed."""
     policy.forget_runners(competition)
     runners = get_user_model().objects.filter(policy.runners(competition))
-    changed = 0
+    teams = Team.objects.filter(competition=competition, is_baseline=False)
+    # Two queries whatever the number of teams: only the teams whose flag is wrong change.
+    run_by_runners = teams.filter(participations__user__in=runners).values("pk")
+    to_preview = teams.filter(pk__in=run_by_runners, is_host_preview=False)
+    to_compete = teams.filter(is_host_preview=True).exclude(pk__in=run_by_runners)
     with transaction.atomic():
-        for team in Team.objects.filter(competition=competition, is_baseline=False):
-            preview = team.participations.filter(user__in=runners).exists()
-            if team.is_host_preview != preview:
-                Team.objects.filter(pk=team.pk).update(is_host_preview=preview)
-                Standing.refresh(team.pk)
-                changed += 1
-    return changed
+        changed = [(pk, True) for pk in to_preview.values_list("pk", flat=True)]
+        changed += [(pk, False) for pk in to_compete.values_list("pk", flat=True)]
+        for pk, preview in changed:
+            Team.objects.filter(pk=pk).update(is_host_preview=preview)
+            Standing.refresh(pk)
+    return len(changed)
