@@ -92,7 +92,8 @@ def test_keep_my_split_refuses_a_class_missing_from_the_val_folder(build, alice)
     assert "warajimushi" in done.error_message()
 
 
-def test_a_host_chooses_keep_my_split_on_the_site(client, alice, django_capture_on_commit_callbacks):
+def test_a_host_chooses_keep_my_split_on_the_site(client, alice,
+                                                  django_capture_on_commit_callbacks):
     from django.urls import reverse
 
     from tests.imagezips import zip_upload
