@@ -7,6 +7,9 @@ domain exception (policy.errors), mapped to HTTP in one place (policy.http).
 
 from .boards import private_board_required, private_board_visible
 from .competitions import (
+    admin_build_for,
+    admin_builds,
+    admin_competition_for,
     build_for,
     competition_for,
     data_files_required,
@@ -55,7 +58,8 @@ from .submissions import (
 __all__ = [
     "FeedbackWithheld",
     "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
-    "SignInRequired", "admin_users", "build_for", "bundle_export_required", "competition_for",
+    "SignInRequired", "admin_build_for", "admin_builds", "admin_competition_for",
+    "admin_users", "build_for", "bundle_export_required", "competition_for",
     "data_files_required", "first_organizer", "forget_runners", "hosts",
     "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
     "listed_competitions", "make_organizer", "make_superuser", "may_import_bundle", "may_use_admin",
