@@ -182,3 +182,42 @@ def test_the_import_command_says_why_a_bundle_is_refused(db, tmp_path):
     bad.write_bytes(b"not a zip")
     with pytest.raises(CommandError, match="not a zip archive"):
         call_command("import_competition", str(bad), "--slug", "x", "--start", "2027-04-01")
+
+
+def test_an_organizer_exports_from_the_admin_and_another_imports_it_under_a_new_slug(
+        client, competition, make_user):
+    from django.urls import reverse
+
+    from competitions import policy
+
+    teacher = make_user("teacher-sato", is_staff=True)
+    policy.make_organizer(teacher, competition)
+    client.force_login(teacher)
+    response = client.get(reverse("admin:competitions_competition_export",
+                                  args=[competition.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="animals-bundle-')
+    bundle = b"".join(response.streaming_content)
+    action = client.post(reverse("admin:competitions_competition_changelist"), {
+        "action": "export_bundle", "_selected_action": [competition.pk]})
+    assert action.status_code == 200 and action["Content-Type"] == "application/zip"
+
+    successor = make_user("teacher-next", is_staff=True)
+    client.force_login(successor)
+    assert client.get(reverse("admin:competitions_competition_export",
+                              args=[competition.pk])).status_code == 404
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    response = client.post(reverse("admin:competitions_competition_import"), {
+        "bundle": SimpleUploadedFile("b.zip", bundle), "slug": "animals-2027",
+        "start_at_0": "2027-04-01", "start_at_1": "09:00", "end_at_0": "2027-06-01",
+        "end_at_1": "09:00"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    copy = Competition.objects.get(slug="animals-2027")
+    assert policy.organizes(successor, copy) and not policy.organizes(teacher, copy)
+    assert copy.solution_private_rows == competition.solution_private_rows
+
+    response = client.post(reverse("admin:competitions_competition_import"), {
+        "bundle": SimpleUploadedFile("b.zip", b"nonsense"), "slug": "animals-2028",
+        "start_at_0": "2027-04-01", "start_at_1": "09:00"})
+    assert response.status_code == 400
+    assert "The bundle is not a zip archive." in response.content.decode()
