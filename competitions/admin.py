@@ -460,7 +460,8 @@ class CompetitionBuildAdmin(OrganizerScopedAdmin):
                     "created_at", "finished_at", "competition"]
     list_filter = ["status"]
     search_fields = ["slug", "host__username"]
-    fields = readonly_fields = ["host", "slug", "title", "visibility", "status", "stage",
+    fields = readonly_fields = ["host", "organizer_run", "keep_split", "slug", "title",
+                                "visibility", "status", "stage",
                                 "upload_name", "upload_size", "files_total", "files_read",
                                 "images_total", "images_done", "refusal", "report",
                                 "attempts", "created_at", "started_at", "finished_at",
