@@ -12,7 +12,9 @@ from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
 from . import policy, services
+from .admin_views import CompetitionAdminViews
 from .baseline_entries import baseline_post, standard_baselines
+from .checklist import publish_refusals
 from .exports import leaderboards_csv_response, submissions_csv_response
 from .gallery import gallery_build
 from .models import (
@@ -34,6 +36,7 @@ from .models.competition import (
 )
 from .organizers import host_previews_refresh
 from .rescoring import competition_rescore, rank_changes, solution_replace
+from .solution_split import with_usage, without_usage
 from .tasks import rebuild_standings_task
 
 SOLUTION_PROBLEMS_SHOWN = 10
@@ -71,8 +74,9 @@ class CompetitionAdminForm(forms.ModelForm):
     solution_upload = forms.FileField(
         label=_("upload hidden solution"), required=False,
         help_text=_('CSV with the header "id,label,usage"; usage is Public or Private. '
-                    "Stored where no URL serves it. Replacing a solution rescores every "
-                    "submission."))
+                    'With the header "id,label" alone, Kompe chooses the Public rows: 30 '
+                    "percent of each class, the same every time for the same file. Stored where no "
+                    "URL serves it. Replacing a solution rescores every submission."))
     solution_change_reason = forms.CharField(
         label=_("reason for replacing the solution"), required=False, max_length=300,
         help_text=_("Kept in the rescore audit, e.g. “fixed the labels of 12 images”."))
@@ -98,6 +102,9 @@ class CompetitionAdminForm(forms.ModelForm):
             return cleaned
         if upload:
             self.solution_content = upload.read()
+            if without_usage(self.solution_content):
+                self.solution_content = with_usage(self.solution_content)
+                self.solution_split_made = True
             self._check_solution(self.solution_content, labels, "solution_upload")
         elif self.instance.has_solution and labels != self.instance.labels:
             # New labels must still fit the stored solution, or every score would fail.
@@ -106,6 +113,20 @@ class CompetitionAdminForm(forms.ModelForm):
                     "The stored hidden solution does not fit these labels; upload a "
                     "corrected solution together with them."))
         return cleaned
+
+    def _post_clean(self):
+        # After the model's fields are set on the instance: the checklist reads the
+        # competition as it would be saved (dates, labels, the solution being uploaded).
+        super()._post_clean()
+        was_published = bool(self.instance.pk) and Competition.objects.filter(
+            pk=self.instance.pk, is_published=True).exists()
+        if self.instance.is_published and not was_published and not self.errors:
+            refusals = publish_refusals(self.instance, solution_content=getattr(
+                self, "solution_content", None))
+            if refusals:
+                self.add_error("is_published", [
+                    gettext("Not published yet: %(problem)s %(fix)s")
+                    % {"problem": item.problem, "fix": item.fix} for item in refusals])
 
     def _check_metrics_fit_the_format(self, cleaned) -> None:
         if cleaned.get("submission_kind") == KindChoice.PROBABILITY:
@@ -218,7 +239,7 @@ class DataFileInline(OrganizerScopedInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(OrganizerScopedAdmin):
+class CompetitionAdmin(CompetitionAdminViews, OrganizerScopedAdmin):
     competition_field = ""
     form = CompetitionAdminForm
     filter_horizontal = ["organizers"]
@@ -236,7 +257,8 @@ class CompetitionAdmin(OrganizerScopedAdmin):
     list_filter = ["visibility", "is_published"]
     inlines = [DataFileInline]
     actions = ["show_private_board", "hide_private_board", "private_board_at_end",
-               "rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions"]
+               "rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions",
+               "export_bundle"]
 
     def save_model(self, request, obj, form, change):
         obj.set_visibility(obj.visibility)  # an invitation-only competition needs its code
@@ -267,6 +289,11 @@ class CompetitionAdmin(OrganizerScopedAdmin):
         messages.success(request, _("Hidden solution stored: %(public)s public and "
                                     "%(private)s private rows.") % {
             "public": obj.solution_public_rows, "private": obj.solution_private_rows})
+        if getattr(form, "solution_split_made", False):
+            messages.info(request, _(
+                "The solution had no usage column: Kompe chose the Public rows, 30 percent of "
+                "each class's test images (the same every time for the same file); the "
+                "others are Private."))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -433,7 +460,8 @@ class CompetitionBuildAdmin(OrganizerScopedAdmin):
                     "created_at", "finished_at", "competition"]
     list_filter = ["status"]
     search_fields = ["slug", "host__username"]
-    fields = readonly_fields = ["host", "slug", "title", "visibility", "status", "stage",
+    fields = readonly_fields = ["host", "organizer_run", "keep_split", "slug", "title",
+                                "visibility", "status", "stage",
                                 "upload_name", "upload_size", "files_total", "files_read",
                                 "images_total", "images_done", "refusal", "report",
                                 "attempts", "created_at", "started_at", "finished_at",
@@ -441,6 +469,18 @@ class CompetitionBuildAdmin(OrganizerScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # Builds started in the admin have no competition until they are done: their
+        # starter follows them too (policy.admin_builds).
+        return policy.admin_builds(request.user, super(OrganizerScopedAdmin, self)
+                            .get_queryset(request))
+
+    def _organizes(self, request, obj) -> bool:
+        if obj is None:
+            return policy.may_use_admin(request.user)
+        return policy.admin_builds(request.user,
+                                   CompetitionBuild.objects.filter(pk=obj.pk)).exists()
 
 
 def view_on_site(request, content_type_id: int, object_id: str):

@@ -33,6 +33,11 @@ class SubmissionForm(forms.Form):
                                       attrs={"placeholder": _("e.g. CNN, 20 epochs, augmented")}))
 
 
+SPLIT_MERGE, SPLIT_KEEP = "merge", "keep"
+SPLIT_CHOICES = [(SPLIT_MERGE, _("Merge them and let Kompe split")),
+                 (SPLIT_KEEP, _("Keep my split"))]
+
+
 class BuildForm(forms.Form):
     """A community competition from a zip of labelled images."""
 
@@ -44,8 +49,16 @@ class BuildForm(forms.Form):
                                         required=False)
     zip_file = forms.FileField(
         label=_("Zip of labelled images"),
-        help_text=_("One folder per class (dangomushi/…, ダンゴムシ/…), or the images and a "
-                    "labels.csv with the columns file,label. JPEG, PNG, WebP, GIF, BMP or HEIC."))
+        help_text=_("One folder per class (dangomushi/…, ダンゴムシ/…), the images and a "
+                    "labels.csv with the columns file,label, or train/ and val/ (or test/) "
+                    "folders with the class folders inside. JPEG, PNG, WebP, GIF, BMP or "
+                    "HEIC."))
+    split = forms.ChoiceField(
+        label=_("With train/ and val/ (or test/) folders"), choices=SPLIT_CHOICES,
+        initial=SPLIT_MERGE, widget=forms.RadioSelect, required=False,
+        help_text=_("“Keep my split”: the val/test images become the test set (its "
+                    "Public/Private split is made per class); the test share below is then "
+                    "not used. Zips without such folders are always split by Kompe."))
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices,
                                    initial=Visibility.PUBLIC, widget=forms.RadioSelect)
     test_percent = forms.IntegerField(
@@ -68,6 +81,9 @@ class BuildForm(forms.Form):
         if cleaned.get("max_side") and cleaned.get("fixed_side"):
             self.add_error("fixed_side", _("Choose a maximum side or a fixed size, not both."))
         return cleaned
+
+    def clean_split(self):
+        return self.cleaned_data.get("split") or SPLIT_MERGE
 
     def clean_slug(self):
         from .builder.service import slug_taken

@@ -15,7 +15,7 @@ from .builder.limits import Limits
 from .builder.refusals import MESSAGES as REFUSALS
 from .builder.refusals import BuildRefused
 from .builder.service import build_request
-from .forms import BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
+from .forms import SPLIT_KEEP, BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
 from .models import Competition
 from .permissions import host_required
 
@@ -42,7 +42,7 @@ def build_new(request):
                 title=data["title"], short_description=data["short_description"],
                 visibility=data["visibility"], test_fraction=data["test_percent"] / 100,
                 public_fraction=data["public_percent"] / 100, max_side=data["max_side"],
-                fixed_side=data["fixed_side"])
+                fixed_side=data["fixed_side"], keep_split=data["split"] == SPLIT_KEEP)
         except BuildRefused as refusal:
             form.add_error(None if refusal.code in FORM_WIDE else "zip_file",
                            refusal.message(_))

@@ -100,6 +100,13 @@ def _score(submission: Submission) -> Scores:
         raise RuntimeError(f"the hidden solution is invalid: {broken}") from None
     with submission.file.open("rb") as handle:
         data = handle.read()
+    return competition_scores(competition, data, solution)
+
+
+def competition_scores(competition: Competition, data: bytes, solution=None) -> Scores:
+    """A submission file's scores under the competition's settings (InvalidFile if it
+    does not validate): the worker's path, and a bundle's check after an import."""
+    solution = solution if solution is not None else competition.load_solution()
     return score_submission(data, solution=solution, labels=competition.labels,
                             metric=competition.metric, fmt=competition.submission_format,
                             extra_metrics=competition.extra_metrics, top_k=competition.top_k,

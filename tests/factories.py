@@ -28,7 +28,7 @@ def competition_form(**overrides):
         "start_at_1": now.strftime("%H:%M:%S"),
         "end_at_0": (now + timedelta(days=9)).strftime("%Y-%m-%d"), "end_at_1": "12:00:00",
         "daily_submission_limit": 5, "max_upload_bytes": 1000000, "final_submission_limit": 2,
-        "private_leaderboard": "auto", "feedback_while_open": "auto", "is_published": "on",
+        "private_leaderboard": "auto", "feedback_while_open": "auto",
         "data_files-TOTAL_FORMS": 0, "data_files-INITIAL_FORMS": 0,
     }
     return {**form, **overrides}
@@ -39,5 +39,7 @@ def change_competition(client, organizer, competition, **changes):
     client.force_login(organizer)
     return client.post(
         reverse("admin:competitions_competition_change", args=[competition.pk]),
-        competition_form(slug=competition.slug, labels="\n".join(competition.labels),
-                         **changes))
+        competition_form(**{"slug": competition.slug, "labels": "\n".join(competition.labels),
+                            # Kept as it is: the checkbox left out would unpublish it.
+                            **({"is_published": "on"} if competition.is_published else {}),
+                            **changes}))

@@ -22,11 +22,11 @@ from scoring.solution import Usage
 
 from .archive import Archive
 from .images import clean_image, output_format, thumbnail_png
-from .layout import Inventory, inventory
+from .layout import TEST, TRAIN, Inventory, inventory
 from .limits import Limits
 from .refusals import BuildRefused, quote
 from .sizes import size_leak, size_range
-from .splits import stratified_split
+from .splits import Split, public_quotas, stratified_split
 
 GALLERY_PER_CLASS = 6
 TEST_ID_HEX_CHARS = 16
@@ -44,6 +44,9 @@ class BuildOptions:
     max_side: int | None = None
     fixed_side: int | None = None  # every image cropped to this square; wins over max_side
     seed: int | None = None
+    # With train/ + val|test/ folders: keep them as the train and test sets (True), or
+    # merge them and split anew (False). Ignored for the other layouts.
+    keep_split: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,11 +125,39 @@ def build_dataset(handle: BinaryIO, *, folder: Path, options: BuildOptions, limi
         by_label[item.label].append(item)
     _check_class_sizes(by_label, limits)
     rng = random.Random(options.seed if options.seed is not None else secrets.randbits(64))
-    split = stratified_split(by_label, test_fraction=options.test_fraction,
-                             public_fraction=options.public_fraction, rng=rng)
+    keep = found.has_split and options.keep_split
+    if keep:
+        split = kept_split(by_label, {image.member.name: image.part for image in found.images},
+                           public_fraction=options.public_fraction, rng=rng)
+    else:
+        split = stratified_split(by_label, test_fraction=options.test_fraction,
+                                 public_fraction=options.public_fraction, rng=rng)
     dataset = _write(folder, found.labels, split, items[0].path.suffix, deadline)
     dataset.report = _report(found, split, duplicates, conflicts, items[0].path.suffix)
+    dataset.report["split"] = "kept" if keep else "merged" if found.has_split else "made"
     return dataset
+
+
+def kept_split(by_label: dict[str, list[Item]], parts: dict[str, str], *,
+               public_fraction: float, rng: random.Random) -> Split[Item]:
+    """The host's own train and test sets; only the test set's Public/Private split is
+    made here, stratified like any other."""
+    train: dict[str, list[Item]] = {}
+    test: dict[str, list[Item]] = {}
+    for label, items in by_label.items():
+        train[label] = [item for item in items if parts[item.source] == TRAIN]
+        test[label] = [item for item in items if parts[item.source] == TEST]
+        for part, chosen in ((TRAIN, train[label]), (TEST, test[label])):
+            if not chosen:
+                raise BuildRefused("split_class_missing", label=quote(label),
+                                   part="train" if part == TRAIN else "val/test")
+        test[label].sort(key=lambda item: item.source)
+        rng.shuffle(test[label])
+    quotas = public_quotas({label: len(items) for label, items in test.items()},
+                           public_fraction, rng)
+    return Split(train=train,
+                 public={label: items[:quotas[label]] for label, items in test.items()},
+                 private={label: items[quotas[label]:] for label, items in test.items()})
 
 
 def _clean_all(archive: Archive, found: Inventory, folder: Path, options: BuildOptions,

@@ -1,8 +1,10 @@
 """Which image belongs to which class: one folder per class, or a labels.csv.
 
 Folder layout: `dangomushi/001.jpg`, `ダンゴムシ/a.png`; a folder around all of them
-(`my-research/dangomushi/…`) is fine, folders inside a class folder are not (they would
-turn `train/cat/…` and `test/cat/…` into the classes "train" and "test").
+(`my-research/dangomushi/…`) is fine, folders inside a class folder are not.
+Split layout (PyTorch's ImageFolder tutorials): `train/<class>/…` beside `val/<class>/…`
+or `test/<class>/…`; each image then carries its part ("train" or "test": val and test
+both become the test set), which the build keeps or merges as the host chooses.
 CSV layout: images anywhere and a `labels.csv` with the header `file,label` (`id,label`,
 the platform's own train.csv, works too) whose file column is the path from the CSV's
 folder, or just the file name when that is unique.
@@ -32,10 +34,18 @@ INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 
+# Folder names of the split layout: the training part, and the parts that become the
+# test set (case-insensitive).
+TRAIN_PARTS = {"train", "training"}
+TEST_PARTS = {"val", "valid", "validation", "test", "testing"}
+TRAIN, TEST = "train", "test"
+
+
 @dataclass(frozen=True)
 class LabelledImage:
     member: Member
     label: str
+    part: str = ""  # TRAIN or TEST in the split layout, "" otherwise
 
 
 @dataclass
@@ -46,6 +56,8 @@ class Inventory:
     not_listed: list[str] = field(default_factory=list)  # images labels.csv does not name
     # A phone export's videos, edit files and RAW files, skipped: kind → names.
     not_images: dict[str, list[str]] = field(default_factory=dict)
+    # The zip came as train/<class> + val|test/<class>: every image has its part.
+    has_split: bool = False
 
 
 def inventory(archive: Archive, limits: Limits) -> Inventory:
@@ -88,6 +100,9 @@ def _from_folders(members: list[Member], limits: Limits) -> Inventory:
     shallowest = min(len(parts) for parts in folders)
     while depth < shallowest - 1 and len({parts[depth] for parts in folders}) == 1:
         depth += 1
+    split = _split_layout(folders, depth)
+    if split:
+        return split_inventory(members, folders, depth, limits)
     images = []
     for member, parts in zip(members, folders, strict=True):
         if len(parts) <= depth:
@@ -99,6 +114,29 @@ def _from_folders(members: list[Member], limits: Limits) -> Inventory:
                                folder=quote(parts[depth]))
         images.append(LabelledImage(member, clean_label(parts[depth], member.name, limits)))
     return Inventory(images=images, labels=[])
+
+
+def _split_layout(folders: list[tuple[str, ...]], depth: int) -> bool:
+    """Whether the first folders below the common ones are train/ and val/ or test/."""
+    if any(len(parts) <= depth for parts in folders):
+        return False
+    names = {parts[depth].lower() for parts in folders}
+    return (bool(names & TRAIN_PARTS) and bool(names & TEST_PARTS)
+            and names <= TRAIN_PARTS | TEST_PARTS)
+
+
+def split_inventory(members: list[Member], folders: list[tuple[str, ...]], depth: int,
+                    limits: Limits) -> Inventory:
+    """train/<class>/<image> and val|test/<class>/<image>, nothing deeper or shallower."""
+    images = []
+    for member, parts in zip(members, folders, strict=True):
+        if len(parts) != depth + 2:
+            raise BuildRefused("split_layout", name=quote(member.name),
+                               folder=quote(parts[depth]))
+        part = TRAIN if parts[depth].lower() in TRAIN_PARTS else TEST
+        images.append(LabelledImage(member, clean_label(parts[depth + 1], member.name, limits),
+                                    part))
+    return Inventory(images=images, labels=[], has_split=True)
 
 
 def _from_labels_csv(archive: Archive, csv_member: Member, members: list[Member],

@@ -38,8 +38,14 @@ MESSAGES: dict[str, str] = {
         "%(name)s is in a folder inside the class folder “%(folder)s”: put every image "
         "directly in the folder of its class (dangomushi/001.jpg, warajimushi/001.jpg, "
         "with at most one folder around them all), or list the images in a labels.csv. "
-        "Folders such as train/ and test/ are not needed: the platform splits the images "
-        "itself."),
+        "Folders train/ and val/ (or test/) with the class folders inside them work too."),
+    "split_layout": gettext_noop(
+        "%(name)s: in a zip with train/ and val/ (or test/) folders, every image goes "
+        "directly in a class folder inside one of them, such as %(folder)s/dangomushi/001.jpg."),
+    "split_class_missing": gettext_noop(
+        "The class “%(label)s” has no images in the %(part)s part: with “keep my split”, "
+        "every class needs images in train/ and in val/ (or test/). Add some, or let Kompe "
+        "split the images."),
     "not_an_image": gettext_noop("%(name)s is not a JPEG, PNG, WebP, GIF, BMP or HEIC image."),
     "broken_image": gettext_noop("%(name)s cannot be decoded as an image."),
     "too_many_pixels": gettext_noop(

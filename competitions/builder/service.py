@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from .. import policy
 from ..models import Competition, CompetitionBuild, Visibility
 from ..models.build import MAX_BUILD_ATTEMPTS, Superseded
 from .archive import Archive
@@ -37,12 +38,14 @@ def check_zip(handle, *, limits: Limits, display_name: str = "zip") -> None:
         inventory(archive, limits)
 
 
-def check_host(*, user, slug: str) -> None:
-    """Refusals that depend on who asks and on the address, not on the zip."""
+def check_host(*, user, slug: str, organizer_run: bool = False) -> None:
+    """Refusals that depend on who asks and on the address, not on the zip. Organizers
+    building in the admin host nothing: the community limit of hosted competitions is
+    not theirs."""
     if CompetitionBuild.objects.filter(host=user, status__in=CompetitionBuild.ACTIVE).exists():
         raise BuildRefused("build_in_progress")
     hosted = Competition.objects.filter(host=user).count()
-    if hosted >= settings.COMMUNITY_MAX_COMPETITIONS_PER_USER:
+    if not organizer_run and hosted >= settings.COMMUNITY_MAX_COMPETITIONS_PER_USER:
         raise BuildRefused("too_many_competitions", count=hosted)
     if slug_taken(slug):
         raise BuildRefused("slug_taken", slug=slug)
@@ -58,19 +61,22 @@ def build_request(*, host, upload: UploadedFile, slug: str, title: str,
                   short_description: str = "", visibility: str = Visibility.PUBLIC,
                   test_fraction: float = 0.2, public_fraction: float = 0.3,
                   max_side: int | None = None,
-                  fixed_side: int | None = None) -> CompetitionBuild:
-    """Store the zip and a queued build; the worker builds it after commit."""
+                  fixed_side: int | None = None, keep_split: bool = False,
+                  organizer_run: bool = False) -> CompetitionBuild:
+    """Store the zip and a queued build; the worker builds it after commit.
+    `organizer_run`: asked in the admin by an organizer (see CompetitionBuild)."""
     limits = Limits.from_settings()
     if upload.size > limits.max_zip_bytes:
         raise BuildRefused("zip_too_large", size=filesizeformat(upload.size),
                            limit=filesizeformat(limits.max_zip_bytes))
-    check_host(user=host, slug=slug)
+    check_host(user=host, slug=slug, organizer_run=organizer_run)
     check_zip(upload, limits=limits, display_name=upload.name)
     upload.seek(0)
     build = CompetitionBuild(host=host, slug=slug, title=title,
                              short_description=short_description, visibility=visibility,
                              test_fraction=test_fraction, public_fraction=public_fraction,
                              max_side=max_side, fixed_side=fixed_side,
+                             keep_split=keep_split, organizer_run=organizer_run,
                              upload_name=upload.name[:255],
                              upload_size=upload.size)
     build.upload.save("upload.zip", upload, save=False)
@@ -156,7 +162,7 @@ def scratch_root(build_id: int) -> Path:
 def _build(build: CompetitionBuild, folder: Path, deadline: Deadline) -> Competition:
     options = BuildOptions(test_fraction=build.test_fraction,
                            public_fraction=build.public_fraction, max_side=build.max_side,
-                           fixed_side=build.fixed_side)
+                           fixed_side=build.fixed_side, keep_split=build.keep_split)
     with build.upload.open("rb") as handle:
         dataset = build_dataset(handle, folder=folder, options=options,
                                 limits=Limits.from_settings(),
@@ -165,11 +171,17 @@ def _build(build: CompetitionBuild, folder: Path, deadline: Deadline) -> Competi
     deadline.check()
     details = CompetitionDetails(slug=build.slug, title=build.title,
                                  short_description=build.short_description,
-                                 host=build.host, visibility=build.visibility)
+                                 host=None if build.organizer_run else build.host,
+                                 visibility=build.visibility,
+                                 is_published=not build.organizer_run)
+
+    def created(competition: Competition) -> None:
+        build.mark_done(competition, dataset.report)
+        if build.organizer_run:
+            policy.make_organizer(build.host, competition)
+
     return publish(dataset=dataset, details=details,
-                   record_names=build.record_pending_files,
-                   on_created=lambda competition: build.mark_done(competition,
-                                                                  dataset.report))
+                   record_names=build.record_pending_files, on_created=created)
 
 
 def _fail(build: CompetitionBuild, refusal: BuildRefused) -> str:

@@ -61,6 +61,13 @@ class CompetitionBuild(models.Model):
     max_side = models.PositiveIntegerField(_("maximum side in pixels"), null=True, blank=True)
     fixed_side = models.PositiveIntegerField(_("fixed square side in pixels"), null=True,
                                              blank=True)
+    keep_split = models.BooleanField(
+        _("keep the zip's own train/test split"), default=False,
+        help_text=_("For a zip with train/ and val/ (or test/) folders: keep them as the "
+                    "training and test sets instead of merging and splitting anew."))
+    # Built from the admin: the competition has no host, starts unpublished (the publish
+    # checklist comes first) and whoever asked for it becomes one of its organizers.
+    organizer_run = models.BooleanField(_("built in the admin"), default=False)
     upload = models.FileField(_("zip"), storage=private_storage, upload_to=build_upload_path,
                               blank=True)
     upload_name = models.CharField(_("zip name"), max_length=255)

@@ -7,6 +7,9 @@ domain exception (policy.errors), mapped to HTTP in one place (policy.http).
 
 from .boards import private_board_required, private_board_visible
 from .competitions import (
+    admin_build_for,
+    admin_builds,
+    admin_competition_for,
     build_for,
     competition_for,
     data_files_required,
@@ -30,12 +33,14 @@ from .files import private_file_required
 from .insight import InsightAccess, insight_access, test_images_required
 from .people import (
     admin_users,
+    bundle_export_required,
     first_organizer,
     forget_runners,
     hosts,
     is_superuser,
     make_organizer,
     make_superuser,
+    may_import_bundle,
     may_use_admin,
     organized_competitions,
     organizer_required,
@@ -53,10 +58,11 @@ from .submissions import (
 __all__ = [
     "FeedbackWithheld",
     "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
-    "SignInRequired", "admin_users", "build_for", "competition_for",
+    "SignInRequired", "admin_build_for", "admin_builds", "admin_competition_for",
+    "admin_users", "build_for", "bundle_export_required", "competition_for",
     "data_files_required", "first_organizer", "forget_runners", "hosts",
     "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
-    "listed_competitions", "make_organizer", "make_superuser", "may_use_admin",
+    "listed_competitions", "make_organizer", "make_superuser", "may_import_bundle", "may_use_admin",
     "organized_competitions",
     "organizer_required", "organizes", "participation_for", "participation_required",
     "private_board_required", "private_board_visible", "private_file_required", "runners", "runs",

@@ -76,6 +76,40 @@ def build_for(user, build_id: int) -> CompetitionBuild:
     return build
 
 
+def admin_builds(user, builds: QuerySet | None = None) -> QuerySet[CompetitionBuild]:
+    """The builds a user follows in the admin: those they started there, and those of
+    the competitions they organize (all, for superusers)."""
+    from .people import may_use_admin
+
+    builds = CompetitionBuild.objects.all() if builds is None else builds
+    if is_superuser(user):
+        return builds
+    if not may_use_admin(user):
+        return builds.none()
+    return builds.filter(Q(host=user, organizer_run=True)
+                         | Q(competition__in=organized_competitions(user)))
+
+
+def admin_build_for(user, build_id: int) -> CompetitionBuild:
+    """A build followed in the admin (see admin_builds); Hidden for anyone else."""
+    build = admin_builds(user).filter(pk=build_id).first()
+    if build is None:
+        raise Hidden()
+    return build
+
+
+def admin_competition_for(user, competition_id) -> Competition:
+    """A competition this user organizes, for the admin's own pages (export, publish);
+    Hidden for anyone else, as the admin hides the rows of others."""
+    from .people import may_use_admin
+
+    competition = (organized_competitions(user).filter(pk=competition_id).first()
+                   if may_use_admin(user) and str(competition_id).isdecimal() else None)
+    if competition is None:
+        raise Hidden()
+    return competition
+
+
 def participation_for(competition: Competition, user) -> Participation | None:
     if not user.is_authenticated:
         return None

@@ -109,3 +109,15 @@ def make_organizer(user, competition: Competition) -> None:
 def organizer_required(user, competition: Competition) -> None:
     if not organizes(user, competition):
         raise OrganizersOnly(competition=competition)
+
+
+def bundle_export_required(user, competition: Competition) -> None:
+    """A competition bundle holds the hidden solution and, optionally, every submission:
+    only the competition's organizers (and superusers) export it."""
+    organizer_required(user, competition)
+
+
+def may_import_bundle(user) -> bool:
+    """Importing makes a new, unpublished competition that the importer organizes: anyone
+    with the admin's door, as for adding a competition there."""
+    return may_use_admin(user)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from competitions import policy
-from competitions.models import Submission
+from competitions.models import CompetitionBuild, Submission
 from competitions.services import join_competition, submission_create
 from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, scored, upload
 from tests.urlwalk import every_url, response_text
@@ -42,11 +42,15 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
     hana = make_user("hana")
     make_competition(slug="hana-bugs", host=hana)
     root = make_user("root", is_staff=True, is_superuser=True)
+    # A build olivia started in the admin (the zip is gone once a build ends).
+    olivia_build = CompetitionBuild.objects.create(
+        host=olivia, slug="olivia-term-two", title="Term two", organizer_run=True,
+        upload_name="images.zip", status=CompetitionBuild.Status.FAILED)
     users = {"anonymous": None, "outsider": mallory, "participant": alice, "other team": bob,
              "other host": hana, "organizer": olivia, "other organizer": oscar,
              "superuser": root}
     return {"competition": competition, "users": users, "alice_file": alice_file,
-            "bob_file": bob_file, "alice_scored": alice_scored}
+            "bob_file": bob_file, "alice_scored": alice_scored, "olivia_build": olivia_build}
 
 
 def as_persona(client, world, persona):
@@ -88,6 +92,25 @@ EXPECTED = [
     ("alice's submission in the admin", lambda w: reverse(
         "admin:competitions_submission_change", args=[w["alice_file"].pk]),
      [302, 302, 302, 302, 302, 200, 302, 200]),
+    # The admin's own pages: any staff user may build or import (they organize what
+    # comes of it); a competition's bundle (its hidden solution inside), its publish page
+    # and an admin build are for its organizers (404 for other staff).
+    ("build from images in the admin", lambda w: reverse(
+        "admin:competitions_competition_build"), [302, 302, 302, 302, 302, 200, 200, 200]),
+    ("an admin build's progress", lambda w: reverse(
+        "admin:competitions_competition_build_status", args=[w["olivia_build"].pk]),
+     [302, 302, 302, 302, 302, 200, 404, 200]),
+    ("import a bundle", lambda w: reverse("admin:competitions_competition_import"),
+     [302, 302, 302, 302, 302, 200, 200, 200]),
+    ("export the bundle", lambda w: reverse(
+        "admin:competitions_competition_export", args=[w["competition"].pk]),
+     [302, 302, 302, 302, 302, 200, 404, 200]),
+    ("export the bundle with submissions", lambda w: reverse(
+        "admin:competitions_competition_export", args=[w["competition"].pk])
+        + "?submissions=1", [302, 302, 302, 302, 302, 200, 404, 200]),
+    ("publish after the checklist", lambda w: reverse(
+        "admin:competitions_competition_publish", args=[w["competition"].pk]),
+     [302, 302, 302, 302, 302, 200, 404, 200]),
 ]
 
 

@@ -20,13 +20,14 @@ def refusal(entries: dict[str, bytes]) -> BuildRefused:
     return raised.value
 
 
-def test_train_and_test_folders_around_the_classes_are_refused_with_the_expected_layout():
-    entries = {f"{part}/{name}": data for part in ("train", "test")
-               for name, data in folder_entries(per_class=5).items()}
+def test_a_folder_inside_a_class_folder_is_refused_with_the_expected_layout():
+    entries = {f"research/{name}": data for name, data in folder_entries(per_class=5).items()}
+    entries["research/dangomushi/day2/extra.png"] = image_bytes(97)
     refused = refusal(entries)
     assert refused.code == "nested_folders"
     assert refused.message().startswith(
-        "train/dangomushi/dangomushi_000.png is in a folder inside the class folder “train”:")
+        "research/dangomushi/day2/extra.png is in a folder inside the class folder "
+        "“dangomushi”:")
     assert "dangomushi/001.jpg" in refused.message()
 
 
