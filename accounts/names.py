@@ -1,6 +1,7 @@
 """How a person is named on pages: their display name, else their username."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
 
 
 def display_name(user) -> str:
@@ -9,7 +10,9 @@ def display_name(user) -> str:
     # Reads the profile without creating one: a page listing many users must not write.
     # Lists should select_related("profile") (or "user__profile") to stay one query.
     try:
-        name = user.profile.display_name
+        profile = user.profile
     except ObjectDoesNotExist:  # no profile yet
-        name = ""
-    return name or user.get_username()
+        return user.get_username()
+    if profile.deleted_at is not None:
+        return _("deleted user")
+    return profile.display_name or user.get_username()
