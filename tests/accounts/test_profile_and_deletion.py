@@ -122,3 +122,16 @@ def test_deleting_twice_does_the_work_once(alice):
     delete_account(user=alice)
     delete_account(user=alice)
     assert get_user_model().objects.get(pk=alice.pk).username == f"deleted-{alice.pk}"
+
+
+def test_an_organizer_sees_no_one_elses_email_address_or_profile_in_the_admin(
+        client, competition, make_user, alice):
+    from competitions import policy
+
+    EmailAddress.objects.create(user=alice, email="alice@example.com", verified=True)
+    olivia = make_user("olivia-teacher", is_staff=True)
+    policy.make_organizer(olivia, competition)
+    client.force_login(olivia)
+    for url in ("/admin/account/emailaddress/", "/admin/accounts/profile/"):
+        assert client.get(url).status_code == 403, url
+    assert "alice@example.com" not in client.get("/admin/").content.decode()
