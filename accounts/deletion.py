@@ -1,7 +1,7 @@
 """Deleting one's account.
 
 The rule (also written on the page, templates/accounts/delete.html):
-- The person's data goes: username (replaced by `deleted-<number>`), e-mail addresses,
+- The person's data goes: username (replaced by `deleted:<number>`), e-mail addresses,
   names, display name, password (none will work), API token; every session ends (an
   inactive account's sessions no longer sign anyone in). Pages name them
   "deleted user"; their profile page no longer exists.
@@ -26,7 +26,8 @@ from competitions.models import Participation, Standing, Team
 
 from .profiles import profile_of
 
-DELETED_USERNAME = "deleted-{pk}"
+# A colon: no one can sign up under such a name (Django's username rule refuses it).
+DELETED_USERNAME = "deleted:{pk}"
 DELETED_TEAM_NAME = "deleted user {pk}"
 
 
@@ -59,8 +60,20 @@ def _rename_solo_teams(user) -> None:
     for team in teams.select_for_update():
         if Participation.objects.filter(team=team).exclude(user=user).exists():
             continue
-        team.name = DELETED_TEAM_NAME.format(pk=team.pk)
+        team.name = _free_team_name(team)
         team.save(update_fields=["name"])
         # The board reads the name copied onto the standing (see Standing.team_name).
         Standing.objects.filter(team=team).update(team_name=team.name)
 
+
+
+def _free_team_name(team) -> str:
+    """The name "deleted user <team number>", unless another team of the competition chose
+    it."""
+    base = name = DELETED_TEAM_NAME.format(pk=team.pk)
+    taken = Team.objects.filter(competition=team.competition_id).exclude(pk=team.pk)
+    suffix = 1
+    while taken.filter(name=name).exists():
+        suffix += 1
+        name = f"{base} ({suffix})"
+    return name

@@ -68,11 +68,16 @@ def test_deleting_an_account_removes_personal_data_and_signs_out(client, alice):
     profile = profile_of(alice)
     profile.display_name = "Alice Y."
     profile.save()
+    from django.test import Client
+
+    elsewhere = Client()  # another browser, signed in too
+    elsewhere.force_login(alice)
     client.force_login(alice)
     answer = client.post(reverse("account_delete"), {"password": "alice-password-1"})
     assert answer.status_code == 302 and "_auth_user_id" not in client.session
+    assert elsewhere.get(reverse("account")).status_code == 302  # to the sign-in page
     gone = get_user_model().objects.get(pk=alice.pk)
-    assert gone.username == f"deleted-{alice.pk}" and not gone.email and not gone.is_active
+    assert gone.username == f"deleted:{alice.pk}" and not gone.email and not gone.is_active
     assert not gone.has_usable_password()
     assert not EmailAddress.objects.filter(user=gone).exists()
     assert not Token.objects.filter(user=gone).exists()
@@ -121,7 +126,7 @@ def test_a_deleted_user_is_named_deleted_user_on_pages(alice):
 def test_deleting_twice_does_the_work_once(alice):
     delete_account(user=alice)
     delete_account(user=alice)
-    assert get_user_model().objects.get(pk=alice.pk).username == f"deleted-{alice.pk}"
+    assert get_user_model().objects.get(pk=alice.pk).username == f"deleted:{alice.pk}"
 
 
 def test_an_organizer_sees_no_one_elses_email_address_or_profile_in_the_admin(
@@ -135,3 +140,19 @@ def test_an_organizer_sees_no_one_elses_email_address_or_profile_in_the_admin(
     for url in ("/admin/account/emailaddress/", "/admin/accounts/profile/"):
         assert client.get(url).status_code == 403, url
     assert "alice@example.com" not in client.get("/admin/").content.decode()
+
+
+def test_a_solo_team_is_renamed_even_if_another_team_chose_the_neutral_name(
+        competition, alice, bob, alice_joined, bob_joined):
+    Team.objects.filter(pk=bob_joined.team_id).update(
+        name=f"deleted user {alice_joined.team_id}")
+    delete_account(user=alice)
+    assert Team.objects.get(pk=alice_joined.team_id).name == (
+        f"deleted user {alice_joined.team_id} (2)")
+
+
+def test_no_one_can_sign_up_under_a_deleted_accounts_name(client, db):
+    answer = client.post(reverse("account_signup"), {
+        "username": "deleted:1", "email": "x@example.com",
+        "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"})
+    assert answer.status_code == 200 and answer.context["form"].errors["username"]
