@@ -567,7 +567,7 @@ ACCOUNT_RATE_LIMITS = {
 # E-mail through Django's backends. With EMAIL_HOST set, SMTP (EMAIL_PORT, EMAIL_HOST_USER,
 # EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL); without it, each message is written
 # to a file under MAIL_DIR (the demo's; `rundemo` prints where). EMAIL_BACKEND overrides both.
-EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_FILE_PATH = str(env_path("MAIL_DIR", VAR_DIR / "mail"))
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
                         if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend")
@@ -577,6 +577,9 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured("EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL "
+                                   "(port 465) exclude each other: set one.")
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kompe <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
