@@ -103,7 +103,9 @@ def submission_new(request, competition, participation):
         except services.SubmissionRefused as refusal:
             form.add_error("file", str(refusal))
         else:
-            messages.success(request, _("Your file was received and is being scored."))
+            # Tagged so that the page removes it once no submission is pending any more.
+            messages.success(request, _("Your file was received and is being scored."),
+                             extra_tags="while-pending")
             return redirect("submission_list", slug=competition.slug)
     return render(request, "competitions/submit.html", {
         **tab_context(request, competition, "submit"), "form": form, "check": check,

@@ -105,3 +105,17 @@ def test_score_history_chart_shows_on_the_submissions_page(page, competition, al
     os.makedirs(ARTIFACTS, exist_ok=True)
     chart.screenshot(path=os.path.join(ARTIFACTS, "score-history.png"))
     assert os.path.getsize(os.path.join(ARTIFACTS, "score-history.png")) > 2000
+
+
+def test_the_being_scored_banner_goes_once_the_score_arrives(
+        page, celery_worker_process, competition, alice, alice_joined, tmp_path):
+    predictions = tmp_path / "予測.csv"
+    predictions.write_bytes(submission_csv(TRUE_LABELS))
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/submit/")
+    page.set_input_files("#id_file", str(predictions))
+    page.get_by_test_id("submit-button").click()
+    page.locator("tr[data-status=scored]").wait_for()
+    banner = page.get_by_text("Your file was received and is being scored.")
+    banner.wait_for(state="detached")
+    assert banner.count() == 0
