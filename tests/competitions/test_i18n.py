@@ -73,3 +73,18 @@ def test_the_japanese_admin_shows_change_links_as_change(client, competition, ma
     client.force_login(organizer)
     page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "変更" in page and "変動" not in page
+
+
+def test_pages_and_the_admin_name_the_sites_icon(client, competition, make_user):
+    from django.contrib.staticfiles import finders
+
+    from competitions import policy
+
+    assert finders.find("favicon.svg")
+    page = client.get(reverse("competition_overview", args=[competition.slug])).content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    organizer = make_user("olga")
+    policy.make_superuser(organizer)
+    client.force_login(organizer)
+    admin = client.get("/admin/").content.decode()
+    assert 'rel="icon"' in admin and "favicon.svg" in admin
