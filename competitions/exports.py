@@ -3,6 +3,10 @@
 A competition with tens of thousands of submissions is exported without holding them all:
 the rows are read from the database in chunks (`.iterator()`) and sent a few hundred lines
 at a time.
+
+A teacher opens these in a spreadsheet: the headers, boards and statuses are in the
+reader's language and the times in the site's time zone (named in the header), written
+as a spreadsheet reads a date ("2026-04-01 18:00:00"), not as UTC ISO strings.
 """
 
 import csv
@@ -11,6 +15,8 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .models import Board, Competition, Submission
@@ -24,11 +30,35 @@ BYTE_ORDER_MARK = "\ufeff"
 ROWS_PER_CHUNK = 500
 ROWS_PER_FETCH = 2000
 
-LEADERBOARD_HEADER = ["competition", "board", "rank", "participant", "score", "entries",
-                      "best_entry_at"]
-SUBMISSION_HEADER = ["competition", "id", "participant", "submitted_by", "file_name",
-                     "description", "status", "late", "public_score", "private_score",
-                     "created_at", "finished_at", "error"]
+# "{zone}" is the site's time zone, so that nobody has to guess what the times mean.
+LEADERBOARD_HEADER = [_("competition"), _("board"), _("rank"), _("participant"), _("score"),
+                      _("entries"), _("best entry at ({zone})")]
+SUBMISSION_HEADER = [_("competition"), _("submission"), _("participant"), _("submitted by"),
+                     _("file name"), _("description"), _("status"), _("late"),
+                     _("public score"), _("private score"), _("submitted at ({zone})"),
+                     _("finished at ({zone})"), _("error")]
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def header(columns: list) -> list[str]:
+    zone = timezone.get_current_timezone_name()
+    return [str(column).format(zone=zone) for column in columns]
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime(TIME_FORMAT) if value else ""
+
+
+def yes_no(value: bool) -> str:
+    return str(_("yes")) if value else str(_("no"))
+
+
+def in_language(language: str, rows: Iterable[list]) -> Iterator[list]:
+    """The rows, made in the language of the request that asked for them: a streamed
+    response is written after the view returned, when that language may no longer be
+    active."""
+    with translation.override(language):
+        yield from rows
 
 
 def neutralise(value) -> object:
@@ -65,8 +95,8 @@ def leaderboard_rows(competitions: Iterable[Competition]) -> Iterator[list]:
         for board, ranking in ((Board.PUBLIC, selectors.public_leaderboard(competition)),
                                (Board.PRIVATE, selectors.private_ranking(competition))):
             for row in ranking:
-                yield [competition.slug, board, row.rank, row.team_name, row.score,
-                       row.entries, row.best_at.isoformat()]
+                yield [competition.slug, board.label, row.rank, row.team_name, row.score,
+                       row.entries, local_time(row.best_at)]
 
 
 def submission_rows(competitions: Iterable[Competition]) -> Iterator[list]:
@@ -79,15 +109,16 @@ def submission_rows(competitions: Iterable[Competition]) -> Iterator[list]:
                          "private_score", "created_at", "finished_at", "error"))
     for (slug, pk, team, user, name, description, status, late, public, private, created,
          finished, error) in rows.iterator(chunk_size=ROWS_PER_FETCH):
-        yield [slug, pk, team, user, name, description, status, late, public, private,
-               created.isoformat(), finished.isoformat() if finished else "", error]
+        yield [slug, pk, team, user, name, description, Submission.Status(status).label,
+               yes_no(late), public, private, local_time(created), local_time(finished),
+               error]
 
 
 def leaderboards_csv_response(competitions: Iterable[Competition]) -> StreamingHttpResponse:
-    return csv_response(csv_chunks(LEADERBOARD_HEADER, leaderboard_rows(competitions)),
-                        "leaderboards.csv")
+    rows = in_language(translation.get_language(), leaderboard_rows(competitions))
+    return csv_response(csv_chunks(header(LEADERBOARD_HEADER), rows), "leaderboards.csv")
 
 
 def submissions_csv_response(competitions: Iterable[Competition]) -> StreamingHttpResponse:
-    return csv_response(csv_chunks(SUBMISSION_HEADER, submission_rows(competitions)),
-                        "submissions.csv")
+    rows = in_language(translation.get_language(), submission_rows(competitions))
+    return csv_response(csv_chunks(header(SUBMISSION_HEADER), rows), "submissions.csv")
