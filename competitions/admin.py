@@ -237,7 +237,25 @@ class CompetitionAdmin(OrganizerScopedAdmin):
     list_filter = ["visibility", "is_published"]
     inlines = [DataFileInline]
     actions = ["show_private_board", "hide_private_board", "private_board_at_end",
-               "rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions"]
+               "rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions",
+               "import_roster"]
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .roster_views import roster_admin
+
+        def roster(request, object_id):
+            return roster_admin(request, self.admin_site, object_id)
+
+        return [path("<path:object_id>/roster/", self.admin_site.admin_view(roster),
+                     name="competitions_competition_roster"), *super().get_urls()]
+
+    @admin.action(description=_("Import a class roster (CSV of learners)"))
+    def import_roster(self, request, queryset):
+        from django.shortcuts import redirect
+
+        return redirect("admin:competitions_competition_roster", queryset.first().pk)
 
     def save_model(self, request, obj, form, change):
         obj.set_visibility(obj.visibility)  # an invitation-only competition needs its code

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Board, Competition, Submission
+from .models import Board, Competition, Participation, Submission
 
 # A cell that begins with one of these is a formula to Excel and LibreOffice (CSV
 # injection): text cells get a leading apostrophe, which the spreadsheet shows as text.
@@ -31,10 +31,11 @@ ROWS_PER_CHUNK = 500
 ROWS_PER_FETCH = 2000
 
 # "{zone}" is the site's time zone, so that nobody has to guess what the times mean.
-LEADERBOARD_HEADER = [_("competition"), _("board"), _("rank"), _("participant"), _("score"),
-                      _("entries"), _("best entry at ({zone})")]
+LEADERBOARD_HEADER = [_("competition"), _("board"), _("rank"), _("participant"),
+                      _("student numbers"), _("score"), _("entries"),
+                      _("best entry at ({zone})")]
 SUBMISSION_HEADER = [_("competition"), _("submission"), _("participant"), _("submitted by"),
-                     _("file name"), _("description"), _("status"), _("late"),
+                     _("student number"), _("file name"), _("description"), _("status"), _("late"),
                      _("public score"), _("private score"), _("submitted at ({zone})"),
                      _("finished at ({zone})"), _("error")]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -88,28 +89,53 @@ def csv_response(chunks: Iterator[str], filename: str) -> StreamingHttpResponse:
     return response
 
 
+def student_numbers(competitions: Iterable[Competition]) -> dict[tuple[int, int], str]:
+    """(competition id, user id) → the learner's student number there (class rosters);
+    one query, a class's worth of rows."""
+    return {(competition_id, user_id): number for competition_id, user_id, number in
+            Participation.objects.filter(competition__in=list(competitions))
+            .exclude(student_number="")
+            .values_list("competition_id", "user_id", "student_number")}
+
+
+def team_student_numbers(competition: Competition) -> dict[int, str]:
+    """Team id → its members' student numbers, for grading a team's rank."""
+    numbers: dict[int, list[str]] = {}
+    for team_id, number in (Participation.objects.filter(competition=competition)
+                            .exclude(student_number="")
+                            .values_list("team_id", "student_number")):
+        numbers.setdefault(team_id, []).append(number)
+    return {team_id: " ".join(sorted(values)) for team_id, values in numbers.items()}
+
+
 def leaderboard_rows(competitions: Iterable[Competition]) -> Iterator[list]:
     """Both boards of each competition: rank, participant, best score, entries, time. Each
     competition's boards are read only when the previous one has been sent."""
     for competition in competitions:
+        numbers = team_student_numbers(competition)
         for board, ranking in ((Board.PUBLIC, selectors.public_leaderboard(competition)),
                                (Board.PRIVATE, selectors.private_ranking(competition))):
             for row in ranking:
-                yield [competition.slug, board.label, row.rank, row.team_name, row.score,
-                       row.entries, local_time(row.best_at)]
+                yield [competition.slug, board.label, row.rank, row.team_name,
+                       numbers.get(row.team_id, ""), row.score, row.entries,
+                       local_time(row.best_at)]
 
 
 def submission_rows(competitions: Iterable[Competition]) -> Iterator[list]:
     """Every submission of the competitions, oldest first, read in chunks."""
+    competitions = list(competitions)
+    numbers = student_numbers(competitions)
     username = "submitted_by__" + get_user_model().USERNAME_FIELD
-    rows = (Submission.objects.filter(competition__in=list(competitions))
+    rows = (Submission.objects.filter(competition__in=competitions)
             .order_by("competition__slug", "created_at", "id")
-            .values_list("competition__slug", "id", "team__name", username, "original_name",
+            .values_list("competition__slug", "id", "team__name", username, "competition_id",
+                         "submitted_by_id", "original_name",
                          "description", "status", "is_late", "public_score",
                          "private_score", "created_at", "finished_at", "error"))
-    for (slug, pk, team, user, name, description, status, late, public, private, created,
-         finished, error) in rows.iterator(chunk_size=ROWS_PER_FETCH):
-        yield [slug, pk, team, user, name, description, Submission.Status(status).label,
+    for (slug, pk, team, user, competition_id, user_id, name, description, status, late,
+         public, private, created, finished, error) in rows.iterator(chunk_size=ROWS_PER_FETCH):
+        yield [slug, pk, team, user, numbers.get((competition_id, user_id), ""), name,
+               description, Submission.Status(status).label,
                yes_no(late), public, private, local_time(created), local_time(finished),
                error]
 

@@ -37,15 +37,15 @@ def test_organizer_exports_both_boards_and_every_submission(client, olivia, comp
     url = reverse("admin:competitions_competition_changelist")
     boards = rows(client.post(url, {"action": "export_leaderboards",
                                     "_selected_action": [competition.pk]}))
-    assert boards[0] == ["competition", "board", "rank", "participant", "score", "entries",
-                         "best entry at (Asia/Tokyo)"]
-    assert [row[:5] for row in boards[1:]] == [
-        ["animals", "Public leaderboard", "1", "'=cmd|' /C calc'!A0", "0.75"],
-        ["animals", "Private leaderboard", "1", "'=cmd|' /C calc'!A0", "0.5"]]
+    assert boards[0] == ["competition", "board", "rank", "participant", "student numbers",
+                         "score", "entries", "best entry at (Asia/Tokyo)"]
+    assert [row[:6] for row in boards[1:]] == [
+        ["animals", "Public leaderboard", "1", "'=cmd|' /C calc'!A0", "", "0.75"],
+        ["animals", "Private leaderboard", "1", "'=cmd|' /C calc'!A0", "", "0.5"]]
     submissions = rows(client.post(url, {"action": "export_submissions",
                                          "_selected_action": [competition.pk]}))
     assert submissions[1][:3] == ["animals", str(submission.pk), "'=cmd|' /C calc'!A0"]
-    assert submissions[1][8:10] == ["0.75", "0.5"]
+    assert submissions[1][9:11] == ["0.75", "0.5"]
 
 
 def test_participants_cannot_export(client, alice, competition):
@@ -80,7 +80,7 @@ def test_a_large_submissions_export_streams_in_pieces_read_only_as_they_are_sent
     assert all(piece.count("\n") <= ROWS_PER_CHUNK + 1 for piece in pieces)
     exported = list(csv.reader(io.StringIO("".join(pieces)[1:])))
     assert len(exported) == EXPORT_ROWS + 1
-    assert [row[4] for row in exported[1:4]] == ["p0.csv", "p1.csv", "p2.csv"]
+    assert [row[5] for row in exported[1:4]] == ["p0.csv", "p1.csv", "p2.csv"]
 
 
 def test_exports_speak_the_readers_language_and_the_sites_time(client, olivia, competition,
@@ -103,4 +103,4 @@ def test_exports_speak_the_readers_language_and_the_sites_time(client, olivia, c
                                     "_selected_action": [competition.pk]},
                               HTTP_ACCEPT_LANGUAGE="ja"))
     assert boards[0][:4] == ["コンペティション", "リーダーボード", "順位", "参加者"]
-    assert "T" not in boards[1][6] and "+00:00" not in boards[1][6]
+    assert "T" not in boards[1][7] and "+00:00" not in boards[1][7]
