@@ -12,7 +12,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 
 # What `make extract-messages` (and the test that keeps the catalogues in step) passes.
 MAKEMESSAGES_OPTIONS := --locale ja --locale en --no-obsolete --ignore '.venv/*' \
-	--ignore 'var/*' --ignore 'demo/*' --ignore 'tests/*' --ignore 'bench/*'
+	--ignore 'var/*' --ignore 'demo/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'kompe/*'
 
 .PHONY: demo test lint messages extract-messages clean deploy-images test-deploy
 

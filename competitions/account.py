@@ -25,11 +25,13 @@ def account(request):
 @login_required
 @require_POST
 def account_token(request):
-    Token.objects.filter(user=request.user).delete()
+    replaced, _deleted = Token.objects.filter(user=request.user).delete()
     if request.POST.get("action") == "create":
         Token.objects.create(user=request.user)
-        messages.success(request, _("A new API token was created; any earlier one no "
-                                    "longer works."))
+        # Only say that an earlier token stopped working when there was one.
+        messages.success(request, _("A new API token was created; the earlier one no "
+                                    "longer works.") if replaced else
+                         _("Your API token was created."))
     else:
         messages.success(request, _("Your API token was revoked."))
     return redirect("account")

@@ -38,6 +38,7 @@ from .organizers import host_previews_refresh
 from .rescoring import competition_rescore, rank_changes, solution_replace
 from .solution_split import with_usage, without_usage
 from .tasks import rebuild_standings_task
+from .templatetags.kompe import score
 
 SOLUTION_PROBLEMS_SHOWN = 10
 # Settings that change how scores are computed or files are read: changing one rescores
@@ -258,7 +259,24 @@ class CompetitionAdmin(CompetitionAdminViews, OrganizerScopedAdmin):
     inlines = [DataFileInline]
     actions = ["show_private_board", "hide_private_board", "private_board_at_end",
                "rebuild_gallery", "post_baselines", "export_leaderboards", "export_submissions",
-               "export_bundle"]
+               "export_bundle", "import_roster"]
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .roster_views import roster_admin
+
+        def roster(request, object_id):
+            return roster_admin(request, self.admin_site, object_id)
+
+        return [path("<path:object_id>/roster/", self.admin_site.admin_view(roster),
+                     name="competitions_competition_roster"), *super().get_urls()]
+
+    @admin.action(description=_("Import a class roster (CSV of learners)"))
+    def import_roster(self, request, queryset):
+        from django.shortcuts import redirect
+
+        return redirect("admin:competitions_competition_roster", queryset.first().pk)
 
     def save_model(self, request, obj, form, change):
         obj.set_visibility(obj.visibility)  # an invitation-only competition needs its code
@@ -412,15 +430,51 @@ class ParticipationAdmin(OrganizerScopedAdmin):
 
 
 class RescoreRecordInline(OrganizerScopedInline):
+    """Statuses by their names in the reader's language and scores as the site shows them
+    (five decimals), not the stored "scored" and 0.7500000000000001."""
+
     model = RescoreRecord
-    fields = readonly_fields = ["submission", "old_status", "old_public_score",
-                                "old_private_score", "new_status", "new_public_score",
-                                "new_private_score"]
+    fields = readonly_fields = ["submission", "old_status_shown", "old_public_shown",
+                                "old_private_shown", "new_status_shown", "new_public_shown",
+                                "new_private_shown"]
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("old status"))
+    def old_status_shown(self, record):
+        return _status_name(record.old_status)
+
+    @admin.display(description=_("new status"))
+    def new_status_shown(self, record):
+        return _status_name(record.new_status)
+
+    @admin.display(description=_("old public score"))
+    def old_public_shown(self, record):
+        return score(record.old_public_score)
+
+    @admin.display(description=_("old private score"))
+    def old_private_shown(self, record):
+        return score(record.old_private_score)
+
+    @admin.display(description=_("new public score"))
+    def new_public_shown(self, record):
+        return score(record.new_public_score)
+
+    @admin.display(description=_("new private score"))
+    def new_private_shown(self, record):
+        return score(record.new_private_score)
+
+
+def _status_name(status: str) -> str:
+    if not status:
+        return "—"  # not rescored yet
+    try:
+        return Submission.Status(status).label
+    except ValueError:
+        return status
 
 
 @admin.register(RescoreRun)

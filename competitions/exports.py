@@ -3,6 +3,10 @@
 A competition with tens of thousands of submissions is exported without holding them all:
 the rows are read from the database in chunks (`.iterator()`) and sent a few hundred lines
 at a time.
+
+A teacher opens these in a spreadsheet: the headers, boards and statuses are in the
+reader's language and the times in the site's time zone (named in the header), written
+as a spreadsheet reads a date ("2026-04-01 18:00:00"), not as UTC ISO strings.
 """
 
 import csv
@@ -11,9 +15,11 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Board, Competition, Submission
+from .models import Board, Competition, Participation, Submission
 
 # A cell that begins with one of these is a formula to Excel and LibreOffice (CSV
 # injection): text cells get a leading apostrophe, which the spreadsheet shows as text.
@@ -24,11 +30,36 @@ BYTE_ORDER_MARK = "\ufeff"
 ROWS_PER_CHUNK = 500
 ROWS_PER_FETCH = 2000
 
-LEADERBOARD_HEADER = ["competition", "board", "rank", "participant", "score", "entries",
-                      "best_entry_at"]
-SUBMISSION_HEADER = ["competition", "id", "participant", "submitted_by", "file_name",
-                     "description", "status", "late", "public_score", "private_score",
-                     "created_at", "finished_at", "error"]
+# "{zone}" is the site's time zone, so that nobody has to guess what the times mean.
+LEADERBOARD_HEADER = [_("competition"), _("board"), _("rank"), _("participant"),
+                      _("student numbers"), _("score"), _("entries"),
+                      _("best entry at ({zone})")]
+SUBMISSION_HEADER = [_("competition"), _("submission"), _("participant"), _("submitted by"),
+                     _("student number"), _("file name"), _("description"), _("status"), _("late"),
+                     _("public score"), _("private score"), _("submitted at ({zone})"),
+                     _("finished at ({zone})"), _("error")]
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def header(columns: list) -> list[str]:
+    zone = timezone.get_current_timezone_name()
+    return [str(column).format(zone=zone) for column in columns]
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime(TIME_FORMAT) if value else ""
+
+
+def yes_no(value: bool) -> str:
+    return str(_("yes")) if value else str(_("no"))
+
+
+def in_language(language: str, rows: Iterable[list]) -> Iterator[list]:
+    """The rows, made in the language of the request that asked for them: a streamed
+    response is written after the view returned, when that language may no longer be
+    active."""
+    with translation.override(language):
+        yield from rows
 
 
 def neutralise(value) -> object:
@@ -58,36 +89,62 @@ def csv_response(chunks: Iterator[str], filename: str) -> StreamingHttpResponse:
     return response
 
 
+def student_numbers(competitions: Iterable[Competition]) -> dict[tuple[int, int], str]:
+    """(competition id, user id) → the learner's student number there (class rosters);
+    one query, a class's worth of rows."""
+    return {(competition_id, user_id): number for competition_id, user_id, number in
+            Participation.objects.filter(competition__in=list(competitions))
+            .exclude(student_number="")
+            .values_list("competition_id", "user_id", "student_number")}
+
+
+def team_student_numbers(competition: Competition) -> dict[int, str]:
+    """Team id → its members' student numbers, for grading a team's rank."""
+    numbers: dict[int, list[str]] = {}
+    for team_id, number in (Participation.objects.filter(competition=competition)
+                            .exclude(student_number="")
+                            .values_list("team_id", "student_number")):
+        numbers.setdefault(team_id, []).append(number)
+    return {team_id: " ".join(sorted(values)) for team_id, values in numbers.items()}
+
+
 def leaderboard_rows(competitions: Iterable[Competition]) -> Iterator[list]:
     """Both boards of each competition: rank, participant, best score, entries, time. Each
     competition's boards are read only when the previous one has been sent."""
     for competition in competitions:
+        numbers = team_student_numbers(competition)
         for board, ranking in ((Board.PUBLIC, selectors.public_leaderboard(competition)),
                                (Board.PRIVATE, selectors.private_ranking(competition))):
             for row in ranking:
-                yield [competition.slug, board, row.rank, row.team_name, row.score,
-                       row.entries, row.best_at.isoformat()]
+                yield [competition.slug, board.label, row.rank, row.team_name,
+                       numbers.get(row.team_id, ""), row.score, row.entries,
+                       local_time(row.best_at)]
 
 
 def submission_rows(competitions: Iterable[Competition]) -> Iterator[list]:
     """Every submission of the competitions, oldest first, read in chunks."""
+    competitions = list(competitions)
+    numbers = student_numbers(competitions)
     username = "submitted_by__" + get_user_model().USERNAME_FIELD
-    rows = (Submission.objects.filter(competition__in=list(competitions))
+    rows = (Submission.objects.filter(competition__in=competitions)
             .order_by("competition__slug", "created_at", "id")
-            .values_list("competition__slug", "id", "team__name", username, "original_name",
+            .values_list("competition__slug", "id", "team__name", username, "competition_id",
+                         "submitted_by_id", "original_name",
                          "description", "status", "is_late", "public_score",
                          "private_score", "created_at", "finished_at", "error"))
-    for (slug, pk, team, user, name, description, status, late, public, private, created,
-         finished, error) in rows.iterator(chunk_size=ROWS_PER_FETCH):
-        yield [slug, pk, team, user, name, description, status, late, public, private,
-               created.isoformat(), finished.isoformat() if finished else "", error]
+    for (slug, pk, team, user, competition_id, user_id, name, description, status, late,
+         public, private, created, finished, error) in rows.iterator(chunk_size=ROWS_PER_FETCH):
+        yield [slug, pk, team, user, numbers.get((competition_id, user_id), ""), name,
+               description, Submission.Status(status).label,
+               yes_no(late), public, private, local_time(created), local_time(finished),
+               error]
 
 
 def leaderboards_csv_response(competitions: Iterable[Competition]) -> StreamingHttpResponse:
-    return csv_response(csv_chunks(LEADERBOARD_HEADER, leaderboard_rows(competitions)),
-                        "leaderboards.csv")
+    rows = in_language(translation.get_language(), leaderboard_rows(competitions))
+    return csv_response(csv_chunks(header(LEADERBOARD_HEADER), rows), "leaderboards.csv")
 
 
 def submissions_csv_response(competitions: Iterable[Competition]) -> StreamingHttpResponse:
-    return csv_response(csv_chunks(SUBMISSION_HEADER, submission_rows(competitions)),
-                        "submissions.csv")
+    rows = in_language(translation.get_language(), submission_rows(competitions))
+    return csv_response(csv_chunks(header(SUBMISSION_HEADER), rows), "submissions.csv")

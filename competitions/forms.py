@@ -93,6 +93,14 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+# Said where the host chooses: "full" is not only more detail, it shows labels.
+FULL_FEEDBACK_WARNING = _(
+    "What participants see of their submissions besides the score while the competition "
+    "runs; after the end they see everything. Warning: “full” shows the true labels of the "
+    "Public test images that appear as examples, so participants can learn part of the "
+    "Public answers; choose it for practice, not for a ranked competition.")
+
+
 class HostCompetitionForm(forms.ModelForm):
     """What the host of a community competition may change."""
 
@@ -100,12 +108,13 @@ class HostCompetitionForm(forms.ModelForm):
         model = Competition
         fields = ["title", "short_description", "overview", "evaluation", "rules",
                   "start_at", "end_at", "daily_submission_limit", "total_submission_limit",
-                  "final_submission_limit", "visibility"]
+                  "final_submission_limit", "feedback_while_open", "visibility"]
         widgets = {"start_at": DateTimeInput(), "end_at": DateTimeInput(),
-                   "visibility": forms.RadioSelect,
+                   "visibility": forms.RadioSelect, "feedback_while_open": forms.RadioSelect,
                    "overview": forms.Textarea(attrs={"rows": 8}),
                    "evaluation": forms.Textarea(attrs={"rows": 3}),
                    "rules": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"feedback_while_open": FULL_FEEDBACK_WARNING}
 
     def clean(self):
         cleaned = super().clean()

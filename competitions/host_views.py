@@ -14,7 +14,7 @@ from . import hosting, policy, selectors
 from .builder.limits import Limits
 from .builder.refusals import MESSAGES as REFUSALS
 from .builder.refusals import BuildRefused
-from .builder.service import build_request
+from .builder.service import build_request, check_zip
 from .forms import SPLIT_KEEP, BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
 from .models import Competition
 from .permissions import host_required
@@ -34,6 +34,9 @@ def build_new(request):
     if too_large:
         return too_large
     form = BuildForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not form.is_valid():
+        # Say what is wrong with the zip too, not on the next try only.
+        _check_zip_as_well(form)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -46,9 +49,29 @@ def build_new(request):
         except BuildRefused as refusal:
             form.add_error(None if refusal.code in FORM_WIDE else "zip_file",
                            refusal.message(_))
+            if refusal.code in FORM_WIDE:
+                _check_zip_as_well(form)
         else:
             return redirect("build_status", pk=build.pk)
     return _new_page(request, form, status=400 if form.errors else 200)
+
+
+def _check_zip_as_well(form) -> None:
+    """The zip's own quick checks (its size and directory, without decoding an image),
+    added to the form's other errors, so that every problem is told at once."""
+    upload = form.cleaned_data.get("zip_file") if hasattr(form, "cleaned_data") else None
+    if upload is None or "zip_file" in form.errors:
+        return
+    limits = Limits.from_settings()
+    try:
+        if upload.size > limits.max_zip_bytes:
+            raise BuildRefused("zip_too_large", size=filesizeformat(upload.size),
+                               limit=filesizeformat(limits.max_zip_bytes))
+        check_zip(upload, limits=limits, display_name=upload.name)
+    except BuildRefused as refusal:
+        form.add_error("zip_file", refusal.message(_))
+    finally:
+        upload.seek(0)
 
 
 def _new_page(request, form, status, error=None):

@@ -11,7 +11,7 @@ from .tasks import rebuild_standings_task
 # What a host may change. The labels, the metric and the data come from the build.
 HOST_FIELDS = ["title", "short_description", "overview", "evaluation", "rules", "start_at",
                "end_at", "daily_submission_limit", "total_submission_limit",
-               "final_submission_limit"]
+               "final_submission_limit", "feedback_while_open"]
 
 
 @transaction.atomic

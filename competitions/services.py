@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from scoring.problems import MESSAGES, InvalidFile, Problem
@@ -24,7 +25,7 @@ NOT_JOINED = policy.errors.NOT_JOINED
 NOT_OPEN = _("This competition has not started yet.")
 NO_SOLUTION = _("This competition is not ready for submissions yet.")
 DAILY_LIMIT_REACHED = _(
-    "You have used all %(limit)s submissions for today. The count resets at 00:00 UTC."
+    "You have used all %(limit)s submissions for today. The count resets at %(time)s."
 )
 TOTAL_LIMIT_REACHED = _("You have used all %(limit)s submissions of this competition.")
 FILE_TOO_LARGE = _("The file is %(size)s; the limit for this competition is %(limit)s.")
@@ -126,7 +127,13 @@ def _limit_refusal(competition: Competition, team: Team) -> SubmissionRefused:
             status=Submission.Status.FAILED).count() >= total:
         return SubmissionRefused(TOTAL_LIMIT_REACHED % {"limit": total}, "total_limit")
     return SubmissionRefused(DAILY_LIMIT_REACHED % {
-        "limit": daily_limit(competition, team)}, "daily_limit")
+        "limit": daily_limit(competition, team), "time": reset_time_shown()}, "daily_limit")
+
+
+def reset_time_shown(at: datetime | None = None) -> str:
+    """When the daily count starts again, in the reader's time (the site's time zone):
+    00:00 UTC is 09:00 JST, and a learner in Tokyo should not have to work that out."""
+    return date_format(timezone.localtime(next_reset(at)), "H:i T")
 
 
 def submission_validate(*, competition: Competition, user, file: UploadedFile

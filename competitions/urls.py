@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, host_views, views
+from . import account, host_views, roster_views, views
 from .insight import views as insight
 from .models import Board
 
@@ -36,5 +36,7 @@ urlpatterns = [
          name="host_invite_code"),
     path("invite/", host_views.invite_enter, name="invite_enter"),
     path("invite/<str:code>/", host_views.invite, name="invite"),
+    path("roster/sign-in/<str:uidb64>/<str:token>/", roster_views.roster_sign_in,
+         name="roster_sign_in"),
     path("staff/files/<path:path>", views.staff_private_file, name="staff_private_file"),
 ]

@@ -78,6 +78,12 @@ def gallery_image(request, slug, pk):
 def submission_new(request, competition, participation):
     form = SubmissionForm(request.POST or None, request.FILES or None)
     check = None
+    if "validate" in request.POST and request.headers.get("X-Requested-With") == "fetch":
+        # check.js: only the answer, so that the page (and its chosen file) stays as it is.
+        if form.is_valid():
+            check = _validate(form, competition, request)
+        return render(request, "competitions/_check_result.html",
+                      {"check": check, "form": form}, status=400 if form.errors else 200)
     if form.is_valid() and "validate" in request.POST:
         check = _validate(form, competition, request)
     elif form.is_valid():
@@ -88,7 +94,9 @@ def submission_new(request, competition, participation):
         except services.SubmissionRefused as refusal:
             form.add_error("file", str(refusal))
         else:
-            messages.success(request, _("Your file was received and is being scored."))
+            # Tagged so that the page removes it once no submission is pending any more.
+            messages.success(request, _("Your file was received and is being scored."),
+                             extra_tags="while-pending")
             return redirect("submission_list", slug=competition.slug)
     return render(request, "competitions/submit.html", {
         **tab_context(request, competition, "submit"), "form": form, "check": check,

@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from . import config
 from .client import ApiError, Client
+from .i18n import _
 from .tables import score, table
 
 # Exit codes: 0 done, 1 refused or failed (the message says why), 2 wrong usage.
@@ -35,22 +36,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except ApiError as error:
-        print(f"kompe: {error}", file=sys.stderr)
+        print(_("kompe: {error}").format(error=error), file=sys.stderr)
         return EXIT_FAILED
     except FileNotFoundError as error:
-        print(f"kompe: no such file: {error.filename}", file=sys.stderr)
+        print(_("kompe: no such file: {name}").format(name=error.filename), file=sys.stderr)
         return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kompe", description="The Kompe command line.")
+    parser = argparse.ArgumentParser(prog="kompe", description=_("The Kompe command line."))
     verbs = parser.add_subparsers(required=True, metavar="{login,competitions}")
-    login = verbs.add_parser("login", help="store the server URL and your API token")
-    login.add_argument("--url", default=None, help=f"server URL (default {config.DEFAULT_URL})")
-    login.add_argument("--token", default=None, help="API token (asked for if not given)")
+    login = verbs.add_parser("login", help=_("store the server URL and your API token"))
+    login.add_argument("--url", default=None,
+                       help=_("server URL (default {url})").format(url=config.DEFAULT_URL))
+    login.add_argument("--token", default=None, help=_("API token (asked for if not given)"))
     login.set_defaults(run=_login)
 
-    competitions = verbs.add_parser("competitions", aliases=["c"], help="competition verbs")
+    competitions = verbs.add_parser("competitions", aliases=["c"], help=_("competition verbs"))
     actions = competitions.add_subparsers(required=True, metavar="VERB")
     for name, run, helptext in [
         ("list", _list, "competitions you can see"),
@@ -63,9 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         ("finals", _finals, "which submissions count for the private leaderboard"),
         ("leaderboard", _leaderboard, "the leaderboard"),
     ]:
-        action = actions.add_parser(name, help=helptext)
+        action = actions.add_parser(name, help=_(helptext))
         action.set_defaults(run=run)
-        action.add_argument("--json", action="store_true", help="print JSON")
+        action.add_argument("--json", action="store_true", help=_("print JSON"))
         if name != "list":
             action.add_argument("-c", "--competition", required=True, metavar="SLUG")
         if name in ("submit", "validate"):
@@ -73,16 +75,16 @@ def _parser() -> argparse.ArgumentParser:
         if name == "submit":
             # -m/--message as in Kaggle's CLI; the API calls it the description.
             action.add_argument("-d", "--description", "-m", "--message", dest="description",
-                                default="", help="a description of the submission")
+                                default="", help=_("a description of the submission"))
             action.add_argument("--wait", action="store_true",
-                                help="wait for the score; exit 1 if the file failed")
+                                help=_("wait for the score; exit 1 if the file failed"))
         if name == "download":
             action.add_argument("-p", "--path", type=Path, default=Path("."),
-                                help="folder to download into")
+                                help=_("folder to download into"))
         if name == "finals":
             choice = action.add_mutually_exclusive_group()
-            choice.add_argument("--mark", type=int, metavar="ID", help="mark as final")
-            choice.add_argument("--unmark", type=int, metavar="ID", help="no longer final")
+            choice.add_argument("--mark", type=int, metavar="ID", help=_("mark as final"))
+            choice.add_argument("--unmark", type=int, metavar="ID", help=_("no longer final"))
         if name == "leaderboard":
             action.add_argument("--private", action="store_true")
     return parser
@@ -99,11 +101,11 @@ def _print_json(value) -> int:
 
 def _login(args) -> int:
     url = args.url or config.load().url
-    token = args.token or getpass.getpass("API token (from your account page): ").strip()
+    token = args.token or getpass.getpass(_("API token (from your account page): ")).strip()
     client = Client(url, token)
     client.competitions()  # a wrong URL fails here, before anything is written
     path = config.save(url, token)
-    print(f"Saved to {path} (readable by you only).")
+    print(_("Saved to {path} (readable by you only).").format(path=path))
     return 0
 
 
@@ -111,7 +113,7 @@ def _list(args) -> int:
     competitions = _client().competitions()
     if args.json:
         return _print_json(competitions)
-    print(table(["slug", "title", "phase", "end", "metric"], [
+    print(table(_all(["slug", "title", "phase", "end", "metric"]), [
         [c["slug"], c["title"], c["phase"], c["end_at"] or "-", c["metric"]]
         for c in competitions]))
     return 0
@@ -121,7 +123,7 @@ def _files(args) -> int:
     files = _client().files(args.competition)
     if args.json:
         return _print_json(files)
-    print(table(["name", "size", "description"],
+    print(table(_all(["name", "size", "description"]),
                 [[f["name"], f["size"], f["description"]] for f in files]))
     return 0
 
@@ -142,7 +144,7 @@ def _download(args) -> int:
         return _print_json(done)
     skipped = [item["name"] for item in done if not item["downloaded"]]
     if skipped:
-        print(f"Already complete, skipped: {', '.join(skipped)}")
+        print(_("Already complete, skipped: {names}").format(names=", ".join(skipped)))
     return 0
 
 
@@ -150,7 +152,8 @@ def _join(args) -> int:
     joined = _client().join(args.competition)
     if args.json:
         return _print_json(joined)
-    print(f"Joined {joined['competition']} as {joined['team']}.")
+    print(_("Joined {competition} as {team}.").format(competition=joined["competition"],
+                                                      team=joined["team"]))
     return 0
 
 
@@ -167,11 +170,12 @@ def _submit(args) -> int:
 
 
 def _print_submission(submission: dict) -> None:
-    late = " (late: scored, not ranked)" if submission.get("is_late") else ""
-    print(f"Submission {submission['id']} ({submission['file_name']}): "
-          f"{submission['status']}{late}")
+    late = _(" (late: scored, not ranked)") if submission.get("is_late") else ""
+    print(_("Submission {id} ({name}): {status}{late}").format(
+        id=submission["id"], name=submission["file_name"], status=_(submission["status"]),
+        late=late))
     if submission["status"] == "scored":
-        print(f"Public score: {score(submission['public_score'])}")
+        print(_("Public score: {score}").format(score=score(submission["public_score"])))
         for name, value in submission.get("extra_public_scores", {}).items():
             print(f"  {name}: {score(value)}")
     _print_problems(submission.get("problems", []), submission.get("problem_count", 0))
@@ -181,7 +185,7 @@ def _print_problems(problems: list[dict], total: int) -> None:
     for problem in problems:
         print(f"  {problem['message']}")
     if total > len(problems):
-        print(f"  … and {total - len(problems)} more")
+        print(_("  … and {count} more").format(count=total - len(problems)))
 
 
 def _validate(args) -> int:
@@ -189,9 +193,10 @@ def _validate(args) -> int:
     if args.json:
         _print_json(result)
     elif result["valid"]:
-        print(f"{args.file.name} is valid. Nothing was submitted.")
+        print(_("{name} is valid. Nothing was submitted.").format(name=args.file.name))
     else:
-        print(f"{args.file.name}: {result['problem_count']} problem(s). Nothing was submitted.")
+        print(_("{name}: {count} problem(s). Nothing was submitted.").format(
+            name=args.file.name, count=result["problem_count"]))
         _print_problems(result["problems"], result["problem_count"])
     return 0 if result["valid"] else EXIT_FAILED
 
@@ -200,8 +205,8 @@ def _submissions(args) -> int:
     submissions = _client().submissions(args.competition)
     if args.json:
         return _print_json(submissions)
-    print(table(["id", "submitted", "file", "status", "public score", "description"], [
-        [s["id"], s["created_at"][:19].replace("T", " "), s["file_name"], s["status"],
+    print(table(_all(["id", "submitted", "file", "status", "public score", "description"]), [
+        [s["id"], s["created_at"][:19].replace("T", " "), s["file_name"], _(s["status"]),
          score(s["public_score"]), s["description"]] for s in submissions]))
     return 0
 
@@ -214,13 +219,13 @@ def _finals(args) -> int:
     finals = client.finals(args.competition)
     if args.json:
         return _print_json(finals)
-    counting = ", ".join(f"#{pk}" for pk in finals["counting"]) or "none yet"
-    how = ("your best public submissions (none marked)" if finals["automatic"]
-           else "the submissions you marked")
-    print(f"Counting for the private leaderboard: {counting}: {how}; "
-          f"up to {finals['limit']} may be marked.")
+    counting = ", ".join(f"#{pk}" for pk in finals["counting"]) or _("none yet")
+    how = (_("your best public submissions (none marked)") if finals["automatic"]
+           else _("the submissions you marked"))
+    print(_("Counting for the private leaderboard: {counting}: {how}; up to {limit} may be "
+            "marked.").format(counting=counting, how=how, limit=finals["limit"]))
     if not finals["can_change"]:
-        print("The competition has ended: finals can no longer change.")
+        print(_("The competition has ended: finals can no longer change."))
     return 0
 
 
@@ -228,18 +233,23 @@ def _leaderboard(args) -> int:
     board = _client().leaderboard(args.competition, private=args.private)
     if args.json:
         return _print_json(board)
-    direction = "higher is better" if board["higher_is_better"] else "lower is better"
-    print(f"{board['board']} leaderboard, {board['metric']} ({direction}), "
-          f"{board['ranked_count']} ranked")
+    direction = _("higher is better") if board["higher_is_better"] else _("lower is better")
+    print(_("{board} leaderboard, {metric} ({direction}), {count} ranked").format(
+        board=_(board["board"]), metric=board["metric"], direction=direction,
+        count=board["ranked_count"]))
     private = board["board"] == "private"
-    header = ["rank", *(["change"] if private else []), "participant", "score", "entries",
-              "best entry"]
+    header = _all(["rank", *(["change"] if private else []), "participant", "score", "entries",
+                   "best entry"])
     print(table(header, [
         [_rank(row), *([_shake_up(row["shake_up"])] if private else []),
-         row["participant"] + (" (baseline)" if row["is_baseline"] else ""),
+         row["participant"] + (_(" (baseline)") if row["is_baseline"] else ""),
          score(row["score"]), row["entries"], row["best_at"][:19].replace("T", " ")]
         for row in board["rows"]]))
     return 0
+
+
+def _all(words: list[str]) -> list[str]:
+    return [_(word) for word in words]
 
 
 def _rank(row: dict) -> str:

@@ -10,6 +10,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from . import config
+from .i18n import _, language
 
 # A rate limit that clears within this many seconds is waited out; a longer one (the daily
 # submission limit, say) is reported instead.
@@ -49,6 +50,8 @@ class Client:
         if token:
             self.session.headers["Authorization"] = f"Token {token}"
         self.session.headers["Accept"] = "application/json"
+        # The server's own words (problems, refusals) in the locale's language too.
+        self.session.headers["Accept-Language"] = language()
         self.sleep = sleep
 
     @classmethod
@@ -108,9 +111,9 @@ class Client:
             if submission["status"] in ("scored", "failed"):
                 return submission
             if time.monotonic() > deadline:
-                raise ApiError(f"Submission {submission_id} is still {submission['status']} "
-                               f"after {timeout:.0f} s; check later with `kompe competitions "
-                               f"submissions`.")
+                raise ApiError(_("Submission {id} is still {status} after {seconds} s; check "
+                                 "later with `kompe competitions submissions`.").format(
+                    id=submission_id, status=_(submission["status"]), seconds=f"{timeout:.0f}"))
             self.sleep(interval)
             interval = min(interval * 1.5, 5)
 
@@ -155,12 +158,12 @@ class Client:
             try:
                 response = self.session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
             except requests.ConnectionError:
-                raise ApiError(f"Cannot reach the Kompe server at {self.url}: is the URL "
-                               f"right (KOMPE_URL or `kompe login --url`), and is it up?"
-                               ) from None
+                raise ApiError(_("Cannot reach the Kompe server at {url}: is the URL right "
+                                 "(KOMPE_URL or `kompe login --url`), and is it up?").format(
+                    url=self.url)) from None
             except requests.Timeout:
-                raise ApiError(f"The server at {self.url} did not answer in "
-                               f"{TIMEOUT_SECONDS} s.") from None
+                raise ApiError(_("The server at {url} did not answer in {seconds} s.").format(
+                    url=self.url, seconds=TIMEOUT_SECONDS)) from None
             wait = _retry_after(response)
             if response.status_code == 429 and wait is not None and attempt < MAX_RETRIES \
                     and wait <= MAX_RETRY_WAIT_SECONDS:
@@ -195,10 +198,12 @@ def _error(response: requests.Response, url: str) -> ApiError:
                            for field, errors in body.items())
     code = body.get("code") if isinstance(body, dict) else None
     if response.status_code == 401:
-        detail = (f"{detail or 'Not authenticated.'} Create a token on your account page "
-                  f"({url}/account/) and run `kompe login`.")
+        detail = _("{detail} Create a token on your account page ({url}/account/) and run "
+                   "`kompe login`.").format(detail=detail or _("Not authenticated."), url=url)
     elif response.status_code == 429 and "Retry-After" in response.headers:
-        detail = f"{detail} (retry after {int(float(response.headers['Retry-After']))} s)"
+        detail = _("{detail} (retry after {seconds} s)").format(
+            detail=detail, seconds=int(float(response.headers["Retry-After"])))
     elif not detail:
-        detail = f"The server answered {response.status_code} for {response.url}."
+        detail = _("The server answered {status} for {url}.").format(
+            status=response.status_code, url=response.url)
     return ApiError(detail, status=response.status_code, code=code)

@@ -79,6 +79,34 @@ MESSAGES: dict[str, str] = {
     ),
     "no_rows": gettext_noop("The file has a header but no rows."),
     "no_public_rows": gettext_noop('No row has usage "Public": the public score needs some.'),
+    # Hints: one, ahead of the line-by-line problems, for a learner's common mistake
+    # (hints.py). They carry no line: they speak of the whole file.
+    "hint_excel": gettext_noop(
+        "Hint: this is an Excel workbook (or a zip that holds one), not a CSV file. In Excel "
+        "use “Save As” → “CSV UTF-8 (Comma delimited)”, or pandas' to_csv, and upload that "
+        "file."
+    ),
+    "hint_pandas_index": gettext_noop(
+        "Hint: the first column looks like the row numbers that pandas adds (its index). "
+        "Write the file with to_csv(..., index=False)."
+    ),
+    "hint_probabilities_not_labels": gettext_noop(
+        "Hint: this is a probability file (one column per class), but this competition "
+        "takes one label per row (id,label): write the name of the most probable class."
+    ),
+    "hint_labels_not_probabilities": gettext_noop(
+        "Hint: this file has one label per row, but this competition takes probabilities: "
+        "one column per class, with the header \"{expected}\"."
+    ),
+    "hint_class_numbers": gettext_noop(
+        "Hint: the labels are class numbers (as Keras' argmax gives them), but this "
+        "competition expects class names. Turn each number into its name, in the order of "
+        "labels.csv: {order}."
+    ),
+    "hint_header_missing": gettext_noop(
+        "Hint: the first line is already a data row; this competition needs the header "
+        "line \"{expected}\" at the top of the file."
+    ),
     "internal_error": gettext_noop(
         "The platform could not score this file because of an error on our side. "
         "It does not count against your limit; please upload it again."
@@ -155,3 +183,8 @@ class InvalidFile(Exception):
                          f"{problems[0].message()}")
         self.problems = problems[:KEPT_PROBLEMS]
         self.count = len(problems) if count is None else count
+
+    def with_hint(self, hint: "Problem") -> "InvalidFile":
+        """The same problems with a hint ahead of them (counted, so that "and N more"
+        stays true)."""
+        return InvalidFile([hint, *self.problems], count=self.count + 1)

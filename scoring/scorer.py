@@ -9,7 +9,9 @@ from .compression import MAX_UNPACKED_BYTES, unpack
 from .error_analysis import Confusion
 from .fastpath import parse_fast
 from .formats import DEFAULT_FORMAT, Kind, SubmissionFormat
+from .hints import hint_for
 from .metrics import METRICS, MetricInput
+from .problems import InvalidFile
 from .solution import Solution
 from .submission import Predictions, parse_submission
 
@@ -81,6 +83,13 @@ def validate_submission(data: bytes, *, solution: Solution, labels: Sequence[str
     """The predictions of a valid file, or InvalidFile with the first problems and their
     count. Never a score: the dry run calls this alone. Memory is bounded by the unpack
     ceiling, whatever the file holds."""
-    data = unpack(data, min(max_unpacked_bytes, unpack_ceiling(solution, labels, fmt)))
-    return parse_fast(data, solution, labels, fmt) or parse_submission(data, solution,
-                                                                       labels, fmt)
+    unpacked = None
+    try:
+        unpacked = unpack(data, min(max_unpacked_bytes, unpack_ceiling(solution, labels, fmt)))
+        return parse_fast(unpacked, solution, labels, fmt) or parse_submission(
+            unpacked, solution, labels, fmt)
+    except InvalidFile as invalid:
+        hint = hint_for(data, unpacked, solution=solution, labels=labels, fmt=fmt)
+        if hint is None:
+            raise
+        raise invalid.with_hint(hint) from None

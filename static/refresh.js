@@ -33,9 +33,21 @@
       }
       interval = Math.min(MAX_INTERVAL_MS, interval * 1.2);
       if (pending()) window.setTimeout(refresh, interval);
+      else settled();
     }
 
     if (pending()) window.setTimeout(refresh, interval);
+    else settled();
+  }
+
+  // A banner such as "being scored" is true only while something is pending: once the
+  // result is on the page it would contradict it.
+  function settled() {
+    document.querySelectorAll(".message.while-pending").forEach(function (message) {
+      const list = message.parentElement;
+      message.remove();
+      if (list && !list.children.length) list.remove();
+    });
   }
 
   document.querySelectorAll("[data-refresh-url]").forEach(follow);

@@ -240,7 +240,8 @@ class ExampleSerializer(serializers.Serializer):
 
 
 class ExampleGroupSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["confident_mistakes", "pair", "confident_correct"])
+    kind = serializers.ChoiceField(choices=["confident_mistakes", "pair", "confident_correct",
+                                            "correct"])
     count = serializers.IntegerField(help_text="Rows of this kind; `examples` shows a few.")
     true_label = serializers.CharField(help_text='Set for the kind "pair".')
     predicted_label = serializers.CharField(help_text='Set for the kind "pair".')

@@ -90,6 +90,8 @@ class ExampleKind(models.TextChoices):
     CONFIDENT_MISTAKES = "confident_mistakes", _("Most confident mistakes")
     PAIR = "pair"  # one kind of mistake: titled by its true and predicted class
     CONFIDENT_CORRECT = "confident_correct", _("Right, with the highest confidence")
+    # A label file carries no confidence: its right answers are just right answers.
+    CORRECT = "correct", _("Right answers")
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,8 @@ def examples_for(submission: Submission, scope: str) -> list[ExampleGroup]:
         groups.append(ExampleGroup(ExampleKind.PAIR, count, pick(mask), true_label,
                                    predicted_label))
     if (~wrong).any():
-        groups.append(ExampleGroup(ExampleKind.CONFIDENT_CORRECT, int((~wrong).sum()),
-                                   pick(~wrong)))
+        kind = ExampleKind.CORRECT if confidence is None else ExampleKind.CONFIDENT_CORRECT
+        groups.append(ExampleGroup(kind, int((~wrong).sum()), pick(~wrong)))
     return groups
 
 

@@ -61,6 +61,9 @@ class Participation(models.Model):
     accepted_rules_at = models.DateTimeField(_("accepted the rules at"))
     # The learner's own words for the report: approach, what worked, what did not.
     report_notes = models.TextField(_("notes for my report"), max_length=5000, blank=True)
+    # Per competition: a learner may be in two courses with two numbers. Set by the class
+    # roster (competitions/roster.py); shown to the organizer only (exports, admin).
+    student_number = models.CharField(_("student number"), max_length=40, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["competition", "user"],

@@ -48,6 +48,7 @@ from .people import (
     runners,
     runs,
 )
+from .rosters import roster_competition_for
 from .submissions import (
     submission_for,
     team_submission_for,
@@ -65,7 +66,8 @@ __all__ = [
     "listed_competitions", "make_organizer", "make_superuser", "may_import_bundle", "may_use_admin",
     "organized_competitions",
     "organizer_required", "organizes", "participation_for", "participation_required",
-    "private_board_required", "private_board_visible", "private_file_required", "runners", "runs",
+    "private_board_required", "private_board_visible", "private_file_required",
+    "roster_competition_for", "runners", "runs",
     "submission_for", "team_submission_for", "team_submissions_of", "test_images_required",
     "visible_competitions", "visible_submissions",
 ]

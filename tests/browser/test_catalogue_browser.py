@@ -21,7 +21,8 @@ def test_every_catalogue_file_shows_its_exact_messages_in_the_browser(
         page.goto(f"/c/{competitions[entry['file']].slug}/submit/")
         page.set_input_files("#id_file", str(HERE / "files" / entry["file"]))
         page.get_by_test_id("check-button").click()
-        page.wait_for_load_state()
+        # The answer comes without a reload (check.js): wait for it.
+        page.locator("[data-testid=check-result], .errorlist li").first.wait_for()
         result = page.get_by_test_id("check-result")
         if result.count():
             shown = result.locator("li").all_inner_texts()

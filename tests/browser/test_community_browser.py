@@ -47,3 +47,22 @@ def test_learner_uploads_a_zip_watches_the_build_and_opens_the_gallery(
     assert gallery.first.evaluate("image => image.naturalWidth") == 96
     assert "ワラジムシ" in page.locator(".gallery").inner_text()
     screenshot(page, "community-gallery")
+
+
+def test_a_taken_address_keeps_the_chosen_zip_so_only_the_address_changes(
+        page, competition, alice, tmp_path):
+    zip_path = tmp_path / "自由研究.zip"
+    zip_path.write_bytes(make_zip(folder_entries(JAPANESE_CLASSES, 6, "PNG")))
+    log_in(page, "alice")
+    page.goto("/host/new/")
+    page.fill("#id_title", "ダンゴムシとワラジムシ")
+    page.fill("#id_slug", competition.slug)  # taken
+    page.set_input_files("#id_zip_file", str(zip_path))
+    page.get_by_test_id("build-button").click()
+    page.get_by_text("This address is already taken; choose another.").wait_for()
+    assert page.input_value("#id_title") == "ダンゴムシとワラジムシ"
+    assert page.eval_on_selector("#id_zip_file", "input => input.files.length") == 1
+    page.fill("#id_slug", "bugs")
+    page.get_by_test_id("build-button").click()
+    page.get_by_test_id("build-status").wait_for()
+    assert "/host/builds/" in page.url or "build" in page.url

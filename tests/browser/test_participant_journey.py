@@ -105,3 +105,35 @@ def test_score_history_chart_shows_on_the_submissions_page(page, competition, al
     os.makedirs(ARTIFACTS, exist_ok=True)
     chart.screenshot(path=os.path.join(ARTIFACTS, "score-history.png"))
     assert os.path.getsize(os.path.join(ARTIFACTS, "score-history.png")) > 2000
+
+
+def test_the_being_scored_banner_goes_once_the_score_arrives(
+        page, celery_worker_process, competition, alice, alice_joined, tmp_path):
+    predictions = tmp_path / "予測.csv"
+    predictions.write_bytes(submission_csv(TRUE_LABELS))
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/submit/")
+    page.set_input_files("#id_file", str(predictions))
+    page.get_by_test_id("submit-button").click()
+    page.locator("tr[data-status=scored]").wait_for()
+    banner = page.get_by_text("Your file was received and is being scored.")
+    banner.wait_for(state="detached")
+    assert banner.count() == 0
+
+
+def test_check_only_keeps_the_chosen_file_so_it_can_be_submitted_next(
+        page, celery_worker_process, competition, alice, alice_joined, tmp_path):
+    predictions = tmp_path / "予測_確認.csv"
+    predictions.write_bytes(submission_csv(TRUE_LABELS))
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/submit/")
+    page.set_input_files("#id_file", str(predictions))
+    page.get_by_test_id("check-button").click()
+    result = page.get_by_test_id("check-result")
+    result.wait_for()
+    assert "予測_確認.csv is valid and ready to submit." in result.inner_text()
+    assert page.eval_on_selector("#id_file", "input => input.files.length") == 1
+    page.get_by_test_id("submit-button").click()
+    scored_row = page.locator("tr[data-status=scored]")
+    scored_row.wait_for()
+    assert "予測_確認.csv" in scored_row.inner_text()

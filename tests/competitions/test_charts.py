@@ -1,8 +1,12 @@
 """The server-drawn SVG charts come from auto-escaped templates: a class name, a series name
 or a title that holds markup is shown as text, never run, and the SVG stays well-formed."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+from django.conf import settings
 
 from competitions.charts import Series, best_so_far, daily_bars_svg, score_history_svg
 from competitions.insight.heatmap import confusion_svg
@@ -76,3 +80,23 @@ def test_a_hostile_title_is_text_in_the_daily_bars():
 
 def test_no_scores_and_no_days_draw_nothing():
     assert score_history_svg([], "History") == "" and daily_bars_svg([], "Days") == ""
+
+
+def test_a_three_class_confusion_heatmap_is_drawn_small_without_a_blank_frame():
+    labels = ["いぬ", "ねこ", "とり"]
+    confusion = Confusion.of(np.array([0, 1, 2, 2]), np.array([0, 1, 2, 1]), labels)
+    svg = confusion_svg(confusion, "Public", "true class", "predicted class")
+    width, height = (int(value) for value in re.search(
+        r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
+    # Three 30 px cells plus room for two-character names: no 110 px header, no 120 px margin.
+    assert width <= 60 + 3 * 30 + 8 and height <= 60 + 3 * 30 + 8
+    # The page draws it at that size instead of stretching it to the card.
+    css = (settings.BASE_DIR / "static" / "kompe.css").read_text()
+    assert ".chart.heatmap svg { width: auto; max-width: 100%; }" in css
+
+
+def test_long_class_names_still_get_room_in_the_heatmap():
+    labels = ["golden_retriever_dog", "cat"]
+    svg = confusion_svg(Confusion.of(np.array([0, 1]), np.array([0, 1]), labels), "t", "a", "b")
+    width = int(re.search(r'viewBox="0 0 (\d+)', svg).group(1))
+    assert width >= 100 + 2 * 30

@@ -37,6 +37,6 @@ def test_with_k_left_and_20_concurrent_uploads_exactly_k_are_accepted(
 
     assert outcomes.count("accepted") == 5
     assert outcomes.count("daily_limit: You have used all 5 submissions for today. The count "
-                          "resets at 00:00 UTC.") == UPLOADS - 5
+                          "resets at 09:00 JST.") == UPLOADS - 5
     assert Submission.objects.count() == 5
     assert sorted(scoring_messages) == sorted(Submission.objects.values_list("pk", flat=True))

@@ -68,3 +68,43 @@ def test_loading_the_demo_twice_replaces_rather_than_duplicates(demo):
     call_command("load_demo", verbosity=0)
     assert Competition.objects.count() == 1
     assert DataFile.objects.count() == 5
+
+
+def test_loading_the_demo_again_keeps_what_the_organizer_changed(demo):
+    """`make demo` runs load_demo at every start: an organizer's edits must survive it."""
+    demo.title = "ひらがな 20（2026 年度 前期）"
+    demo.overview = "今期の説明"
+    demo.metric = "macro_f1"
+    demo.daily_submission_limit = 3
+    end_at = demo.end_at.replace(microsecond=0)
+    demo.end_at = end_at
+    demo.save()
+    sample = demo.data_files.get(name="sample_submission.csv")
+    sample.description = "先生が書き直した説明"
+    sample.save(update_fields=["description"])
+    demo.data_files.get(name="train.csv").delete()  # a file the organizer removed ...
+    stored_names = {f.name: f.file.name for f in demo.data_files.all()}
+
+    call_command("load_demo", verbosity=0)
+
+    demo.refresh_from_db()
+    assert demo.title == "ひらがな 20（2026 年度 前期）"
+    assert demo.overview == "今期の説明"
+    assert demo.daily_submission_limit == 3 and demo.metric == "macro_f1"
+    assert demo.end_at == end_at
+    kept = {f.name: f.file.name for f in demo.data_files.all()}
+    assert {name: kept[name] for name in stored_names} == stored_names
+    assert demo.data_files.get(name="sample_submission.csv").description == "先生が書き直した説明"
+    # ... is what is missing, so it comes back.
+    assert "train.csv" in kept and DataFile.objects.count() == 5
+
+
+def test_load_demo_reset_restores_the_shipped_demo(demo):
+    demo.title = "edited"
+    demo.daily_submission_limit = 3
+    demo.save()
+    call_command("load_demo", "--reset", verbosity=0)
+    demo.refresh_from_db()
+    assert demo.title == "Hiragana-20"
+    assert demo.daily_submission_limit == 20
+    assert DataFile.objects.count() == 5

@@ -37,15 +37,15 @@ def test_organizer_exports_both_boards_and_every_submission(client, olivia, comp
     url = reverse("admin:competitions_competition_changelist")
     boards = rows(client.post(url, {"action": "export_leaderboards",
                                     "_selected_action": [competition.pk]}))
-    assert boards[0] == ["competition", "board", "rank", "participant", "score", "entries",
-                         "best_entry_at"]
-    assert [row[:5] for row in boards[1:]] == [
-        ["animals", "public", "1", "'=cmd|' /C calc'!A0", "0.75"],
-        ["animals", "private", "1", "'=cmd|' /C calc'!A0", "0.5"]]
+    assert boards[0] == ["competition", "board", "rank", "participant", "student numbers",
+                         "score", "entries", "best entry at (Asia/Tokyo)"]
+    assert [row[:6] for row in boards[1:]] == [
+        ["animals", "Public leaderboard", "1", "'=cmd|' /C calc'!A0", "", "0.75"],
+        ["animals", "Private leaderboard", "1", "'=cmd|' /C calc'!A0", "", "0.5"]]
     submissions = rows(client.post(url, {"action": "export_submissions",
                                          "_selected_action": [competition.pk]}))
     assert submissions[1][:3] == ["animals", str(submission.pk), "'=cmd|' /C calc'!A0"]
-    assert submissions[1][8:10] == ["0.75", "0.5"]
+    assert submissions[1][9:11] == ["0.75", "0.5"]
 
 
 def test_participants_cannot_export(client, alice, competition):
@@ -80,4 +80,27 @@ def test_a_large_submissions_export_streams_in_pieces_read_only_as_they_are_sent
     assert all(piece.count("\n") <= ROWS_PER_CHUNK + 1 for piece in pieces)
     exported = list(csv.reader(io.StringIO("".join(pieces)[1:])))
     assert len(exported) == EXPORT_ROWS + 1
-    assert [row[4] for row in exported[1:4]] == ["p0.csv", "p1.csv", "p2.csv"]
+    assert [row[5] for row in exported[1:4]] == ["p0.csv", "p1.csv", "p2.csv"]
+
+
+def test_exports_speak_the_readers_language_and_the_sites_time(client, olivia, competition,
+                                                               alice_joined):
+    from datetime import UTC, datetime
+
+    submission = scored(alice_joined, 0.75, 0.5, 10)
+    Submission.objects.filter(pk=submission.pk).update(
+        created_at=datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
+    client.force_login(olivia)
+    url = reverse("admin:competitions_competition_changelist")
+    submissions = rows(client.post(url, {"action": "export_submissions",
+                                         "_selected_action": [competition.pk]},
+                                   HTTP_ACCEPT_LANGUAGE="ja"))
+    header = dict(zip(submissions[0], submissions[1], strict=True))
+    # 09:00 UTC is 18:00 in Tokyo, the site's zone, which the header names.
+    assert header["投稿日時 (Asia/Tokyo)"] == "2026-04-01 18:00:00"
+    assert header["ステータス"] == "採点済み" and header["締切後"] == "いいえ"
+    boards = rows(client.post(url, {"action": "export_leaderboards",
+                                    "_selected_action": [competition.pk]},
+                              HTTP_ACCEPT_LANGUAGE="ja"))
+    assert boards[0][:4] == ["コンペティション", "リーダーボード", "順位", "参加者"]
+    assert "T" not in boards[1][7] and "+00:00" not in boards[1][7]

@@ -32,7 +32,8 @@ def settings_form(competition, **changes) -> dict:
             "start_at": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
             "end_at": (now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
             "daily_submission_limit": 5, "total_submission_limit": "",
-            "final_submission_limit": 2, "visibility": competition.visibility}
+            "final_submission_limit": 2, "visibility": competition.visibility,
+            "feedback_while_open": competition.feedback_while_open}
     return {**data, **changes}
 
 
@@ -218,3 +219,31 @@ def test_an_ended_competitions_texts_can_still_change_with_its_end_as_shown(clie
     assert response.status_code == 302
     hosted.refresh_from_db()
     assert (hosted.title, hosted.end_at) == ("Bugs, the results", before)
+
+
+def test_host_chooses_the_feedback_level_warned_that_full_shows_public_labels(
+        client, alice, hosted):
+    client.force_login(alice)
+    page = client.get(manage_url(hosted), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="feedback_while_open"' in page
+    assert "shows the true labels of the Public test images that appear as examples" in page
+    response = client.post(manage_url(hosted), settings_form(hosted,
+                                                             feedback_while_open="full"))
+    assert response.status_code == 302
+    hosted.refresh_from_db()
+    assert hosted.feedback_while_open == "full"
+    assert hosted.feedback_level() == "full"
+
+
+def test_the_feedback_warning_is_in_japanese_too(client, alice, hosted):
+    from django.utils import translation
+
+    from competitions.forms import FULL_FEEDBACK_WARNING
+
+    client.force_login(alice)
+    page = client.get(manage_url(hosted), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    with translation.override("ja"):
+        warning = str(FULL_FEEDBACK_WARNING)
+    with translation.override("en"):
+        assert warning != str(FULL_FEEDBACK_WARNING)
+    assert "Public" in warning and warning in page

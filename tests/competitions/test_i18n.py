@@ -55,3 +55,36 @@ def test_failed_submission_is_shown_in_the_readers_language(
         expected = translation.gettext(MESSAGES["unknown_label"]).format(line=7, label="cat")
     assert expected.replace('"', "&quot;") in japanese
     assert '<html lang="ja">' in japanese
+
+
+def test_the_leaderboards_change_column_has_its_own_context_and_admin_links_say_change():
+    """The bare word "Change" is Django admin's (「変更」); the leaderboard's rank change
+    column (「変動」) must not take it over."""
+    with translation.override("ja"):
+        assert translation.gettext("Change") == "変更"
+        assert translation.pgettext("rank change on the leaderboard", "Change") == "変動"
+
+
+def test_the_japanese_admin_shows_change_links_as_change(client, competition, make_user):
+    from competitions import policy
+
+    organizer = make_user("olga")
+    policy.make_superuser(organizer)
+    client.force_login(organizer)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "変更" in page and "変動" not in page
+
+
+def test_pages_and_the_admin_name_the_sites_icon(client, competition, make_user):
+    from django.contrib.staticfiles import finders
+
+    from competitions import policy
+
+    assert finders.find("favicon.svg")
+    page = client.get(reverse("competition_overview", args=[competition.slug])).content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    organizer = make_user("olga")
+    policy.make_superuser(organizer)
+    client.force_login(organizer)
+    admin = client.get("/admin/").content.decode()
+    assert 'rel="icon"' in admin and "favicon.svg" in admin

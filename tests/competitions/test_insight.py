@@ -124,12 +124,14 @@ def test_full_feedback_shows_mistakes_and_right_answers_with_their_images(
         "groups"]
     assert [(g["kind"], g["true_label"], g["predicted_label"], g["count"]) for g in groups] == [
         ("pair", "いぬ", "ねこ", 1), ("pair", "ねこ", "とり", 1),
-        ("confident_correct", "", "", 2)]
+        ("correct", "", "", 2)]
     assert [e["id"] for e in groups[0]["examples"]] == ["img_01.png"]
     client.force_login(alice)
     page = client.get(reverse("submission_insight", args=[competition.slug, submission.pk])
                       ).content.decode()
-    assert "いぬ predicted as ねこ" in page and "Right, with the highest confidence" in page
+    assert "いぬ predicted as ねこ" in page and "Right answers" in page
+    # A label file carries no confidence: nothing may claim one.
+    assert "confiden" not in page.lower()
     image = client.get(reverse("test_image", args=[competition.slug, "img_01.png"]))
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(image.content)).size == (8, 8)

@@ -1,6 +1,8 @@
 """A label fix: the organizer replaces the solution, every submission is rescored, and the
 admin's audit shows each score and rank change."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -73,11 +75,16 @@ def test_admin_upload_over_an_existing_solution_starts_an_audited_rescore(
     assert deliver(scoring_messages) == ["scored", "scored"]
     run = RescoreRun.objects.get()
     assert run.reason == "img_01 is a bird"
+    run.records.update(old_private_score=0.7500000000000001)  # as floats come out
     page = client.get(reverse("admin:competitions_rescorerun_change",
                               args=[run.pk])).content.decode()
     assert "2 / 2" in page
     assert "0.50000 → 0.75000" in page  # bob's public score
     assert "1 → 1" in page
+    # Each submission's record: status names and scores as the site shows them.
+    records = page.split('id="records-group"')[1] if 'id="records-group"' in page else page
+    assert "Scored" in records and ">scored<" not in records
+    assert not re.search(r"\d\.\d{6,}", records)
 
 
 def test_an_invalid_replacement_changes_nothing(competition, two_scored):

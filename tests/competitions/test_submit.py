@@ -92,7 +92,8 @@ def test_organizer_raises_one_teams_daily_limit(make_competition, alice, bob):
 def test_submit_page_counts_down_to_the_reset(client, competition, alice, alice_joined):
     client.force_login(alice)
     page = client.get(reverse("submission_new", args=[competition.slug])).content.decode()
-    assert "5 submissions left today (resets at 00:00 UTC)." in page
+    # 00:00 UTC, said in the reader's time (the site's zone, Asia/Tokyo in the tests).
+    assert "5 submissions left today (resets at 09:00 JST)." in page
     assert 'data-countdown-to="' in page and "Resets in " in page
 
 

@@ -122,3 +122,21 @@ def test_page_dry_runs_share_the_api_rate_limit(client, competition, alice, alic
     pages = [check(client, competition, perfect_csv()).content.decode() for _ in range(3)]
     assert "is valid" in pages[0] and "is valid" in pages[1]
     assert "Too many checks in a short time: try again in" in pages[2]
+
+
+def test_the_pages_check_answers_a_fetch_with_the_result_alone(
+        client, competition, alice, alice_joined):
+    """check.js asks with X-Requested-With: the answer only, so the page keeps its file."""
+    client.force_login(alice)
+    answer = client.post(reverse("submission_new", args=[competition.slug]),
+                         {"file": upload(perfect_csv(), "予測.csv"), "validate": "1"},
+                         HTTP_X_REQUESTED_WITH="fetch")
+    text = answer.content.decode()
+    assert answer.status_code == 200 and 'data-testid="check-result"' in text
+    assert "予測.csv is valid and ready to submit." in text
+    assert "<form" not in text and "<html" not in text
+    refused = client.post(reverse("submission_new", args=[competition.slug]),
+                          {"file": upload(b"", "empty.csv"), "validate": "1"},
+                          HTTP_X_REQUESTED_WITH="fetch")
+    assert refused.status_code == 400 and "errorlist" in refused.content.decode()
+    assert not Submission.objects.exists()

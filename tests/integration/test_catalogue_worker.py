@@ -43,3 +43,28 @@ def test_every_catalogue_file_gets_its_exact_messages_from_the_worker(
     assert mismatches == []
     assert [(name, got) for name, got, expected in refused if got != expected] == []
     assert [name for name, _, _ in refused] == ["empty.csv"]
+
+
+def test_each_mistake_file_gets_its_hint_in_japanese_from_the_worker_and_the_api(
+        celery_worker_process, make_competition, alice):
+    from django.utils import translation
+
+    from tests.competitions.test_mistake_hints import HINTED, japanese
+
+    competitions = competitions_by_file(make_competition, alice)
+    submitted = [(entry, submission_create(
+        competition=competitions[entry["file"]], user=alice,
+        file=upload(content(entry), entry["file"])).pk) for entry in HINTED]
+    wait_for(lambda: not Submission.objects.filter(
+        status__in=["queued", "scoring"]).exists(), timeout=60)
+    api = APIClient()
+    api.force_authenticate(alice)
+    mismatches = []
+    for entry, pk in submitted:
+        expected = japanese(entry["messages"][0])
+        with translation.override("ja"):
+            shown = Submission.objects.get(pk=pk).problem_messages()[0]
+        answered = api.get(f"/api/v1/submissions/{pk}/", HTTP_ACCEPT_LANGUAGE="ja").data
+        if (shown, answered["problems"][0]["message"]) != (expected, expected):
+            mismatches.append((entry["file"], shown, answered["problems"][0]["message"]))
+    assert mismatches == [] and len(submitted) == len(HINTED) >= 7

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.worker
 @pytest.fixture
 def kompe(live_server, alice, tmp_path):
     token = Token.objects.create(user=alice).key
-    env = {**os.environ, "KOMPE_URL": live_server.url, "KOMPE_TOKEN": token,
+    # English, whatever the machine's locale: the CLI follows LC_ALL/LC_MESSAGES/LANG.
+    env = {**{k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")},
+           "LANG": "en_US.UTF-8", "KOMPE_URL": live_server.url, "KOMPE_TOKEN": token,
            "KOMPE_CONFIG": str(tmp_path / "config.json")}
 
     def run(*args: str, **overrides) -> subprocess.CompletedProcess:
@@ -126,3 +128,16 @@ def test_a_submissions_description_is_given_as_the_api_names_it_or_as_kaggles_me
     args = _parser().parse_args(["competitions", "submit", "-c", "animals", "-f", "p.csv",
                                  flag, "cnn"])
     assert args.description == "cnn"
+
+
+def test_the_cli_speaks_japanese_under_a_japanese_locale_server_words_included(
+        kompe, competition, alice_joined, tmp_path):
+    bad = tmp_path / "予測.csv"
+    bad.write_bytes(submission_csv(["cat"] + TRUE_LABELS[1:]))
+    checked = kompe("competitions", "validate", "-c", "animals", "-f", str(bad),
+                    LANG="ja_JP.UTF-8")
+    assert checked.returncode == 1
+    assert "予測.csv: 問題が 1 件あります。投稿されていません。" in checked.stdout
+    assert "2 行目" in checked.stdout  # the server's problem, in Japanese too
+    listed = kompe("competitions", "list", LC_ALL="ja_JP.UTF-8")
+    assert "タイトル" in listed.stdout

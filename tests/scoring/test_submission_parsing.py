@@ -75,6 +75,8 @@ def test_wrong_header_is_reported_on_line_one():
 
 def test_missing_header_is_reported_and_the_first_row_counts_as_missing():
     assert problems_of("a.png,あ\nb.png,い\nc.png,う\n") == [
+        'Hint: the first line is already a data row; this competition needs the header line '
+        '"id,label" at the top of the file.',
         'line 1: the header must be "id,label", found "a.png,あ".',
         "missing 1 id: a.png."]
 

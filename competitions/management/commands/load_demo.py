@@ -1,4 +1,9 @@
-"""Load the demo competition Hiragana-20 and, with --users, two demo accounts."""
+"""Load the demo competition Hiragana-20 and, with --users, two demo accounts.
+
+Run at every `make demo`, so it only creates what is missing: an organizer who edited
+Hiragana-20 in the admin (title, texts, labels, metric, limits, dates, data files) keeps
+those edits across restarts. `--reset` restores the shipped demo on purpose.
+"""
 
 import json
 from datetime import timedelta
@@ -51,18 +56,23 @@ RULES = """
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo competition Hiragana-20."
+    help = ("Load the demo competition Hiragana-20: create what is missing, keep what the "
+            "organizer changed (--reset restores the shipped demo).")
 
     def add_arguments(self, parser):
         parser.add_argument("--users", action="store_true",
                             help="also create the demo organizer and participant (DEBUG only)")
         parser.add_argument("--source", type=Path, default=DEMO_DIR)
+        parser.add_argument("--reset", action="store_true",
+                            help="restore the shipped demo: settings, texts, dates and data "
+                                 "files (the organizer's edits are lost)")
 
-    def handle(self, *args, users: bool, source: Path, **options):
+    def handle(self, *args, users: bool, source: Path, reset: bool = False, **options):
         if not (source / "competition.json").exists():
             raise CommandError(f"No demo data at {source}: run demo/build_hiragana20.py.")
-        competition = self.load_competition(source)
-        self.stdout.write(f"Loaded {competition.title}: {competition.data_files.count()} files, "
+        competition, created = self.load_competition(source, reset=reset)
+        verb = "Loaded" if created or reset else "Kept (use --reset to restore the demo)"
+        self.stdout.write(f"{verb} {competition.title}: {competition.data_files.count()} files, "
                           f"{competition.gallery_images.count()} gallery images.")
         if users:
             if not settings.DEBUG:
@@ -70,10 +80,10 @@ class Command(BaseCommand):
             self.create_users(competition)
 
     @transaction.atomic
-    def load_competition(self, source: Path) -> Competition:
+    def load_competition(self, source: Path, *, reset: bool) -> tuple[Competition, bool]:
         meta = json.loads((source / "competition.json").read_text(encoding="utf-8"))
         now = timezone.now()
-        competition, _ = Competition.objects.update_or_create(slug=meta["slug"], defaults={
+        defaults = {
             "title": meta["title"],
             "short_description": "20 look-alike hiragana, test fonts unseen in training. "
                                  "よく似たひらがな 20 文字の分類",
@@ -81,20 +91,32 @@ class Command(BaseCommand):
             "rules": RULES.strip(), "labels": meta["labels"], "metric": "accuracy",
             "start_at": now - timedelta(days=1), "end_at": now + timedelta(days=56),
             "daily_submission_limit": 20, "is_published": True,
-        })
-        for old in competition.data_files.all():
-            delete_file_after_commit(old.file.storage, old.file.name)
-            old.delete()
+        }
+        if reset:
+            competition, created = Competition.objects.update_or_create(
+                slug=meta["slug"], defaults=defaults)
+            for old in competition.data_files.all():
+                delete_file_after_commit(old.file.storage, old.file.name)
+                old.delete()
+        else:
+            competition, created = Competition.objects.get_or_create(
+                slug=meta["slug"], defaults=defaults)
+        # Files the organizer replaced or renamed stay; only names missing are added.
+        present = set(competition.data_files.values_list("name", flat=True))
         for order, (name, description) in enumerate(DATA_FILES):
+            if name in present:
+                continue
             with (source / name).open("rb") as handle:
                 data_file = DataFile(competition=competition, name=name, order=order,
                                      description=description)
                 data_file.file.save(name, File(handle), save=False)
                 data_file.save()
-        solution_set(competition=competition,
-                     content=(source / "solution.csv").read_bytes())
-        gallery_build(competition=competition)
-        return competition
+        if reset or not competition.has_solution:
+            solution_set(competition=competition,
+                         content=(source / "solution.csv").read_bytes())
+        if reset or not competition.gallery_images.exists():
+            gallery_build(competition=competition)
+        return competition, created
 
     def create_users(self, competition: Competition) -> None:
         User = get_user_model()

@@ -229,3 +229,18 @@ def test_a_failed_builds_reason_is_shown_in_the_readers_language(
     page = client.get(reverse("build_status", args=[build.pk]),
                       HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "各クラスに異なる画像が 5 枚以上必要です。" in page
+
+
+def test_a_taken_address_and_a_bad_zip_are_both_told_at_once_and_the_texts_kept(
+        client, alice, competition):
+    client.force_login(alice)
+    data, message = REFUSED_ON_THE_FORM["single class"]
+    response = client.post(reverse("build_new"), {
+        "title": "ダンゴムシ 2026", "slug": competition.slug, "visibility": "public",
+        "test_percent": 20, "public_percent": 30, "zip_file": zip_upload(data)})
+    page = response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    assert response.status_code == 400
+    assert "This address is already taken; choose another." in page
+    assert message in page
+    assert 'value="ダンゴムシ 2026"' in page
+    assert not CompetitionBuild.objects.exists()

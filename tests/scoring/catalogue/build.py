@@ -45,6 +45,23 @@ def zipped(**members: bytes) -> bytes:
     return buffer.getvalue()
 
 
+HINT_HEADER_MISSING = ('Hint: the first line is already a data row; this competition needs '
+                       'the header line "id,label" at the top of the file.')
+HINT_CLASS_NUMBERS = ("Hint: the labels are class numbers (as Keras' argmax gives them), but "
+                      "this competition expects class names. Turn each number into its name, "
+                      "in the order of labels.csv: 0 = いぬ, 1 = ねこ, 2 = とり.")
+HINT_PANDAS_INDEX = ("Hint: the first column looks like the row numbers that pandas adds (its "
+                     "index). Write the file with to_csv(..., index=False).")
+HINT_EXCEL = ("Hint: this is an Excel workbook (or a zip that holds one), not a CSV file. In "
+              "Excel use “Save As” → “CSV UTF-8 (Comma delimited)”, or pandas' to_csv, and "
+              "upload that file.")
+HINT_PROBABILITIES_NOT_LABELS = (
+    "Hint: this is a probability file (one column per class), but this competition takes one "
+    "label per row (id,label): write the name of the most probable class.")
+HINT_LABELS_NOT_PROBABILITIES = (
+    "Hint: this file has one label per row, but this competition takes probabilities: one "
+    'column per class, with the header "id,いぬ,ねこ,とり".')
+
 # name, format, content, expected messages ([] = valid)
 ENTRIES = [
     ("valid.csv", LABEL, rows().encode(), []),
@@ -62,7 +79,8 @@ ENTRIES = [
     ("header_wrong.csv", LABEL, rows(header="image,class").encode(),
      ['line 1: the header must be "id,label", found "image,class".']),
     ("header_missing.csv", LABEL, rows(header=None).encode(),
-     ['line 1: the header must be "id,label", found "img_01.png,いぬ".',
+     [HINT_HEADER_MISSING,
+      'line 1: the header must be "id,label", found "img_01.png,いぬ".',
       "missing 1 id: img_01.png."]),
     ("header_not_expected.csv", HEADERLESS, rows().encode(),
      ['line 1: this competition takes files without a header; remove the line "id,label".']),
@@ -132,6 +150,53 @@ ENTRIES = [
      ["The zip file must hold exactly one CSV file; it holds 2."]),
     ("broken.csv.gz", LABEL, gzip.compress(rows().encode())[:30],
      ["The compressed file cannot be opened: upload a .csv, .csv.gz or a .zip with one CSV."]),
+]
+
+
+def workbook() -> bytes:
+    """The members every .xlsx has (Excel's and openpyxl's alike); enough to be one."""
+    return zipped(**{"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>",
+                     "xl/workbook.xml": b"<workbook/>",
+                     "xl/worksheets/sheet1.xml": b"<worksheet/>"})
+
+
+# The learner's common mistakes: one hint ahead of the line-by-line problems.
+ENTRIES += [
+    ("keras_argmax.csv", LABEL, rows(labels=["0", "1", "2", "2", "1", "0"]).encode(),
+     [HINT_CLASS_NUMBERS,
+      'line 2: unknown label "0".', 'line 3: unknown label "1".',
+      'line 4: unknown label "2".', 'line 5: unknown label "2".',
+      'line 6: unknown label "1".', 'line 7: unknown label "0".']),
+    ("keras_argmax_headerless.csv", HEADERLESS,
+     rows(labels=["0", "1", "2", "2", "1", "0"], header=None).encode(),
+     [HINT_CLASS_NUMBERS,
+      'line 1: unknown label "0".', 'line 2: unknown label "1".',
+      'line 3: unknown label "2".', 'line 4: unknown label "2".',
+      'line 5: unknown label "1".', 'line 6: unknown label "0".']),
+    ("pandas_index.csv", LABEL,
+     ("," + rows().replace("\nimg_0", "\n{},img_0")).format(*range(6)).encode(),
+     [HINT_PANDAS_INDEX,
+      'line 1: the header must be "id,label", found ",id,label".',
+      "line 2: expected 2 columns, found 3.", "line 3: expected 2 columns, found 3.",
+      "line 4: expected 2 columns, found 3.", "line 5: expected 2 columns, found 3.",
+      "line 6: expected 2 columns, found 3.", "line 7: expected 2 columns, found 3."]),
+    ("workbook.xlsx", LABEL, workbook(),
+     [HINT_EXCEL, "The zip file must hold exactly one CSV file; it holds 4."]),
+    ("workbook_in.zip", LABEL, zipped(**{"予測.xlsx": workbook()}),
+     [HINT_EXCEL,
+      "The compressed file cannot be opened: upload a .csv, .csv.gz or a .zip with one CSV."]),
+    ("probabilities_for_labels.csv", LABEL, probabilities(ONE_HOT).encode(),
+     [HINT_PROBABILITIES_NOT_LABELS,
+      'line 1: the header must be "id,label", found "id,いぬ,ねこ,とり".',
+      "line 2: expected 2 columns, found 4.", "line 3: expected 2 columns, found 4.",
+      "line 4: expected 2 columns, found 4.", "line 5: expected 2 columns, found 4.",
+      "line 6: expected 2 columns, found 4.", "line 7: expected 2 columns, found 4."]),
+    ("labels_for_probabilities.csv", PROBABILITY, rows().encode(),
+     [HINT_LABELS_NOT_PROBABILITIES,
+      'line 1: the header must be "id,いぬ,ねこ,とり", found "id,label".',
+      "line 2: expected 4 columns, found 2.", "line 3: expected 4 columns, found 2.",
+      "line 4: expected 4 columns, found 2.", "line 5: expected 4 columns, found 2.",
+      "line 6: expected 4 columns, found 2.", "line 7: expected 4 columns, found 2."]),
 ]
 
 

@@ -1,0 +1,87 @@
+"""The class roster's pages: the organizer's import (in the admin) and the learner's
+one-time sign-in link."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.tokens import default_token_generator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from . import policy
+from .roster import (
+    Credential,
+    RosterRefused,
+    credentials_csv,
+    credentials_filename,
+    roster_import,
+    roster_parse,
+)
+
+# One of settings.AUTHENTICATION_BACKENDS, so that the session stays valid.
+SIGN_IN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+class RosterForm(forms.Form):
+    roster = forms.FileField(
+        label=gettext_lazy("Class roster (CSV)"),
+        help_text=gettext_lazy("UTF-8 with a header: username or email, display_name, "
+                               "student_number, and optionally team (学籍番号, 表示名, … "
+                               "work too)."))
+    credential = forms.ChoiceField(
+        label=gettext_lazy("New accounts get"), widget=forms.RadioSelect,
+        initial=Credential.LINK, choices=[
+            (Credential.LINK, gettext_lazy("a one-time sign-in link (they then choose a "
+                                           "password)")),
+            (Credential.PASSWORD, gettext_lazy("an initial password"))])
+
+
+@never_cache  # the answer is the credentials file
+def roster_admin(request, admin_site, object_id):
+    """The admin's roster page (CompetitionAdmin.get_urls wraps it in admin_view)."""
+    competition = policy.roster_competition_for(request.user, object_id)
+    form = RosterForm(request.POST or None, request.FILES or None)
+    problems = []
+    if form.is_valid():
+        try:
+            imported = roster_import(
+                competition=competition,
+                rows=roster_parse(form.cleaned_data["roster"].read()),
+                credential=form.cleaned_data["credential"],
+                base_url=request.build_absolute_uri("/").rstrip("/"))
+        except RosterRefused as refusal:
+            problems = refusal.problems
+        else:
+            # The only copy of the passwords and links: sent once, never stored.
+            response = HttpResponse(credentials_csv(imported),
+                                    content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="{credentials_filename(competition)}"')
+            return response
+    context = {**admin_site.each_context(request), "title": _("Import a class roster"),
+               "competition": competition, "form": form, "problems": problems,
+               "opts": competition._meta, "original": competition}
+    return render(request, "admin/competitions/roster.html", context,
+                  status=400 if problems or form.errors else 200)
+
+
+def roster_sign_in(request, uidb64: str, token: str):
+    """A learner's one-time link: signs them in once (the token changes with the sign-in),
+    then sends them to choose a password."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not user.is_active or not default_token_generator.check_token(
+            user, token):
+        return render(request, "competitions/roster_link_used.html", status=404)
+    login(request, user, backend=SIGN_IN_BACKEND)
+    messages.success(request, _("Welcome, you are signed in. Choose a password now: the "
+                                "link you used works only once."))
+    return redirect("account_set_password" if not user.has_usable_password()
+                    else "account")
