@@ -49,14 +49,15 @@ from .submissions import (
     team_submissions_of,
     visible_submissions,
 )
+from .teams import invitation_for, merge_request_for
 
 __all__ = [
     "FeedbackWithheld",
     "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
     "SignInRequired", "admin_users", "build_for", "competition_for",
     "data_files_required", "first_organizer", "forget_runners", "hosts",
-    "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
-    "listed_competitions", "make_organizer", "make_superuser", "may_use_admin",
+    "hosted_competition_for", "insight_access", "invitation_for", "invited_competition", "is_superuser",
+    "listed_competitions", "make_organizer", "make_superuser", "may_use_admin", "merge_request_for",
     "organized_competitions",
     "organizer_required", "organizes", "participation_for", "participation_required",
     "private_board_required", "private_board_visible", "private_file_required", "runners", "runs",
