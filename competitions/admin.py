@@ -84,7 +84,8 @@ class CompetitionAdminForm(forms.ModelForm):
                   "metric", "extra_metrics", "top_k", "start_at", "end_at",
                   "daily_submission_limit", "total_submission_limit", "max_upload_bytes",
                   "final_submission_limit", "max_team_size", "team_merger_deadline",
-                  "private_leaderboard", "feedback_while_open", "is_published", "host", "visibility", "organizers"]
+                  "private_leaderboard", "feedback_while_open", "is_published", "host",
+                  "visibility", "organizers"]
 
     def clean_visibility(self):
         return self.cleaned_data.get("visibility") or Visibility.PUBLIC

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from . import policy, teams
 from .forms import JoinForm
 from .models import Standing
-from .permissions import participant_required
 from .views import tab_context
 
 

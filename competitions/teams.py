@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -287,7 +288,7 @@ def merge_request_create(*, participation: Participation, team_name: str) -> Mer
         _check_merge(competition, into=target, other=mine)
         request, _created = MergeRequest.objects.get_or_create(
             from_team=mine, to_team=target, status=MergeRequest.Status.PENDING,
-            defaults={"requested_by": participation.user})
+            defaults={"requested_by": participation.user, "from_team_name": mine.name})
     return request
 
 
@@ -433,7 +434,10 @@ def _merge(competition: Competition, *, into: Team, other: Team) -> None:
     extra = marked[competition.final_submission_limit:]
     if extra:
         Submission.objects.filter(pk__in=extra).update(is_final=False)
-    # Its standing, invitations and merge requests go with it (one row per team on the
-    # boards; the answered request too: the merged team is its record).
+    # Requests it sent or received wait no more; its standing and invitations go with it
+    # (one row per team on the boards).
+    MergeRequest.objects.filter(Q(from_team=other) | Q(to_team=other),
+                                status=MergeRequest.Status.PENDING).update(
+        status=MergeRequest.Status.WITHDRAWN, answered_at=timezone.now())
     other.delete()
     Standing.refresh(into.pk)

@@ -48,9 +48,12 @@ class MergeRequest(models.Model):
 
     Status = Pending
 
-    from_team = models.ForeignKey(Team, on_delete=models.CASCADE,
+    # Kept once the merge is done (the requesting team is gone then): the record of when
+    # the two teams became one, under both teams' locks.
+    from_team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True,
                                   related_name="merge_requests_sent",
                                   verbose_name=_("requesting team"))
+    from_team_name = models.CharField(_("requesting team's name"), max_length=150)
     to_team = models.ForeignKey(Team, on_delete=models.CASCADE,
                                 related_name="merge_requests_received",
                                 verbose_name=_("target team"))
@@ -71,4 +74,4 @@ class MergeRequest(models.Model):
         verbose_name_plural = _("merge requests")
 
     def __str__(self) -> str:
-        return f"{self.from_team} → {self.to_team}"
+        return f"{self.from_team_name} → {self.to_team}"
