@@ -55,8 +55,21 @@ class TeamSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class NameField(serializers.RegexField):
+    """A name: a JSON string with something besides spaces (the schema says so with its
+    pattern). DRF's CharField would also read 0 as "0"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(r"\S", max_length=150, **kwargs)
+
+    def to_internal_value(self, data) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class RenameSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
+    name = NameField(help_text="Unique within the competition.")
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -77,7 +90,7 @@ class InvitationsSerializer(serializers.Serializer):
 
 
 class InviteSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = NameField()
 
 
 class MergeRequestSerializer(serializers.ModelSerializer):
@@ -96,5 +109,4 @@ class MergeRequestsSerializer(serializers.Serializer):
 
 
 class MergeAskSerializer(serializers.Serializer):
-    team_name = serializers.CharField(max_length=150,
-                                      help_text="The team that would take in yours.")
+    team_name = NameField(help_text="The team that would take in yours.")

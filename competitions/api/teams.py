@@ -62,8 +62,10 @@ class TeamView(CompetitionScoped, APIView):
         200: TeamSerializer, 403: JOIN_FIRST,
         409: refused("name_taken", why="Another team has this name.")})
     def patch(self, request, slug):
-        incoming = RenameSerializer(data=request.data)
+        incoming = RenameSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
+        if "name" not in incoming.validated_data:  # nothing to change
+            return self.get(request, slug)
         try:
             team = teams.team_rename(participation=self.get_participation(),
                                      name=incoming.validated_data["name"])
