@@ -87,8 +87,17 @@ class CompetitionAdminForm(forms.ModelForm):
                   "private_leaderboard", "feedback_while_open", "is_published", "host",
                   "visibility", "organizers"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty (or not sent, by a form made before teams): a solo competition.
+        if "max_team_size" in self.fields:
+            self.fields["max_team_size"].required = False
+
     def clean_visibility(self):
         return self.cleaned_data.get("visibility") or Visibility.PUBLIC
+
+    def clean_max_team_size(self):
+        return self.cleaned_data.get("max_team_size") or 1
 
     def clean(self):
         cleaned = super().clean()
