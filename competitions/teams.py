@@ -396,8 +396,7 @@ def _enter_team(team: Team, user) -> Participation:
         raise TeamRefused(INVITEE_HAS_SUBMISSIONS, "has_submissions")
     current.team = team
     current.save(update_fields=["team"])
-    # The empty team of one goes, with its invitations and requests.
-    old.delete()
+    _retire(old)  # the empty team of one goes
     return current
 
 
@@ -434,10 +433,15 @@ def _merge(competition: Competition, *, into: Team, other: Team) -> None:
     extra = marked[competition.final_submission_limit:]
     if extra:
         Submission.objects.filter(pk__in=extra).update(is_final=False)
-    # Requests it sent or received wait no more; its standing and invitations go with it
-    # (one row per team on the boards).
-    MergeRequest.objects.filter(Q(from_team=other) | Q(to_team=other),
+    _retire(other)
+    Standing.refresh(into.pk)
+
+
+def _retire(team: Team) -> None:
+    """Delete a team that has no members left. Merge requests it sent or received wait no
+    more (those it sent stay, naming it, as the record of a merge); its standing and its
+    invitations go with it (one row per team on the boards)."""
+    MergeRequest.objects.filter(Q(from_team=team) | Q(to_team=team),
                                 status=MergeRequest.Status.PENDING).update(
         status=MergeRequest.Status.WITHDRAWN, answered_at=timezone.now())
-    other.delete()
-    Standing.refresh(into.pk)
+    team.delete()

@@ -239,3 +239,15 @@ def test_rename_refuses_another_teams_name(course, alice, bob):
     with pytest.raises(teams.TeamRefused) as refused:
         teams.team_rename(participation=alice_in, name="bob")
     assert refused.value.code == "name_taken"
+
+
+def test_a_merge_request_of_a_team_that_moved_into_another_waits_no_more(course, alice, bob,
+                                                                         carol):
+    alice_in, bob_in = join(course, alice), join(course, bob)
+    request = teams.merge_request_create(participation=bob_in, team_name="alice")
+    carol_in = join(course, carol)
+    invite_and_accept(carol_in, bob)  # bob's empty team of one goes
+    request.refresh_from_db()
+    assert (request.status, request.from_team, request.from_team_name) == (
+        "withdrawn", None, "bob")
+    assert not teams.pending_merges(alice_in.team)["received"].exists()
