@@ -261,10 +261,18 @@ def _leaderboard(args) -> int:
               "best entry"]
     print(table(header, [
         [_rank(row), *([_shake_up(row["shake_up"])] if private else []),
-         row["participant"] + (" (baseline)" if row["is_baseline"] else ""),
+         row["participant"] + _members(row) + (" (baseline)" if row["is_baseline"] else ""),
          score(row["score"]), row["entries"], row["best_at"][:19].replace("T", " ")]
         for row in board["rows"]]))
     return 0
+
+
+def _members(row: dict) -> str:
+    """A team's members after its name, unless it is one person under their own name."""
+    members = row.get("members") or []
+    if not members or members == [row["participant"]]:
+        return ""
+    return f" ({', '.join(members)})"
 
 
 def _rank(row: dict) -> str:

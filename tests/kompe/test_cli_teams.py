@@ -8,7 +8,9 @@ import pytest
 from django.conf import settings
 from rest_framework.authtoken.models import Token
 
+from competitions.models import Participation
 from competitions.services import join_competition
+from tests.conftest import scored
 
 
 @pytest.fixture
@@ -45,6 +47,10 @@ def test_two_learners_form_a_team_and_one_leaves_from_the_command_line(
     shown = alice_cli("teams", "show", "-c", "course")
     assert "Team alice: alice, bob (2 of at most 2)" in shown.stdout
     assert "Invite link: http" in shown.stdout
+
+    scored(Participation.objects.get(user=alice), 0.5)
+    board = bob_cli("competitions", "leaderboard", "-c", "course")
+    assert "alice (alice, bob)" in board.stdout
 
     full = alice_cli("teams", "invite", "mallory", "-c", "course")
     assert full.returncode == 1
