@@ -19,11 +19,13 @@ from .models import (
     Competition,
     CompetitionBuild,
     DataFile,
+    MergeRequest,
     Participation,
     RescoreRecord,
     RescoreRun,
     Submission,
     Team,
+    TeamInvitation,
 )
 from .models.competition import (
     METRIC_CHOICES,
@@ -372,6 +374,47 @@ class TeamAdmin(OrganizerScopedAdmin):
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter)]
     readonly_fields = ["is_host_preview"]
     search_fields = ["name"]
+
+
+class TeamRecordAdmin(OrganizerScopedAdmin):
+    """Invitations and merge requests, for the organizers to read: teams change them on the
+    site (competitions.teams), where the size and merge rules are checked."""
+
+    competition_field = "team__competition"
+
+    def _organizes(self, request, obj) -> bool:
+        if obj is None:
+            return policy.may_use_admin(request.user)
+        return policy.organizes(request.user, self._team(obj).competition)
+
+    def _team(self, obj) -> Team:
+        return obj.team
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TeamInvitation)
+class TeamInvitationAdmin(TeamRecordAdmin):
+    list_display = ["team", "invitee", "invited_by", "status", "created_at", "answered_at"]
+    list_filter = ["status"]
+
+
+@admin.register(MergeRequest)
+class MergeRequestAdmin(TeamRecordAdmin):
+    competition_field = "to_team__competition"
+    list_display = ["from_team_name", "to_team", "requested_by", "status", "created_at",
+                    "answered_at"]
+    list_filter = ["status"]
+
+    def _team(self, obj) -> Team:
+        return obj.to_team
 
 
 class ParticipationAdminForm(forms.ModelForm):

@@ -195,7 +195,8 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
 def test_an_organizer_of_another_competition_sees_none_of_its_rows_in_the_admin(
         client, world):
     client.force_login(world["users"]["other organizer"])
-    for model in ("competition", "submission", "team", "participation", "rescorerun"):
+    for model in ("competition", "submission", "team", "participation", "rescorerun",
+                  "teaminvitation", "mergerequest"):
         page = client.get(reverse(f"admin:competitions_{model}_changelist"))
         assert page.status_code == 200, model
         text = page.content.decode()

@@ -119,3 +119,20 @@ def test_the_organizer_sets_team_size_and_merger_deadline_in_the_admin(client, o
     assert competition.max_team_size == 4
     assert competition.team_merger_deadline.date() == deadline.date()
     assert competition.accepts_team_changes()
+
+
+def test_the_organizer_reads_invitations_and_merge_requests_in_the_admin(
+        client, make_user, course, alice, bob):
+    from competitions import policy
+
+    olivia = make_user("olivia-teacher", is_staff=True)
+    policy.make_organizer(olivia, course)
+    alice_in = join_competition(competition=course, user=alice)
+    invitation = teams.invitation_create(participation=alice_in, username="bob")
+    client.force_login(olivia)
+    listed = client.get(reverse("admin:competitions_teaminvitation_changelist"))
+    assert listed.status_code == 200 and "bob" in listed.content.decode()
+    shown = client.get(reverse("admin:competitions_teaminvitation_change",
+                               args=[invitation.pk]))
+    assert shown.status_code == 200
+    assert client.get(reverse("admin:competitions_mergerequest_changelist")).status_code == 200
