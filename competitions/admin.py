@@ -21,11 +21,13 @@ from .models import (
     Competition,
     CompetitionBuild,
     DataFile,
+    MergeRequest,
     Participation,
     RescoreRecord,
     RescoreRun,
     Submission,
     Team,
+    TeamInvitation,
 )
 from .models.competition import (
     METRIC_CHOICES,
@@ -88,11 +90,21 @@ class CompetitionAdminForm(forms.ModelForm):
                   "labels", "submission_kind", "submission_header", "submission_labels_as",
                   "metric", "extra_metrics", "top_k", "start_at", "end_at",
                   "daily_submission_limit", "total_submission_limit", "max_upload_bytes",
-                  "final_submission_limit", "private_leaderboard", "feedback_while_open",
-                  "is_published", "host", "visibility", "organizers"]
+                  "final_submission_limit", "max_team_size", "team_merger_deadline",
+                  "private_leaderboard", "feedback_while_open", "is_published", "host",
+                  "visibility", "organizers"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty (or not sent, by a form made before teams): a solo competition.
+        if "max_team_size" in self.fields:
+            self.fields["max_team_size"].required = False
 
     def clean_visibility(self):
         return self.cleaned_data.get("visibility") or Visibility.PUBLIC
+
+    def clean_max_team_size(self):
+        return self.cleaned_data.get("max_team_size") or 1
 
     def clean(self):
         cleaned = super().clean()
@@ -407,6 +419,47 @@ class TeamAdmin(OrganizerScopedAdmin):
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter)]
     readonly_fields = ["is_host_preview"]
     search_fields = ["name"]
+
+
+class TeamRecordAdmin(OrganizerScopedAdmin):
+    """Invitations and merge requests, for the organizers to read: teams change them on the
+    site (competitions.teams), where the size and merge rules are checked."""
+
+    competition_field = "team__competition"
+
+    def _organizes(self, request, obj) -> bool:
+        if obj is None:
+            return policy.may_use_admin(request.user)
+        return policy.organizes(request.user, self._team(obj).competition)
+
+    def _team(self, obj) -> Team:
+        return obj.team
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TeamInvitation)
+class TeamInvitationAdmin(TeamRecordAdmin):
+    list_display = ["team", "invitee", "invited_by", "status", "created_at", "answered_at"]
+    list_filter = ["status"]
+
+
+@admin.register(MergeRequest)
+class MergeRequestAdmin(TeamRecordAdmin):
+    competition_field = "to_team__competition"
+    list_display = ["from_team_name", "to_team", "requested_by", "status", "created_at",
+                    "answered_at"]
+    list_filter = ["status"]
+
+    def _team(self, obj) -> Team:
+        return obj.to_team
 
 
 class ParticipationAdminForm(forms.ModelForm):

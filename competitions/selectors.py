@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from accounts.names import display_name
+
 from . import policy
 from .charts import best_so_far
 from .models import Board, Competition, CompetitionBuild, Participation, Standing, Submission
@@ -49,6 +51,7 @@ class LeaderboardRow:
     is_host_preview: bool = False  # an organizer trying their own competition: never ranked
     public_rank: int | None = None  # on the private board: the team's public rank
     after_gap: bool = False  # ranked rows were skipped before this one
+    members: tuple[str, ...] = ()  # the team's members' names, in the order they joined
 
     @property
     def shake_up(self) -> int | None:
@@ -123,6 +126,8 @@ def _rows(competition: Competition, board: str, standings: list[Standing]
         is_baseline=standing.is_baseline, is_host_preview=standing.is_host_preview,
         public_rank=getattr(standing, "public_rank", None)) for standing in standings),
         key=lambda row: (metric.sort_key(row.score), row.best_at, row.submission_id or 0))
+    names = member_names([row.team_id for row in rows])
+    rows = [replace(row, members=tuple(names.get(row.team_id, ()))) for row in rows]
     previous_rank = 0
     for index, row in enumerate(rows):
         if row.rank is not None:
@@ -130,6 +135,15 @@ def _rows(competition: Competition, board: str, standings: list[Standing]
                 rows[index] = replace(row, after_gap=True)
             previous_rank = row.rank
     return rows
+
+
+def member_names(team_ids: list[int]) -> dict[int, list[str]]:
+    """Each team's members' names (display names), in one query for a whole board."""
+    names: dict[int, list[str]] = {}
+    for participation in (Participation.objects.filter(team__in=team_ids)
+                          .select_related("user__profile").order_by("pk")):
+        names.setdefault(participation.team_id, []).append(display_name(participation.user))
+    return names
 
 
 def public_leaderboard(competition: Competition) -> list[LeaderboardRow]:

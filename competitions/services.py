@@ -101,12 +101,8 @@ def submission_create(*, competition: Competition, user, file: UploadedFile,
     if competition.phase() == Competition.Phase.UPCOMING:
         raise SubmissionRefused(NOT_OPEN, "not_open")
     with transaction.atomic():
-        participation = (Participation.objects.filter(competition=competition, user=user)
-                         .select_related("team").first())
-        if participation is None:
-            raise SubmissionRefused(NOT_JOINED, "not_joined")
         # Lock the team so that concurrent uploads count one after another.
-        team = Team.objects.select_for_update().get(pk=participation.team_id)
+        team = _lock_own_team(competition, user)
         if submissions_left_today(competition=competition, team=team) <= 0:
             raise _limit_refusal(competition, team)
         now = timezone.now()
@@ -119,6 +115,22 @@ def submission_create(*, competition: Competition, user, file: UploadedFile,
         submission.save()
         transaction.on_commit(lambda: enqueue_scoring(submission.pk))
     return submission
+
+
+def _lock_own_team(competition: Competition, user) -> Team:
+    """The user's team, locked. A merge or a move between teams (competitions.teams) may
+    commit while this waits for the lock: then the participation names another team, read
+    again once the lock is held, and that team is locked instead."""
+    for _attempt in range(5):
+        team_id = (Participation.objects.filter(competition=competition, user=user)
+                   .values_list("team_id", flat=True).first())
+        if team_id is None:
+            raise SubmissionRefused(NOT_JOINED, "not_joined")
+        team = Team.objects.select_for_update().filter(pk=team_id).first()
+        if team is not None and Participation.objects.filter(
+                competition=competition, user=user, team=team).exists():
+            return team
+    raise SubmissionRefused(NOT_JOINED, "not_joined")
 
 
 def _limit_refusal(competition: Competition, team: Team) -> SubmissionRefused:

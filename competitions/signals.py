@@ -3,10 +3,14 @@ deleted with everything they submitted) and when a competition's organizers chan
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Competition, Standing, Submission
 from .organizers import host_previews_refresh
+
+# Sent after the commit that made a team invitation (competitions.teams), with
+# `invitation` (a TeamInvitation): the notifications app subscribes to tell the invitee.
+team_invitation_created = Signal()
 
 
 @receiver(post_delete, sender=Submission)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, host_views, roster_views, views
+from . import account, host_views, roster_views, team_views, views
 from .insight import views as insight
 from .models import Board
 
@@ -25,6 +25,21 @@ urlpatterns = [
     path("c/<slug:slug>/report/", insight.report, name="report"),
     path("c/<slug:slug>/analytics/", insight.analytics, name="analytics"),
     path("c/<slug:slug>/test-images/<path:image_id>", insight.test_image, name="test_image"),
+    path("c/<slug:slug>/team/", team_views.team, name="team"),
+    path("c/<slug:slug>/team/rename/", team_views.team_rename, name="team_rename"),
+    path("c/<slug:slug>/team/invite/", team_views.team_invite, name="team_invite"),
+    path("c/<slug:slug>/team/link/", team_views.team_link_replace, name="team_link_replace"),
+    path("c/<slug:slug>/team/leave/", team_views.team_leave, name="team_leave"),
+    path("c/<slug:slug>/team/merge/", team_views.team_merge, name="team_merge"),
+    path("c/<slug:slug>/team/invitations/<int:pk>/accept/", team_views.invitation_answer,
+         {"answer": "accept"}, name="team_invitation_accept"),
+    path("c/<slug:slug>/team/invitations/<int:pk>/decline/", team_views.invitation_answer,
+         {"answer": "decline"}, name="team_invitation_decline"),
+    path("c/<slug:slug>/team/merges/<int:pk>/accept/", team_views.merge_answer,
+         {"answer": "accept"}, name="team_merge_accept"),
+    path("c/<slug:slug>/team/merges/<int:pk>/decline/", team_views.merge_answer,
+         {"answer": "decline"}, name="team_merge_decline"),
+    path("c/<slug:slug>/team/join/<str:token>/", team_views.team_join, name="team_join"),
     path("submissions/<int:pk>/file", views.submission_file, name="submission_file"),
     path("submissions/<int:pk>/final", views.submission_final, name="submission_final"),
     path("host/", host_views.host_index, name="host_index"),

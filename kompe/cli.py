@@ -10,6 +10,10 @@
     kompe competitions submissions -c SLUG
     kompe competitions finals -c SLUG [--mark ID | --unmark ID]
     kompe competitions leaderboard -c SLUG [--private]
+    kompe teams show -c SLUG
+    kompe teams invite USERNAME -c SLUG
+    kompe teams accept [INVITATION_ID] -c SLUG
+    kompe teams leave -c SLUG
 
 Every verb takes --json for machine-readable output.
 """
@@ -45,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kompe", description=_("The Kompe command line."))
-    verbs = parser.add_subparsers(required=True, metavar="{login,competitions}")
+    verbs = parser.add_subparsers(required=True, metavar="{login,competitions,teams}")
     login = verbs.add_parser("login", help=_("store the server URL and your API token"))
     login.add_argument("--url", default=None,
                        help=_("server URL (default {url})").format(url=config.DEFAULT_URL))
@@ -87,7 +91,28 @@ def _parser() -> argparse.ArgumentParser:
             choice.add_argument("--unmark", type=int, metavar="ID", help=_("no longer final"))
         if name == "leaderboard":
             action.add_argument("--private", action="store_true")
+    _team_verbs(verbs)
     return parser
+
+
+def _team_verbs(verbs) -> None:
+    teams = verbs.add_parser("teams", aliases=["t"], help="your team in a competition")
+    actions = teams.add_subparsers(required=True, metavar="VERB")
+    for name, run, helptext in [
+        ("show", _team_show, "your team, its invite link and pending invitations"),
+        ("invite", _team_invite, "invite a user into your team by username"),
+        ("accept", _team_accept, "accept an invitation (joins the competition if needed)"),
+        ("leave", _team_leave, "leave your team for a team of your own"),
+    ]:
+        action = actions.add_parser(name, help=helptext)
+        action.set_defaults(run=run)
+        action.add_argument("--json", action="store_true", help="print JSON")
+        action.add_argument("-c", "--competition", required=True, metavar="SLUG")
+        if name == "invite":
+            action.add_argument("username")
+        if name == "accept":
+            action.add_argument("invitation", nargs="?", type=int, metavar="INVITATION_ID",
+                                help="which invitation (needed if you have several)")
 
 
 def _client() -> Client:
@@ -242,7 +267,7 @@ def _leaderboard(args) -> int:
                    "best entry"])
     print(table(header, [
         [_rank(row), *([_shake_up(row["shake_up"])] if private else []),
-         row["participant"] + (_(" (baseline)") if row["is_baseline"] else ""),
+         row["participant"] + _members(row) + (_(" (baseline)") if row["is_baseline"] else ""),
          score(row["score"]), row["entries"], row["best_at"][:19].replace("T", " ")]
         for row in board["rows"]]))
     return 0
@@ -250,6 +275,14 @@ def _leaderboard(args) -> int:
 
 def _all(words: list[str]) -> list[str]:
     return [_(word) for word in words]
+
+
+def _members(row: dict) -> str:
+    """A team's members after its name, unless it is one person under their own name."""
+    members = row.get("members") or []
+    if not members or members == [row["participant"]]:
+        return ""
+    return f" ({', '.join(members)})"
 
 
 def _rank(row: dict) -> str:
@@ -262,3 +295,66 @@ def _shake_up(places: int | None) -> str:
     if places is None:
         return ""
     return "=" if places == 0 else f"{places:+d}"
+
+
+def _team_show(args) -> int:
+    client = _client()
+    team = client.team(args.competition)
+    invitations = client.invitations(args.competition)
+    if args.json:
+        return _print_json({**team, "invitations": invitations})
+    _print_team(team)
+    for invitation in invitations["sent"]:
+        print(f"Invited: {invitation['invitee']} (invitation {invitation['id']})")
+    _print_received(invitations["received"])
+    return 0
+
+
+def _print_team(team: dict) -> None:
+    names = ", ".join(member["name"] for member in team["members"])
+    print(f"Team {team['name']}: {names} ({len(team['members'])} of at most "
+          f"{team['max_size']})")
+    if team["invite_url"]:
+        print(f"Invite link: {team['invite_url']}")
+
+
+def _print_received(received: list[dict]) -> None:
+    for invitation in received:
+        print(f"Invitation {invitation['id']} from team {invitation['team']} "
+              f"(by {invitation['invited_by']}): kompe teams accept {invitation['id']} "
+              f"-c SLUG")
+
+
+def _team_invite(args) -> int:
+    invitation = _client().invite(args.competition, args.username)
+    if args.json:
+        return _print_json(invitation)
+    print(f"Invited {invitation['invitee']} into {invitation['team']}.")
+    return 0
+
+
+def _team_accept(args) -> int:
+    client = _client()
+    invitation_id = args.invitation
+    if invitation_id is None:
+        received = client.invitations(args.competition)["received"]
+        if len(received) != 1:
+            print("kompe: " + ("no invitation to accept" if not received else
+                               "several invitations: name one"), file=sys.stderr)
+            _print_received(received)
+            return EXIT_FAILED
+        invitation_id = received[0]["id"]
+    team = client.accept_invitation(args.competition, invitation_id)
+    if args.json:
+        return _print_json(team)
+    print(f"You joined {team['name']}.")
+    _print_team(team)
+    return 0
+
+
+def _team_leave(args) -> int:
+    team = _client().leave_team(args.competition)
+    if args.json:
+        return _print_json(team)
+    print(f"You left your team; you are now {team['name']}.")
+    return 0

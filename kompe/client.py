@@ -132,6 +132,24 @@ class Client:
         return self._request("GET", f"/api/v1/competitions/{slug}/leaderboard/",
                              params={"board": board, "top": top}).json()
 
+    def team(self, slug: str) -> dict:
+        return self._request("GET", f"/api/v1/competitions/{slug}/team/").json()
+
+    def invitations(self, slug: str) -> dict:
+        return self._request("GET", f"/api/v1/competitions/{slug}/team/invitations/").json()
+
+    def invite(self, slug: str, username: str) -> dict:
+        return self._request("POST", f"/api/v1/competitions/{slug}/team/invitations/",
+                             json={"username": username}).json()
+
+    def accept_invitation(self, slug: str, invitation_id: int) -> dict:
+        return self._request(
+            "POST", f"/api/v1/competitions/{slug}/team/invitations/{invitation_id}/accept/"
+        ).json()
+
+    def leave_team(self, slug: str) -> dict:
+        return self._request("POST", f"/api/v1/competitions/{slug}/team/leave/").json()
+
     # --- plumbing --------------------------------------------------------------------
 
     def _on_our_server(self, path_or_url: str) -> str:

@@ -127,7 +127,9 @@ class LeaderboardRowSerializer(serializers.Serializer):
     is_host_preview = serializers.BooleanField(
         help_text="An organizer trying their own competition: shown, never ranked.")
     is_mine = serializers.SerializerMethodField()
-    participant = serializers.CharField(source="team_name")
+    participant = serializers.CharField(source="team_name", help_text="The team's name.")
+    members = serializers.ListField(child=serializers.CharField(),
+                                    help_text="The team's members' names.")
     score = serializers.FloatField()
     entries = serializers.IntegerField()
     best_at = serializers.DateTimeField()

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import competitions, errors, finals, history, insight, leaderboard, submissions
+from . import competitions, errors, finals, history, insight, leaderboard, submissions, teams
 
 app_name = "api"
 urlpatterns = [
@@ -23,6 +23,20 @@ urlpatterns = [
     path("competitions/<slug:slug>/history/", history.ScoreHistory.as_view(),
          name="score-history"),
     path("competitions/<slug:slug>/finals/", finals.FinalChoice.as_view(), name="final-choice"),
+    path("competitions/<slug:slug>/team/", teams.TeamView.as_view(), name="team"),
+    path("competitions/<slug:slug>/team/invitations/", teams.Invitations.as_view(),
+         name="team-invitations"),
+    path("competitions/<slug:slug>/team/invitations/<int:pk>/accept/",
+         teams.InvitationAnswer.as_view(answer="accept"), name="team-invitation-accept"),
+    path("competitions/<slug:slug>/team/invitations/<int:pk>/decline/",
+         teams.InvitationAnswer.as_view(answer="decline"), name="team-invitation-decline"),
+    path("competitions/<slug:slug>/team/leave/", teams.Leave.as_view(), name="team-leave"),
+    path("competitions/<slug:slug>/team/merges/", teams.MergeRequests.as_view(),
+         name="team-merges"),
+    path("competitions/<slug:slug>/team/merges/<int:pk>/accept/",
+         teams.MergeAnswer.as_view(answer="accept"), name="team-merge-accept"),
+    path("competitions/<slug:slug>/team/merges/<int:pk>/decline/",
+         teams.MergeAnswer.as_view(answer="decline"), name="team-merge-decline"),
     path("submissions/<int:pk>/", submissions.SubmissionDetail.as_view(),
          name="submission-detail"),
     path("submissions/<int:pk>/final/", finals.MarkFinal.as_view(), name="submission-final"),

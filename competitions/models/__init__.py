@@ -4,6 +4,9 @@ from .entrants import Participation, Team
 from .rescore import RescoreRecord, RescoreRun
 from .standing import Board, Standing
 from .submission import Submission
+from .teams import MergeRequest, TeamInvitation
 
-__all__ = ["Board", "Competition", "CompetitionBuild", "DataFile", "GalleryImage", "Participation",
-           "RescoreRecord", "RescoreRun", "Standing", "Submission", "Team", "Visibility"]
+__all__ = ["Board", "Competition", "CompetitionBuild", "DataFile", "GalleryImage", "MergeRequest",
+           "Participation",
+           "RescoreRecord", "RescoreRun", "Standing", "Submission", "Team", "TeamInvitation",
+           "Visibility"]

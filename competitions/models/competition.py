@@ -136,6 +136,14 @@ class Competition(models.Model):
         help_text=_("What participants see of their submissions besides the score while "
                     "the competition runs; after the end they see everything. Private "
                     "rows are never described before the private leaderboard is shown."))
+    max_team_size = models.PositiveSmallIntegerField(
+        _("maximum team size"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("1 for a solo competition; more lets participants form teams by "
+                    "invitation and merge teams."))
+    team_merger_deadline = models.DateTimeField(
+        _("team merger deadline"), null=True, blank=True,
+        help_text=_("After this, teams can no longer merge or take in new members. Empty: "
+                    "until the end."))
     max_upload_bytes = models.PositiveIntegerField(
         _("maximum upload size (bytes)"), default=5 * 1024 * 1024,
         validators=[MinValueValidator(1)])
@@ -246,6 +254,15 @@ class Competition(models.Model):
     def accepts_final_choices(self, at: datetime | None = None) -> bool:
         """Final submissions are chosen while the competition is open, never after."""
         return self.is_open(at)
+
+    def accepts_team_changes(self, at: datetime | None = None) -> bool:
+        """Invitations, new members and merges: in a team competition, before the end and
+        before the team merger deadline (as on Kaggle, where the deadline usually falls a
+        week before the end, so that late merges cannot pool quota)."""
+        at = at or timezone.now()
+        if self.max_team_size <= 1 or self.phase(at) == self.Phase.CLOSED:
+            return False
+        return self.team_merger_deadline is None or at < self.team_merger_deadline
 
     def set_visibility(self, visibility: str) -> None:
         """Invitation-only competitions need a code; changing the visibility keeps the

@@ -25,6 +25,10 @@ class Team(models.Model):
     extra_daily_submissions = models.PositiveIntegerField(_("extra submissions per day"),
                                                           default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The secret of the team's invite link (competitions.teams): anyone signed in who has
+    # it may join the team while it has room. Made on first need, replaced on request.
+    invite_token = models.CharField(_("invite link token"), max_length=64, null=True,
+                                    blank=True, unique=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["competition", "name"],

@@ -55,19 +55,19 @@ from .submissions import (
     team_submissions_of,
     visible_submissions,
 )
+from .teams import invitation_for, merge_request_for
 
 __all__ = [
-    "FeedbackWithheld",
-    "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
-    "SignInRequired", "admin_build_for", "admin_builds", "admin_competition_for",
-    "admin_users", "build_for", "bundle_export_required", "competition_for",
-    "data_files_required", "first_organizer", "forget_runners", "hosts",
-    "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
-    "listed_competitions", "make_organizer", "make_superuser", "may_import_bundle", "may_use_admin",
-    "organized_competitions",
-    "organizer_required", "organizes", "participation_for", "participation_required",
-    "private_board_required", "private_board_visible", "private_file_required",
-    "roster_competition_for", "runners", "runs",
-    "submission_for", "team_submission_for", "team_submissions_of", "test_images_required",
+    "FeedbackWithheld", "Hidden", "InsightAccess", "NotJoined", "NotRevealed",
+    "OrganizersOnly", "Refusal", "SignInRequired", "admin_build_for", "admin_builds",
+    "admin_competition_for", "admin_users", "build_for", "bundle_export_required",
+    "competition_for", "data_files_required", "first_organizer", "forget_runners",
+    "hosted_competition_for", "hosts", "insight_access", "invitation_for",
+    "invited_competition", "is_superuser", "listed_competitions", "make_organizer",
+    "make_superuser", "may_import_bundle", "may_use_admin", "merge_request_for",
+    "organized_competitions", "organizer_required", "organizes", "participation_for",
+    "participation_required", "private_board_required", "private_board_visible",
+    "private_file_required", "roster_competition_for", "runners", "runs", "submission_for",
+    "team_submission_for", "team_submissions_of", "test_images_required",
     "visible_competitions", "visible_submissions",
 ]

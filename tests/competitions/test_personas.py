@@ -1,16 +1,17 @@
-"""Eight personas against every URL of the site and the API (competitions.policy).
+"""Ten personas against every URL of the site and the API (competitions.policy).
 
-The competition "animals" is open; its private leaderboard is not revealed. alice and bob
-are participants of two teams; olivia organizes it (a staff user, not a superuser); oscar
-organizes another competition; hana hosts a community competition of her own; mallory
-signed up and joined nothing; root is a superuser.
+The competition "animals" is open, for teams of up to three; its private leaderboard is not
+revealed. alice and bob are participants of two teams; carol is alice's team-mate and dave
+bob's; olivia organizes it (a staff user, not a superuser); oscar organizes another
+competition; hana hosts a community competition of her own; mallory signed up and joined
+nothing, and has a pending invitation into alice's team; root is a superuser.
 """
 
 import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from competitions import policy
+from competitions import policy, teams
 from competitions.models import CompetitionBuild, Submission
 from competitions.services import join_competition, submission_create
 from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, scored, upload
@@ -20,13 +21,18 @@ ALICE_FILE_MARKER = "alice-only-secret-row"
 BOB_FILE_MARKER = "bob-only-secret-row"
 PRIVATE_MARKER = 0.8765432
 PERSONAS = ["anonymous", "outsider", "participant", "other team", "other host",
-            "organizer", "other organizer", "superuser"]
+            "organizer", "other organizer", "superuser", "team-mate", "other member"]
+# Who may see alice's and bob's files: the members of their teams.
+ALICE_TEAM = {"participant", "team-mate"}
+BOB_TEAM = {"other team", "other member"}
 # Who organizes "animals": they see its solution, every file and the private scores.
 ORGANIZERS = {"organizer", "superuser"}
 
 
 @pytest.fixture
 def world(make_competition, make_user, competition, alice, bob, mallory):
+    competition.max_team_size = 3
+    competition.save(update_fields=["max_team_size"])
     alice_in = join_competition(competition=competition, user=alice)
     bob_in = join_competition(competition=competition, user=bob)
     alice_file = submission_create(competition=competition, user=alice, file=upload(
@@ -46,11 +52,17 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
     olivia_build = CompetitionBuild.objects.create(
         host=olivia, slug="olivia-term-two", title="Term two", organizer_run=True,
         upload_name="images.zip", status=CompetitionBuild.Status.FAILED)
+    carol, dave = make_user("carol"), make_user("dave")
+    for inviter, invitee in ((alice_in, carol), (bob_in, dave)):
+        teams.invitation_accept(invitation=teams.invitation_create(
+            participation=inviter, username=invitee.username), user=invitee)
+    invitation = teams.invitation_create(participation=alice_in, username="mallory")
     users = {"anonymous": None, "outsider": mallory, "participant": alice, "other team": bob,
              "other host": hana, "organizer": olivia, "other organizer": oscar,
-             "superuser": root}
+             "superuser": root, "team-mate": carol, "other member": dave}
     return {"competition": competition, "users": users, "alice_file": alice_file,
-            "bob_file": bob_file, "alice_scored": alice_scored, "olivia_build": olivia_build}
+            "bob_file": bob_file, "alice_scored": alice_scored, "olivia_build": olivia_build,
+            "invitation": invitation, "alice_token": teams.invite_token(alice_in.team)}
 
 
 def as_persona(client, world, persona):
@@ -69,71 +81,106 @@ def headers_for(user) -> dict:
 # (or, for a signed-in user who has not joined, to the overview).
 EXPECTED = [
     ("overview", lambda w: reverse("competition_overview", args=["animals"]),
-     [200, 200, 200, 200, 200, 200, 200, 200]),
+     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("analytics page", lambda w: reverse("analytics", args=["animals"]),
-     [302, 403, 403, 403, 403, 200, 403, 200]),
+     [302, 403, 403, 403, 403, 200, 403, 200, 403, 403]),
     ("analytics API", lambda w: "/api/v1/competitions/animals/analytics/",
-     [401, 403, 403, 403, 403, 200, 403, 200]),
+     [401, 403, 403, 403, 403, 200, 403, 200, 403, 403]),
     ("private board API", lambda w: "/api/v1/competitions/animals/leaderboard/?board=private",
-     [403, 403, 403, 403, 403, 200, 403, 200]),
+     [403, 403, 403, 403, 403, 200, 403, 200, 403, 403]),
     ("alice's file", lambda w: reverse("submission_file", args=[w["alice_file"].pk]),
-     [302, 404, 200, 404, 404, 200, 404, 200]),
+     [302, 404, 200, 404, 404, 200, 404, 200, 200, 404]),
     ("alice's submission API", lambda w: f"/api/v1/submissions/{w['alice_file'].pk}/",
-     [401, 404, 200, 404, 404, 200, 404, 200]),
+     [401, 404, 200, 404, 404, 200, 404, 200, 200, 404]),
+    ("alice's insight page", lambda w: reverse("submission_insight",
+                                               args=["animals", w["alice_scored"].pk]),
+     [302, 302, 200, 404, 302, 302, 302, 302, 200, 404]),
     ("the hidden solution", lambda w: reverse(
         "staff_private_file", args=[w["competition"].solution_file.name]),
-     [302, 404, 404, 404, 404, 200, 404, 200]),
+     [302, 404, 404, 404, 404, 200, 404, 200, 404, 404]),
     ("a data file", lambda w: reverse("data_file_download",
                                       args=["animals", "sample_submission.csv"]),
-     [302, 302, 200, 200, 302, 200, 302, 200]),
+     [302, 302, 200, 200, 302, 200, 302, 200, 200, 200]),
     ("the competition in the admin", lambda w: reverse(
         "admin:competitions_competition_change", args=[w["competition"].pk]),
-     [302, 302, 302, 302, 302, 200, 302, 200]),
+     [302, 302, 302, 302, 302, 200, 302, 200, 302, 302]),
     ("alice's submission in the admin", lambda w: reverse(
         "admin:competitions_submission_change", args=[w["alice_file"].pk]),
-     [302, 302, 302, 302, 302, 200, 302, 200]),
+     [302, 302, 302, 302, 302, 200, 302, 200, 302, 302]),
     # The admin's own pages: any staff user may build or import (they organize what
     # comes of it); a competition's bundle (its hidden solution inside), its publish page
     # and an admin build are for its organizers (404 for other staff).
     ("build from images in the admin", lambda w: reverse(
-        "admin:competitions_competition_build"), [302, 302, 302, 302, 302, 200, 200, 200]),
+        "admin:competitions_competition_build"),
+     [302, 302, 302, 302, 302, 200, 200, 200, 302, 302]),
     ("an admin build's progress", lambda w: reverse(
         "admin:competitions_competition_build_status", args=[w["olivia_build"].pk]),
-     [302, 302, 302, 302, 302, 200, 404, 200]),
+     [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
     ("import a bundle", lambda w: reverse("admin:competitions_competition_import"),
-     [302, 302, 302, 302, 302, 200, 200, 200]),
+     [302, 302, 302, 302, 302, 200, 200, 200, 302, 302]),
     ("export the bundle", lambda w: reverse(
         "admin:competitions_competition_export", args=[w["competition"].pk]),
-     [302, 302, 302, 302, 302, 200, 404, 200]),
+     [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
     ("export the bundle with submissions", lambda w: reverse(
         "admin:competitions_competition_export", args=[w["competition"].pk])
-        + "?submissions=1", [302, 302, 302, 302, 302, 200, 404, 200]),
+        + "?submissions=1", [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
     ("publish after the checklist", lambda w: reverse(
         "admin:competitions_competition_publish", args=[w["competition"].pk]),
-     [302, 302, 302, 302, 302, 200, 404, 200]),
+     [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
     # Accounts (accounts/, django-allauth): profiles are public; the rest is one's own.
     ("alice's profile", lambda w: reverse("profile", args=["alice"]),
-     [200, 200, 200, 200, 200, 200, 200, 200]),
+     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("an unknown profile", lambda w: reverse("profile", args=["nobody-at-all"]),
-     [404, 404, 404, 404, 404, 404, 404, 404]),
+     [404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("the account page", lambda w: reverse("account"),
-     [302, 200, 200, 200, 200, 200, 200, 200]),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("e-mail addresses", lambda w: reverse("account_email"),
-     [302, 200, 200, 200, 200, 200, 200, 200]),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("change of password", lambda w: reverse("account_change_password"),
-     [302, 200, 200, 200, 200, 200, 200, 200]),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("deleting one's account", lambda w: reverse("account_delete"),
-     [302, 200, 200, 200, 200, 200, 200, 200]),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("sign-in", lambda w: reverse("account_login"),
-     [200, 302, 302, 302, 302, 302, 302, 302]),
+     [200, 302, 302, 302, 302, 302, 302, 302, 302, 302]),
     ("sign-up", lambda w: reverse("account_signup"),
-     [200, 302, 302, 302, 302, 302, 302, 302]),
+     [200, 302, 302, 302, 302, 302, 302, 302, 302, 302]),
     ("password reset", lambda w: reverse("account_reset_password"),
-     [200, 200, 200, 200, 200, 200, 200, 200]),
+     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("a wrong reset link", lambda w: "/accounts/password/reset/key/1-set-password/",
-     [200, 200, 200, 200, 200, 200, 200, 200]),
+     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("a wrong verification link", lambda w: "/accounts/confirm-email/not-a-key/",
-     [200, 200, 200, 200, 200, 200, 200, 200]),  # a page that says the link is invalid
+     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),  # a page that says the link is invalid
+    # Teams: the Team tab is for anyone signed in (an invitee who has not joined answers
+    # there); a team's own data only for its members.
+    ("the Team tab", lambda w: reverse("team", args=["animals"]),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("alice's team's invite link", lambda w: reverse("team_join",
+                                                     args=["animals", w["alice_token"]]),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a wrong invite link", lambda w: reverse("team_join", args=["animals", "wrong"]),
+     [302, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("a team action (POST only)", lambda w: reverse("team_leave", args=["animals"]),
+     [302, 405, 405, 405, 405, 405, 405, 405, 405, 405]),
+    ("the team API", lambda w: "/api/v1/competitions/animals/team/",
+     [401, 403, 200, 200, 403, 403, 403, 403, 200, 200]),
+    ("the invitations API", lambda w: "/api/v1/competitions/animals/team/invitations/",
+     [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("the merge requests API", lambda w: "/api/v1/competitions/animals/team/merges/",
+     [401, 403, 200, 200, 403, 403, 403, 403, 200, 200]),
+    ("another competition's team API", lambda w: "/api/v1/competitions/other-course/team/",
+     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+]
+
+# (what, URL maker, status per persona) of changes, each from a fresh world.
+EXPECTED_POSTS = [
+    ("accept mallory's invitation", lambda w: (
+        f"/api/v1/competitions/animals/team/invitations/{w['invitation'].pk}/accept/"),
+     [401, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("decline (or withdraw) mallory's invitation", lambda w: (
+        f"/api/v1/competitions/animals/team/invitations/{w['invitation'].pk}/decline/"),
+     [401, 200, 200, 404, 404, 404, 404, 404, 200, 404]),
+    ("leave one's team", lambda w: "/api/v1/competitions/animals/team/leave/",
+     [401, 403, 409, 409, 403, 403, 403, 403, 200, 200]),
 ]
 
 
@@ -146,6 +193,17 @@ def test_each_persona_gets_the_expected_answer_from_each_guarded_url(client, wor
     assert answers == {name: statuses[index] for name, _, statuses in EXPECTED}
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("what", [name for name, _, _ in EXPECTED_POSTS])
+def test_each_persona_gets_the_expected_answer_from_each_team_change(client, world, persona,
+                                                                    what):
+    user = as_persona(client, world, persona)
+    make, statuses = next((make, statuses) for name, make, statuses in EXPECTED_POSTS
+                          if name == what)
+    assert client.post(make(world), **headers_for(user)).status_code == statuses[
+        PERSONAS.index(persona)]
+
+
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ORGANIZERS])
 def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_file(
         client, world, persona):
@@ -156,6 +214,7 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
     ids = [str(world["alice_file"].pk), str(world["bob_file"].pk),
            str(world["alice_scored"].pk)]
     values = {"slug": [competition.slug, "other-course", "hana-bugs"],
+              "token": [world["alice_token"], "wrong"],
               "name": ["sample_submission.csv", "solution.csv", solution_path, *files],
               "path": [solution_path, *files], "pk": ids, "object_id": ids,
               "image_id": ["img_10.png"],
@@ -166,9 +225,9 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
     assert len(urls) > 80
     values_only = [SECRET_MARKER, ",".join(TRUE_LABELS[:3]), f"{PRIVATE_MARKER:.5f}",
                    f"{PRIVATE_MARKER:.4f}"]
-    values_only += [marker for owner, marker in (("participant", ALICE_FILE_MARKER),
-                                                 ("other team", BOB_FILE_MARKER))
-                    if owner != persona]
+    values_only += [marker for owners, marker in ((ALICE_TEAM, ALICE_FILE_MARKER),
+                                                  (BOB_TEAM, BOB_FILE_MARKER))
+                    if persona not in owners]
     # The API's schema names the fields it describes (private_score, ...): values only there.
     forbidden = [*values_only, "private_score", 'data-testid="private-leaderboard"']
     schema = reverse("api:schema")
@@ -184,7 +243,8 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
 def test_an_organizer_of_another_competition_sees_none_of_its_rows_in_the_admin(
         client, world):
     client.force_login(world["users"]["other organizer"])
-    for model in ("competition", "submission", "team", "participation", "rescorerun"):
+    for model in ("competition", "submission", "team", "participation", "rescorerun",
+                  "teaminvitation", "mergerequest"):
         page = client.get(reverse(f"admin:competitions_{model}_changelist"))
         assert page.status_code == 200, model
         text = page.content.decode()

@@ -30,11 +30,41 @@ def test_docs_page_is_served_without_any_cdn(api):
 # Answered to organizers only; the other paths are walked as a participant.
 STAFF_ONLY = {"/api/v1/competitions/{slug}/analytics/"}
 # The posts that take no file.
-BODIES = {"/api/v1/submissions/{id}/final/": {"final": True}}
+TEAM = "/api/v1/competitions/{slug}/team/"
+BODIES = {"/api/v1/submissions/{id}/final/": {"final": True},
+          TEAM: {"name": "alice-team"}, TEAM + "invitations/": {"username": "erin"},
+          TEAM + "merges/": {"team_name": "bob"}}
+
+
+def team_world(competition, alice, make_user) -> tuple[dict, dict]:
+    """Teams for the team paths, walked in the schema's order: whose pending invitation or
+    merge request each `{id}` path answers, and who answers it (alice unless named)."""
+    from competitions import teams
+    from competitions.services import join_competition
+
+    competition.max_team_size = 4
+    competition.save(update_fields=["max_team_size"])
+    mine = join_competition(competition=competition, user=alice)
+    users = {name: make_user(name) for name in ("bob", "carol", "dave", "erin", "frank",
+                                                  "gina")}
+    joined = {name: join_competition(competition=competition, user=users[name])
+              for name in ("bob", "carol", "dave")}
+
+    def invite(name):
+        return teams.invitation_create(participation=mine, username=name).pk
+
+    def ask(name):
+        return teams.merge_request_create(participation=joined[name], team_name="alice").pk
+
+    ids = {TEAM + "invitations/{id}/accept/": invite("frank"),
+           TEAM + "invitations/{id}/decline/": invite("gina"),
+           TEAM + "merges/{id}/accept/": ask("carol"), TEAM + "merges/{id}/decline/": ask("dave")}
+    actors = {TEAM + "invitations/{id}/accept/": users["frank"], TEAM + "leave/": users["frank"]}
+    return ids, actors
 
 
 def test_every_documented_path_answers(schema, token_client, competition, alice, alice_joined,
-                                       olivia, monkeypatch):
+                                       olivia, monkeypatch, make_user):
     from rest_framework.throttling import ScopedRateThrottle
 
     from tests.conftest import scored_upload
@@ -49,18 +79,21 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
               "id": str(submission.pk)}
     queries = {"/api/v1/competitions/{slug}/compare/":
                f"?first={submission.pk}&second={submission.pk}"}
+    team_ids, actors = team_world(competition, alice, make_user)
     participant, organizer = token_client(alice), token_client(olivia)
+    of_user = {user: token_client(user) for user in set(actors.values())}
+    clients = {path: of_user[user] for path, user in actors.items()}
     answered = []
     for path, operations in schema["paths"].items():
-        url = path
+        url = path.replace("{id}", str(team_ids.get(path, submission.pk)))
         for name, value in values.items():
             url = url.replace("{" + name + "}", value)
         assert "{" not in url, path
         url += queries.get(path, "")
-        client = organizer if path in STAFF_ONLY else participant
+        client = organizer if path in STAFF_ONLY else clients.get(path, participant)
         for method in operations:
-            if path in BODIES:
-                response = client.post(url, BODIES[path], format="json")
+            if path in BODIES and method in ("post", "patch"):
+                response = getattr(client, method)(url, BODIES[path], format="json")
             elif method == "post":
                 response = client.post(url, {"file": upload(perfect_csv())}, format="multipart")
             else:
