@@ -17,7 +17,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the competitions' API, whose last route answers every other path with a 404.
+    path("api/v1/", include("discussion.api.urls")),
     path("api/v1/", include("competitions.api.urls")),
     re_path(r"^api/", api_not_found),  # other versions and paths: JSON, as under /api/v1/
+    path("", include("discussion.urls")),
     path("", include("competitions.urls")),
 ]

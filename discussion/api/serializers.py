@@ -1,0 +1,84 @@
+"""What the discussion API answers and reads."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from competitions import policy
+from competitions.templatetags.kompe import markdown
+
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, Thread
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.get_username", allow_null=True,
+                                   read_only=True, default=None,
+                                   help_text="Null once the account is gone.")
+    answer = serializers.IntegerField(source="answer_id", allow_null=True, read_only=True,
+                                      help_text="The id of the reply marked as the answer.")
+    url = serializers.SerializerMethodField()
+    posts_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Thread
+        fields = ["id", "title", "author", "is_announcement", "is_locked", "answer",
+                  "created_at", "last_posted_at", "url", "posts_url"]
+
+    def get_url(self, thread: Thread) -> str:
+        return self._link("api-discussion:thread-detail", thread)
+
+    def get_posts_url(self, thread: Thread) -> str:
+        return self._link("api-discussion:thread-posts", thread)
+
+    def _link(self, name: str, thread: Thread) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse(name, args=[thread.competition.slug, thread.pk]))
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A post as this reader may see it: no text once deleted, nor (but for the
+    organizers) once hidden."""
+
+    author = serializers.CharField(source="author.get_username", allow_null=True,
+                                   read_only=True, default=None)
+    thread = serializers.IntegerField(source="thread_id", read_only=True)
+    body = serializers.SerializerMethodField(help_text="The Markdown as written; null when "
+                                             "deleted or hidden from you.")
+    html = serializers.SerializerMethodField(help_text="The Markdown as safe HTML (no "
+                                             "scripts, no remote images); null as `body`.")
+    is_answer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "thread", "author", "body", "html", "is_opening", "is_answer",
+                  "is_deleted", "is_hidden", "created_at", "edited_at"]
+
+    def get_body(self, post: Post) -> str | None:
+        return policy.shown_body(self.context["request"].user, post)
+
+    def get_html(self, post: Post) -> str | None:
+        body = self.get_body(post)
+        return None if body is None else str(markdown(body, post.thread.competition.slug))
+
+    def get_is_answer(self, post: Post) -> bool:
+        return post.thread.answer_id == post.pk
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise serializers.ValidationError("This field may not be blank.")
+    return value
+
+
+class PostWriteSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH, validators=[_not_blank],
+                                 help_text="Markdown.")
+
+
+class ThreadCreateSerializer(PostWriteSerializer):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, validators=[_not_blank])
+    is_announcement = serializers.BooleanField(
+        default=False, help_text="An announcement pinned at the top (organizers only).")
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.BooleanField(default=True, help_text="false unmarks it.")
