@@ -133,7 +133,8 @@ def post_url(post) -> str:
                                       | Q(created_at=post.created_at, pk__lt=post.pk)).count()
     page = before // POSTS_PER_PAGE + 1
     url = reverse("discussion_thread", args=[post.thread.competition.slug, post.thread_id])
-    return f"{url}{'?page=%d' % page if page > 1 else ''}#post-{post.pk}"
+    query = f"?page={page}" if page > 1 else ""
+    return f"{url}{query}#post-{post.pk}"
 
 
 def _may_post_now(request, form) -> bool:

@@ -35,9 +35,9 @@ from .discussion import (
 )
 from .errors import (
     FeedbackWithheld,
+    Hidden,
     Locked,
     NotAuthor,
-    Hidden,
     NotJoined,
     NotRevealed,
     OrganizersOnly,

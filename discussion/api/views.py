@@ -123,9 +123,10 @@ class PostDetail(DiscussionView, APIView):
     def patch(self, request, slug, pk):
         post = self.get_post()
         policy.editing_required(request.user, post)
-        incoming = PostWriteSerializer(data=request.data)
+        incoming = PostWriteSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        services.post_edit(post=post, body=incoming.validated_data["body"])
+        if "body" in incoming.validated_data:  # a PATCH without it changes nothing
+            services.post_edit(post=post, body=incoming.validated_data["body"])
         return Response(PostSerializer(post, context={"request": request}).data)
 
     @extend_schema(responses={204: None, 403: refused("not_author", why="Not your post.")})
