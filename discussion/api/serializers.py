@@ -5,6 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from competitions import policy
+from competitions.api.serializers import StrictBooleanField
 from competitions.templatetags.kompe import markdown
 
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, Thread
@@ -69,16 +70,25 @@ class PostSerializer(serializers.ModelSerializer):
 SOME_TEXT = RegexValidator(r"^[^\x00]*\S[^\x00]*$")
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string, nothing else (DRF's CharField also reads numbers as text)."""
+
+    def to_internal_value(self, data) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PostWriteSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=BODY_MAX_LENGTH, validators=[SOME_TEXT],
+    body = StrictCharField(max_length=BODY_MAX_LENGTH, validators=[SOME_TEXT],
                                  help_text="Markdown.")
 
 
 class ThreadCreateSerializer(PostWriteSerializer):
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, validators=[SOME_TEXT])
-    is_announcement = serializers.BooleanField(
+    title = StrictCharField(max_length=TITLE_MAX_LENGTH, validators=[SOME_TEXT])
+    is_announcement = StrictBooleanField(
         default=False, help_text="An announcement pinned at the top (organizers only).")
 
 
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.BooleanField(default=True, help_text="false unmarks it.")
+    answer = StrictBooleanField(default=True, help_text="false unmarks it.")

@@ -32,14 +32,13 @@ NOT_THE_AUTHOR = refused("not_author", "locked",
 class DiscussionView(CompetitionScoped):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, CompetitionVisible]
     parser_classes = [JSONParser]
+    posting = False  # True where a POST writes a post (the posting rate limit applies)
 
     def get_throttles(self):
         # Posting has its own budget, shared with the pages; everything else is a read.
         self.throttle_scope = (SCOPE if self.request.method == "POST" and self.posting
                                else "read")
         return super().get_throttles()
-
-    posting = False
 
     def get_thread(self):
         if not hasattr(self, "_thread"):

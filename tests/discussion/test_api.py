@@ -125,3 +125,19 @@ def test_an_empty_or_oversized_or_nul_reply_is_a_400(as_user, question, alice, b
     assert (answer.status_code, answer.json()["code"]) == (400, "invalid")
     assert "body" in answer.json()
     assert Post.objects.count() == 1
+
+
+@pytest.mark.parametrize("body", [{"body": 0}, {"body": ["x"]}, {"body": None}])
+def test_a_reply_must_be_json_text(as_user, question, alice, body):
+    answer = as_user(alice).post(f"{BASE}/threads/{question.pk}/posts/", body, format="json")
+    assert answer.status_code == 400
+
+
+def test_answer_and_announcement_take_json_booleans_only(as_user, question, alice):
+    reply = services.reply_create(thread=question, author=alice, body="r")
+    refused = as_user(alice).post(f"{BASE}/posts/{reply.pk}/answer/", {"answer": 0},
+                                  format="json")
+    assert refused.status_code == 400
+    assert as_user(alice).post(f"{BASE}/threads/", {"title": "t", "body": "b",
+                                                     "is_announcement": 0},
+                               format="json").status_code == 400
