@@ -62,14 +62,23 @@ def team_world(competition, alice, make_user) -> tuple[dict, dict]:
     actors = {TEAM + "invitations/{id}/accept/": users["frank"], TEAM + "leave/": users["frank"]}
     return ids, actors
 
+# The discussion's JSON bodies, by method and path.
+JSON_BODIES = {
+    ("post", "/api/v1/competitions/{slug}/threads/"): {"title": "Q", "body": "?"},
+    ("post", "/api/v1/competitions/{slug}/threads/{id}/posts/"): {"body": "A reply"},
+    ("patch", "/api/v1/competitions/{slug}/posts/{id}/"): {"body": "Edited"},
+    ("post", "/api/v1/competitions/{slug}/posts/{id}/answer/"): {"answer": True},
+}
+
 
 def test_every_documented_path_answers(schema, token_client, competition, alice, alice_joined,
                                        olivia, monkeypatch, make_user):
     from rest_framework.throttling import ScopedRateThrottle
 
+    from discussion.services import reply_create, thread_create
     from tests.conftest import scored_upload
 
-    for scope in ("read", "submit", "validate"):
+    for scope in ("read", "submit", "validate", "discussion"):
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
     competition.feedback_while_open = "full"  # so that the insight paths answer too
     competition.save(update_fields=["feedback_while_open"])
@@ -80,13 +89,22 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
     queries = {"/api/v1/competitions/{slug}/compare/":
                f"?first={submission.pk}&second={submission.pk}"}
     team_ids, actors = team_world(competition, alice, make_user)
+    thread = thread_create(competition=competition, author=alice, title="Q", body="?")
+    # One reply is edited and deleted, the other marked as the answer.
+    edited, answer = (reply_create(thread=thread, author=alice, body=body).pk
+                      for body in ("edit me", "the answer"))
+    ids = {**team_ids,
+           "/api/v1/competitions/{slug}/threads/{id}/": thread.pk,
+           "/api/v1/competitions/{slug}/threads/{id}/posts/": thread.pk,
+           "/api/v1/competitions/{slug}/posts/{id}/": edited,
+           "/api/v1/competitions/{slug}/posts/{id}/answer/": answer}
     participant, organizer = token_client(alice), token_client(olivia)
     of_user = {user: token_client(user) for user in set(actors.values())}
     clients = {path: of_user[user] for path, user in actors.items()}
     answered = []
     for path, operations in schema["paths"].items():
-        url = path.replace("{id}", str(team_ids.get(path, submission.pk)))
-        for name, value in values.items():
+        url = path
+        for name, value in {**values, "id": str(ids.get(path, submission.pk))}.items():
             url = url.replace("{" + name + "}", value)
         assert "{" not in url, path
         url += queries.get(path, "")
@@ -94,6 +112,9 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
         for method in operations:
             if path in BODIES and method in ("post", "patch"):
                 response = getattr(client, method)(url, BODIES[path], format="json")
+            elif (method, path) in JSON_BODIES:
+                response = getattr(client, method)(url, JSON_BODIES[method, path],
+                                                   format="json")
             elif method == "post":
                 response = client.post(url, {"file": upload(perfect_csv())}, format="multipart")
             else:
