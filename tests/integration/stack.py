@@ -108,7 +108,8 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def start_worker(self, name: str = "worker", concurrency: int = WORKER_CONCURRENCY) -> subprocess.Popen:
+    def start_worker(self, name: str = "worker",
+                     concurrency: int = WORKER_CONCURRENCY) -> subprocess.Popen:
         queues = ",".join(self.env[name] for name in ("CELERY_QUEUE", "CELERY_SWEEP_QUEUE"))
         process = self._start(name, [
             sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
