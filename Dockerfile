@@ -43,5 +43,7 @@ EXPOSE 8000
 # SIGTERM reaches it and it drains: requests under way finish within the graceful timeout
 # (keep it below the compose file's stop_grace_period). Migrations are a step of their own
 # (the compose file's `migrate` service).
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+# The hooks module turns on Prometheus' multiprocess mode, so /metrics sums the workers.
+CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn_hooks", \
+     "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--graceful-timeout", "25", "--access-logfile", "-"]

@@ -28,6 +28,7 @@ from .errors import (
 )
 from .files import private_file_required
 from .insight import InsightAccess, insight_access, test_images_required
+from .operations import may_read_metrics
 from .people import (
     admin_users,
     first_organizer,
@@ -51,6 +52,7 @@ from .submissions import (
 )
 
 __all__ = [
+    "may_read_metrics",
     "FeedbackWithheld",
     "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
     "SignInRequired", "admin_users", "build_for", "competition_for",

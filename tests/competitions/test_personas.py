@@ -88,6 +88,8 @@ EXPECTED = [
     ("alice's submission in the admin", lambda w: reverse(
         "admin:competitions_submission_change", args=[w["alice_file"].pk]),
      [302, 302, 302, 302, 302, 200, 302, 200]),
+    # Prometheus' bearer token only (METRICS_TOKEN): no session opens it.
+    ("metrics", lambda w: reverse("metrics"), [401, 401, 401, 401, 401, 401, 401, 401]),
 ]
 
 
