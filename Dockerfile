@@ -16,7 +16,7 @@ COPY pyproject.toml constraints.txt /src/
 RUN python -m venv /opt/venv \
     && if ls /wheels/*.whl >/dev/null 2>&1; then set -- --no-index --find-links /wheels; fi \
     && /opt/venv/bin/pip install --no-cache-dir --constraint /src/constraints.txt "$@" \
-        /src Babel==2.17.0 \
+        /src Babel==2.19.0 \
     && /opt/venv/bin/pip uninstall --yes kompe
 
 # Stage 2: the code and the compiled catalogues and static files, run as a system user.
