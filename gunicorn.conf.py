@@ -38,6 +38,7 @@ preload_app = True
 backlog = 2048
 
 # Prometheus' multiprocess mode (config/gunicorn_hooks.py): /metrics sums every worker.
-# gunicorn puts its working folder on sys.path only after reading this file.
+# gunicorn puts its working folder on sys.path before it reads this file; this line also
+# covers `gunicorn -c /path/to/gunicorn.conf.py` started from another folder.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from config.gunicorn_hooks import child_exit, on_exit  # noqa: E402, F401
