@@ -16,7 +16,7 @@ COPY pyproject.toml constraints.txt /src/
 RUN python -m venv /opt/venv \
     && if ls /wheels/*.whl >/dev/null 2>&1; then set -- --no-index --find-links /wheels; fi \
     && /opt/venv/bin/pip install --no-cache-dir --constraint /src/constraints.txt "$@" \
-        /src Babel==2.17.0 \
+        /src Babel==2.19.0 \
     && /opt/venv/bin/pip uninstall --yes kompe
 
 # Stage 2: the code and the compiled catalogues and static files, run as a system user.
@@ -43,5 +43,7 @@ EXPOSE 8000
 # SIGTERM reaches it and it drains: requests under way finish within the graceful timeout
 # (keep it below the compose file's stop_grace_period). Migrations are a step of their own
 # (the compose file's `migrate` service).
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+# The hooks module turns on Prometheus' multiprocess mode, so /metrics sums the workers.
+CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn_hooks", \
+     "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--graceful-timeout", "25", "--access-logfile", "-"]

@@ -14,7 +14,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 MAKEMESSAGES_OPTIONS := --locale ja --locale en --no-obsolete --ignore '.venv/*' \
 	--ignore 'var/*' --ignore 'demo/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'kompe/*'
 
-.PHONY: demo test lint messages extract-messages clean deploy-images test-deploy
+.PHONY: demo test lint messages extract-messages clean deploy-images test-deploy outdated
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -59,6 +59,11 @@ deploy-images: $(INSTALLED)
 # The Dockerfile and docker-compose.yml built and run for real (a few minutes).
 test-deploy: deploy-images messages
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret} $(PY) -m pytest -m deploy tests/deploy $(PYTEST_ARGS)
+
+# The pins of pyproject.toml behind the package index: each with the installed version, the
+# newest in its series and the newest of all. It asks the index, so it is a tool, not a test.
+outdated: $(INSTALLED)
+	$(PY) deploy/outdated_pins.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

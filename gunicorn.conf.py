@@ -25,6 +25,9 @@ uploads go on and counts failures):
     two signals above, or a proxy that retries, for deploys.
 """
 
+import os
+import sys
+
 worker_class = "sync"
 graceful_timeout = 30
 # A request still running after this long is stuck: its worker is restarted.
@@ -33,3 +36,9 @@ preload_app = True
 # Connections waiting for a worker; gunicorn's default, written down because the restarts
 # above rely on it.
 backlog = 2048
+
+# Prometheus' multiprocess mode (config/gunicorn_hooks.py): /metrics sums every worker.
+# gunicorn puts its working folder on sys.path before it reads this file; this line also
+# covers `gunicorn -c /path/to/gunicorn.conf.py` started from another folder.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from config.gunicorn_hooks import child_exit, on_exit  # noqa: E402, F401

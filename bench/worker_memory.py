@@ -5,7 +5,7 @@ Each measurement runs in a fresh process (this script again, with --child) that 
 VmHWM (peak resident set) from /proc/self/status at the end, and prints it in MiB:
 - baseline: the process imports what the scoring worker imports (Django set up, the
   Celery app and its task modules; scikit-learn and pandas only if those import them);
-- parse: the same, then `parse_solution` of a generated solution (20 classes, 30% Public)
+- parse: the same, then `read_solution` of a generated solution (20 classes, 30% Public)
   read from disk, as `Competition.load_solution` does;
 - parse + score: the same, then validate + score (`score_submission`, accuracy) of a
   generated label submission read from disk, the solution kept alive as the worker's cache
@@ -69,7 +69,7 @@ def child(mode: str, solution_path: Path, submission_path: Path, stages: bool,
     app.loader.import_default_modules()
 
     from scoring.scorer import score_submission
-    from scoring.solution import parse_solution
+    from scoring.solution import read_solution
 
     def stage(name: str) -> None:
         if stages:
@@ -79,7 +79,8 @@ def child(mode: str, solution_path: Path, submission_path: Path, stages: bool,
     stage("imports")
     labels = labels_of()
     if mode != "baseline":
-        solution = parse_solution(solution_path.read_bytes(), labels)
+        # As Competition.load_solution reads it: the bytes go before the ids are indexed.
+        solution = read_solution(solution_path.read_bytes, labels)
         stage("parse_solution")
         if mode == "parse+score":
             data = submission_path.read_bytes()

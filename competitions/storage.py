@@ -12,7 +12,6 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
-from storages.backends.s3 import S3Storage
 
 
 class PrivateStorage(FileSystemStorage):
@@ -21,18 +20,6 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name: str) -> str:
         return reverse("staff_private_file", args=[name])
-
-
-class PrivateS3Storage(S3Storage):
-    """The same in a bucket: objects are written with no ACL (the bucket's own, private),
-    and the URL is the staff-only view, not the bucket's address. A view that has checked
-    who asks may hand out a short-lived signed URL instead (presigned_url)."""
-
-    def url(self, name: str, parameters=None, expire=None, http_method=None) -> str:
-        return reverse("staff_private_file", args=[name])
-
-    def presigned_url(self, name: str, expire: int | None = None) -> str:
-        return super().url(name, expire=expire)
 
 
 class _ConfiguredPrivateStorage(LazyObject):
@@ -51,6 +38,16 @@ _private = _ConfiguredPrivateStorage()
 def _forget_private_storage(*, setting, **kwargs):
     if setting == "STORAGES":
         _private._wrapped = empty
+
+
+def __getattr__(name: str):
+    # PrivateS3Storage (competitions/storage_s3.py) is imported only where files are in a
+    # bucket: boto3 and botocore add about 27 MB to every process that imports them.
+    if name == "PrivateS3Storage":
+        from .storage_s3 import PrivateS3Storage
+
+        return PrivateS3Storage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def private_storage():

@@ -11,11 +11,14 @@ from datetime import timedelta
 import redis
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.http import HttpResponse
 from django_prometheus import middleware as prometheus_middleware
 from django_prometheus.exports import ExportToDjangoView
 from django_prometheus.utils import Time
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+
+from competitions import policy
 
 LATENCY_BUCKETS_SECONDS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600)
 
@@ -105,6 +108,14 @@ SCORING_REGISTRY.register(ScoringCollector())
 
 
 def metrics(request):
+    if not policy.may_read_metrics(request):
+        # For Prometheus, not for people: a plain 401 that names the scheme, no page.
+        response = HttpResponse("A bearer token is required.\n", status=401,
+                                content_type="text/plain; charset=utf-8")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    # With PROMETHEUS_MULTIPROC_DIR (gunicorn's workers; config/gunicorn_hooks.py),
+    # django-prometheus adds up the request figures of every worker of this server.
     response = ExportToDjangoView(request)
     response.content += generate_latest(SCORING_REGISTRY)
     return response

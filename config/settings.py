@@ -437,8 +437,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # /metrics (Prometheus): django-prometheus' request metrics and Kompe's scoring figures
-# read from the database (config/metrics.py). The reverse proxy should not forward it.
+# read from the database (config/metrics.py). The reverse proxy should not forward it, and
+# it answers only the bearer token METRICS_TOKEN (competitions/policy/operations.py); with
+# no token set, only a DEBUG site answers it.
 PROMETHEUS_EXPORT_MIGRATIONS = False
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Logs: plain text, or with LOG_FORMAT=json one JSON object a line with time, level,
 # logger, message, request id and submission id (config/logs.py).

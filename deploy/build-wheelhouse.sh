@@ -27,7 +27,7 @@ build() {  # build FOLDER REQUIREMENT...
 # The project's own wheel is left out: the image copies the code, not a wheel of it.
 # setuptools and wheel build the project's metadata in the image; async-timeout is what
 # redis-py asks for below Python 3.11.3 (Debian's 3.11.2 in the offline stand-in).
-build deploy/wheelhouse . Babel==2.17.0 setuptools wheel async-timeout
+build deploy/wheelhouse . Babel==2.19.0 setuptools wheel async-timeout
 rm -rf deploy/wheelhouse/kompe-*.whl build  # build/: setuptools' leftovers of that wheel
 build deploy/wheelhouse-s3 "moto[server]" async-timeout
 du -sh deploy/wheelhouse deploy/wheelhouse-s3

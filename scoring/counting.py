@@ -56,8 +56,8 @@ class _BlockCounter:
         self.first_line = first_line
         self.label_lookup = Lookup(encode(labels))
         # Which lengths the solution's ids have: junk of any other length needs no search.
-        self.id_lengths = np.zeros(solution.id_bytes.itemsize + 2, dtype=bool)
-        self.id_lengths[np.unique(np.char.str_len(solution.id_bytes))] = True
+        self.id_lengths = np.zeros(solution.id_width + 2, dtype=bool)
+        self.id_lengths[np.unique(np.char.str_len(solution.lookup.sorted))] = True
 
     def count(self, block: np.ndarray) -> int:
         spaces = (block == SPACE) | (block == TAB)
@@ -86,7 +86,7 @@ class _BlockCounter:
         fits = self.id_lengths[lengths]
         if fits.any():
             values = fixed_width(block, starts[fits], stops[fits],
-                                 self.solution.id_bytes.itemsize)
+                                 self.solution.id_width)
             rows[fits] = self.solution.lookup.positions(values)
         return rows
 

@@ -63,7 +63,7 @@ def _labels(body: Body, solution: Solution, labels: Sequence[str],
     ordered = np.empty(len(solution), dtype=np.int32)
     sent = np.zeros(len(solution), dtype=bool)
     for piece in body.pieces(PIECE_BYTES):
-        columns = split_columns(piece, 2, max_widths=(solution.id_bytes.itemsize,
+        columns = split_columns(piece, 2, max_widths=(solution.id_width,
                                                       label_width))
         if columns is None:
             return None

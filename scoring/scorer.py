@@ -73,7 +73,7 @@ def unpack_ceiling(solution: Solution, labels: Sequence[str], fmt: SubmissionFor
         row = len(labels) * PROBABILITY_BYTES
     else:
         row = max(len(label.encode()) for label in labels)
-    per_row = solution.id_bytes.itemsize + row + ROW_OVERHEAD_BYTES
+    per_row = solution.id_width + row + ROW_OVERHEAD_BYTES
     return CEILING_FLOOR_BYTES + len(solution) * per_row
 
 

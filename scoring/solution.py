@@ -1,6 +1,6 @@
 """The hidden solution: `id,label,usage`, usage Public or Private (Kaggle's convention)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from functools import cached_property
 
@@ -29,21 +29,35 @@ USAGES = tuple(Usage)
 class Solution:
     """The hidden ids in row order, each with its class index and whether it is Public.
 
-    The ids are kept as one array of fixed-width UTF-8 byte strings, not as a million
-    Python strings: a large solution stays small in every worker's memory.
+    The ids are kept as fixed-width UTF-8 byte strings, not as a million Python strings,
+    and only once: sorted, with each one's row (`lookup`), which is what scoring searches.
+    The ids in row order are rebuilt from it when asked (`id_bytes`: the precise path and
+    the baselines, never a valid file's scoring), so a cached 1,000,000-row solution of
+    12-byte ids holds 25 MB in each worker rather than 37 MB.
     """
 
     def __init__(self, id_bytes: np.ndarray, targets: np.ndarray, is_public: np.ndarray):
-        self.id_bytes = id_bytes
+        self.lookup = Lookup(id_bytes)
         self.targets = targets
         self.is_public = is_public
 
     def __len__(self) -> int:
-        return len(self.id_bytes)
+        return len(self.targets)
 
-    @cached_property
-    def lookup(self) -> Lookup:
-        return Lookup(self.id_bytes)
+    @property
+    def id_width(self) -> int:
+        """The longest id's length in UTF-8 bytes."""
+        return self.lookup.width
+
+    @property
+    def id_bytes(self) -> np.ndarray:
+        """The ids in row order (a new array each time: keep it only as long as needed)."""
+        ids = np.empty_like(self.lookup.sorted)
+        ids[self.lookup.order] = self.lookup.sorted
+        return ids
+
+    def id_of(self, row: int) -> str:
+        return self.lookup.sorted[int(np.flatnonzero(self.lookup.order == row)[0])].decode()
 
     @cached_property
     def ids(self) -> tuple[str, ...]:
@@ -70,13 +84,40 @@ class Solution:
 
 def parse_solution(data: bytes, labels: Sequence[str]) -> Solution:
     """The solution, or InvalidFile with the first problems found and their count."""
-    data = unpack(data)
-    return _parse_plain(data, labels) or _parse_precisely(data, labels)
+    return read_solution(lambda: data, labels)
+
+
+def read_solution(read: Callable[[], bytes], labels: Sequence[str]) -> Solution:
+    """The same, from `read()`, which gives the file's bytes: a worker's way. The bytes
+    are let go before the ids' index is built, so the peak is the file or the index, not
+    both (a second read() comes only for a file the plain path turns down)."""
+    columns = _plain_columns(unpack(read()), labels)
+    if columns is not None:
+        solution = _valid(*columns)
+        if solution is not None:
+            return solution
+        del columns
+    return _parse_precisely(unpack(read()), labels)
 
 
 def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
-    """Whole-column parsing of a plain, valid solution, a piece at a time; None at the
-    first doubt."""
+    """A plain, valid solution parsed whole-column; None at the first doubt."""
+    columns = _plain_columns(data, labels)
+    return None if columns is None else _valid(*columns)
+
+
+def _valid(id_bytes: np.ndarray, targets: np.ndarray, is_public: np.ndarray
+           ) -> Solution | None:
+    if (id_bytes == b"").any() or not is_public.any():
+        return None
+    solution = Solution(id_bytes, targets, is_public)
+    return None if solution.lookup.has_duplicates() else solution
+
+
+def _plain_columns(data: bytes, labels: Sequence[str]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Whole-column parsing of a plain solution, a piece at a time: its ids, class indexes
+    and Public flags, or None at the first doubt."""
     body = plain_body(data)
     if body is None or body.first_line() != ",".join(SOLUTION_HEADER).encode():
         return None
@@ -99,10 +140,7 @@ def _parse_plain(data: bytes, labels: Sequence[str]) -> Solution | None:
         public.append(is_public)
     id_bytes = np.concatenate(ids)  # at the widest piece's width
     del ids
-    solution = Solution(id_bytes, np.concatenate(targets), np.concatenate(public))
-    if (id_bytes == b"").any() or solution.lookup.has_duplicates() or not solution.is_public.any():
-        return None
-    return solution
+    return id_bytes, np.concatenate(targets), np.concatenate(public)
 
 
 def _parse_precisely(data: bytes, labels: Sequence[str]) -> Solution:

@@ -1,5 +1,6 @@
 """Web processes and beat import only what they use: scikit-learn, SciPy and pandas (about
-150 MB and a second per process) are for the scoring worker alone."""
+150 MB and a second per process) are for the scoring worker alone, and boto3 (about 27 MB)
+for processes whose files are in a bucket."""
 
 import json
 import os
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("sklearn", "scipy", "pandas")
+HEAVY = ("sklearn", "scipy", "pandas", "boto3", "botocore")  # files on disk here
+OBJECT_STORAGE = ("boto3", "botocore")
 
 WEB = """
     import config.wsgi
@@ -23,6 +25,12 @@ WEB = """
     client.get("/api/v1/competitions/")
     client.get("/api/docs/")
 """
+WORKER = """
+    from config.celery import app
+    app.loader.import_default_modules()
+    from competitions.storage import private_storage
+    private_storage().exists("x")
+"""
 BEAT = """
     from config.celery import app
     app.loader.import_default_modules()
@@ -32,11 +40,20 @@ BEAT = """
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("code", [WEB, BEAT], ids=["web worker", "beat"])
-def test_web_and_beat_processes_never_import_scikit_learn_scipy_or_pandas(code, settings):
+def test_web_and_beat_processes_never_import_scikit_learn_scipy_pandas_or_boto3(code, settings):
+    _assert_not_imported(code, HEAVY, settings)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scoring_worker_with_files_on_disk_never_imports_boto3(settings):
+    _assert_not_imported(WORKER, OBJECT_STORAGE, settings)
+
+
+def _assert_not_imported(code: str, modules: tuple[str, ...], settings) -> None:
     probe = textwrap.dedent(code) + textwrap.dedent(f"""
         import sys, json
         print(json.dumps(sorted(name for name in sys.modules
-                                if name.split(".")[0] in {HEAVY!r})))
+                                if name.split(".")[0] in {modules!r})))
     """)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(ROOT),
            "ALLOWED_HOSTS": "testserver", "DATABASE_URL": _test_database_url(settings)}

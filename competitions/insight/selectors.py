@@ -120,7 +120,7 @@ def examples_for(submission: Submission, scope: str) -> list[ExampleGroup]:
 
     def pick(mask: np.ndarray) -> list[Example]:
         chosen = [index for index in order if mask[index]][:EXAMPLES_PER_GROUP]
-        return [Example(solution.id_bytes[rows[index]].decode(), labels[targets[index]],
+        return [Example(solution.id_of(int(rows[index])), labels[targets[index]],
                         labels[predicted[index]],
                         None if confidence is None else float(confidence[index]))
                 for index in chosen]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from scoring.compression import MAX_UNPACKED_BYTES
 from scoring.formats import Header, Kind, LabelsAs, SubmissionFormat
 from scoring.metrics import METRICS
-from scoring.solution import Solution, parse_solution
+from scoring.solution import Solution, read_solution
 
 from ..storage import data_file_path, gallery_path, private_storage, solution_path
 
@@ -319,8 +319,12 @@ class Competition(models.Model):
 def _parsed_solution(name: str, labels: tuple[str, ...]) -> Solution:
     """Parsed once per process: every stored solution has a name of its own (a new upload
     gets a new one), so a cached parse is never stale."""
-    with private_storage().open(name, "rb") as handle:
-        return parse_solution(handle.read(), labels)
+    def read() -> bytes:
+        with private_storage().open(name, "rb") as handle:
+            return handle.read()
+
+    # read_solution lets the file's bytes go before it indexes the ids (a lower peak).
+    return read_solution(read, labels)
 
 
 class DataFile(models.Model):

@@ -128,6 +128,9 @@ EXPECTED = [
     ("alice's submission in the admin", lambda w: reverse(
         "admin:competitions_submission_change", args=[w["alice_file"].pk]),
      [302, 302, 302, 302, 302, 200, 302, 200, 302, 302]),
+    # Prometheus' bearer token only (METRICS_TOKEN): no session opens it.
+    ("metrics", lambda w: reverse("metrics"),
+     [401, 401, 401, 401, 401, 401, 401, 401, 401, 401]),
     # The admin's own pages: any staff user may build or import (they organize what
     # comes of it); a competition's bundle (its hidden solution inside), its publish page
     # and an admin build are for its organizers (404 for other staff).

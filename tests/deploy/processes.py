@@ -58,12 +58,13 @@ def start_worker(env: dict, cwd: Path, log: Path, name: str) -> subprocess.Popen
     return worker
 
 
-def start_gunicorn(env: dict, log: Path) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(env: dict, log: Path, workers: int = 1) -> tuple[subprocess.Popen, int]:
+    """gunicorn from the repository's folder, so with gunicorn.conf.py."""
     port = free_port()
     with log.open("wb") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1"], env=env, stdout=output, stderr=subprocess.STDOUT,
+             "--workers", str(workers)], env=env, stdout=output, stderr=subprocess.STDOUT,
             cwd=settings.BASE_DIR)
     wait_for_port(port, server, log)
     return server, port

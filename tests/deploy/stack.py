@@ -83,6 +83,7 @@ class Stack:
             # The test speaks plain HTTP to gunicorn: no proxy, no TLS in between.
             "BEHIND_TLS_PROXY": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
             "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
+            "METRICS_TOKEN": secrets.token_urlsafe(32),
             **self.extra_env,
         }
         self.url = f"http://127.0.0.1:{self.port}"
@@ -156,9 +157,10 @@ class Browser:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies))
 
-    def get(self, path: str) -> tuple[int, bytes]:
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+        request = urllib.request.Request(self.url + path, headers=headers or {})
         try:
-            with self.opener.open(self.url + path, timeout=30) as response:
+            with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()

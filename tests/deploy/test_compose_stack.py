@@ -163,7 +163,9 @@ def test_healthz_and_metrics_answer_and_the_logs_follow_an_upload_to_its_score(s
     checks = json.loads(body)
     assert len(checks) >= 4 and all(value == "OK" for value in checks.values()), checks
 
-    status, body = dave.get("/metrics")
+    assert dave.get("/metrics")[0] == 401  # Prometheus' token only, not a visitor's
+    status, body = dave.get("/metrics", {
+        "Authorization": f"Bearer {stack.env['METRICS_TOKEN']}"})
     assert status == 200
     metrics = body.decode()
     assert 'kompe_scoring_latency_seconds_bucket{le="+Inf"}' in metrics

@@ -18,11 +18,13 @@ def metric(text: str, name: str) -> float:
 
 
 def test_metrics_show_the_scoring_latency_histogram_and_failures_by_kind(
-        competition, alice, alice_joined):
+        competition, alice, alice_joined, settings):
+    settings.METRICS_TOKEN = "metrics-token-of-this-test"
     scored_upload(competition, alice, submission_csv(TRUE_LABELS))
     scored_upload(competition, alice, submission_csv(["cat"] + TRUE_LABELS[1:]))
 
-    text = Client().get("/metrics").content.decode()
+    text = Client().get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token-of-this-test"
+                        ).content.decode()
     assert metric(text, "kompe_scoring_latency_seconds_count") == 2
     assert metric(text, 'kompe_scoring_latency_seconds_bucket{le="+Inf"}') == 2
     assert metric(text, 'kompe_scoring_latency_seconds_bucket{le="60.0"}') == 2

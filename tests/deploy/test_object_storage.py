@@ -158,3 +158,32 @@ def test_the_bucket_holds_no_public_object_and_files_have_no_public_url(
     # A signed URL exists only when a view that checked asks for one, and it expires.
     signed = private_storage().presigned_url(submission.file.name, expire=60)
     assert "Signature" in signed and "Expires=" in signed
+
+
+def test_a_backup_copies_the_bucket_and_a_restore_fills_an_empty_bucket(bucket, settings,
+                                                                        tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    client, storage_url = bucket
+    stored = {"solutions/1/答え.csv": b"id,label\n", "submissions/1/2/a.csv": b"id,label\nx,y\n",
+              "data/1/train.zip": bytes(range(256)) * 4000}
+    for name, content in stored.items():
+        assert private_storage().save(name, ContentFile(content)) == name
+    call_command("backup", str(tmp_path / "backup"), "--no-database")
+
+    client.create_bucket(Bucket=f"{BUCKET}-restored")
+    restored = {"BACKEND": "competitions.storage.PrivateS3Storage", "OPTIONS": {
+        **object_storage_options(storage_url, None), "bucket_name": f"{BUCKET}-restored"}}
+    settings.STORAGES = {**settings.STORAGES, "default": restored, "private": restored}
+    try:
+        call_command("restore", str(tmp_path / "backup"), "--no-database")
+        for name, content in stored.items():
+            with private_storage().open(name, "rb") as handle:
+                assert handle.read() == content
+        objects = client.list_objects_v2(Bucket=f"{BUCKET}-restored")["Contents"]
+        assert sorted(item["Key"] for item in objects) == sorted(stored)
+    finally:
+        for found in client.list_objects_v2(Bucket=f"{BUCKET}-restored").get("Contents", []):
+            client.delete_object(Bucket=f"{BUCKET}-restored", Key=found["Key"])
+        client.delete_bucket(Bucket=f"{BUCKET}-restored")
