@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("competitions.api.urls")),
     re_path(r"^api/", api_not_found),  # other versions and paths: JSON, as under /api/v1/
+    path("", include("notifications.urls")),
     path("", include("competitions.urls")),
 ]

@@ -28,6 +28,12 @@ from .errors import (
 )
 from .files import private_file_required
 from .insight import InsightAccess, insight_access, test_images_required
+from .notifications import (
+    may_be_told,
+    may_be_told_private_results,
+    notification_for,
+    notifications_of,
+)
 from .people import (
     admin_users,
     first_organizer,
@@ -56,7 +62,8 @@ __all__ = [
     "SignInRequired", "admin_users", "build_for", "competition_for",
     "data_files_required", "first_organizer", "forget_runners", "hosts",
     "hosted_competition_for", "insight_access", "invited_competition", "is_superuser",
-    "listed_competitions", "make_organizer", "make_superuser", "may_use_admin",
+    "listed_competitions", "make_organizer", "make_superuser", "may_be_told",
+    "may_be_told_private_results", "may_use_admin", "notification_for", "notifications_of",
     "organized_competitions",
     "organizer_required", "organizes", "participation_for", "participation_required",
     "private_board_required", "private_board_visible", "private_file_required", "runners", "runs",
