@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "health_check",
     "config.apps.PlatformConfig",
     "competitions",
+    "accounts",
     "notifications",
 ]
 
