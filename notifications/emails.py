@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from accounts.profiles import language_of
 from competitions import policy
 
 from .kinds import Kind
@@ -23,8 +24,7 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 def recipient_language(user) -> str:
     """The user's language (accounts' Profile.language), else the site's default."""
-    profile = getattr(user, "profile", None)  # absent until the accounts app has one
-    language = getattr(profile, "language", "") or ""
+    language = language_of(user)
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
