@@ -78,7 +78,8 @@ def test_a_rescore_that_changes_the_public_rank_tells_each_changed_team_once(
     deliver(scoring_messages)
     assert not Notification.objects.exists()  # scored at once: not told
     # The fixed solution says the first image is a cat: bob moves ahead of alice.
-    fixed = SOLUTION_CSV.replace("img_01.png,いぬ,Public".encode(), "img_01.png,ねこ,Public".encode())
+    fixed = SOLUTION_CSV.replace("img_01.png,いぬ,Public".encode(),
+                                 "img_01.png,ねこ,Public".encode())
     with django_capture_on_commit_callbacks(execute=True):
         run = solution_replace(competition=competition, content=fixed)
     deliver(scoring_messages)
