@@ -68,9 +68,10 @@ class MarkRead(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_scope = "read"
 
-    @extend_schema(request=None, responses={200: NotificationSerializer})
-    def post(self, request, pk):
-        notification = policy.notification_for(request.user, pk)
+    @extend_schema(operation_id="notifications_read_one", request=None,
+                   responses={200: NotificationSerializer})
+    def post(self, request, notification_id):
+        notification = policy.notification_for(request.user, notification_id)
         policy.notifications_of(request.user).filter(pk=notification.pk).mark_read()
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
@@ -82,7 +83,8 @@ class MarkAllRead(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_scope = "read"
 
-    @extend_schema(request=None, responses={200: inline_serializer(
+    @extend_schema(operation_id="notifications_read_all", request=None,
+                   responses={200: inline_serializer(
         "MarkedRead", {"marked": serializers.IntegerField()})})
     def post(self, request):
         return Response({"marked": policy.notifications_of(request.user).mark_read()})

@@ -46,12 +46,19 @@ def _rank(value) -> str:
     return "—" if value is None else str(value)
 
 
+class _Params(dict):
+    """A parameter missing (a row made by an older version) reads as empty, not a 500."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def sentence(kind: str, params: dict, competition_title: str = "") -> str:
     """The notification's text in the active language."""
-    p = {**params, "competition": competition_title}
+    p = _Params({**params, "competition": competition_title})
     if kind == Kind.SUBMISSION_SCORED:
         return gettext("Your submission “%(file)s” to %(competition)s was scored: public "
-                       "score %(score)s.") % {**p, "score": _score(p.get("public_score"))}
+                       "score %(score)s.") % _Params(p, score=_score(p.get("public_score")))
     if kind == Kind.SUBMISSION_FAILED:
         return gettext("Your submission “%(file)s” to %(competition)s could not be scored; "
                        "its page says why.") % p
@@ -61,12 +68,12 @@ def sentence(kind: str, params: dict, competition_title: str = "") -> str:
         change = (gettext(" (%(change)s from the public leaderboard)")
                   % {"change": _places(p["change"])} if p.get("change") is not None else "")
         return gettext("The private leaderboard of %(competition)s is out: you are "
-                       "%(rank)s of %(count)s%(change)s.") % {**p, "change": change}
+                       "%(rank)s of %(count)s%(change)s.") % _Params(p, change=change)
     if kind == Kind.RESCORED:
         return gettext("%(competition)s was rescored: your public score %(old_score)s → "
-                       "%(new_score)s, public rank %(old_rank)s → %(new_rank)s.") % {
-            **p, "old_score": _score(p.get("old_score")), "new_score": _score(p.get("new_score")),
-            "old_rank": _rank(p.get("old_rank")), "new_rank": _rank(p.get("new_rank"))}
+                       "%(new_score)s, public rank %(old_rank)s → %(new_rank)s.") % _Params(
+            p, old_score=_score(p.get("old_score")), new_score=_score(p.get("new_score")),
+            old_rank=_rank(p.get("old_rank")), new_rank=_rank(p.get("new_rank")))
     if kind == Kind.TEAM_INVITATION:
         return gettext("%(inviter)s invited you to the team “%(team)s” in "
                        "%(competition)s.") % p

@@ -37,6 +37,7 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
                                        olivia, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
+    from notifications.models import Notification
     from tests.conftest import scored_upload
 
     for scope in ("read", "submit", "validate"):
@@ -45,8 +46,10 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
     competition.save(update_fields=["feedback_while_open"])
     submission = scored_upload(competition, alice, perfect_csv())
     assert submission.status == "scored"
+    notification = Notification.objects.create(recipient=alice, kind="build_done",
+                                               event_key="build:1:done")
     values = {"slug": competition.slug, "name": "sample_submission.csv",
-              "id": str(submission.pk)}
+              "id": str(submission.pk), "notification_id": str(notification.pk)}
     queries = {"/api/v1/competitions/{slug}/compare/":
                f"?first={submission.pk}&second={submission.pk}"}
     participant, organizer = token_client(alice), token_client(olivia)
