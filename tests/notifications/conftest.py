@@ -16,7 +16,6 @@ def ended(make_competition, alice, bob):
     Made with the board hidden and shown at the end by an UPDATE (no post_save): a worker
     running meanwhile must not tell the reveal of a half-made competition."""
     from accounts.profiles import set_language
-
     from competitions.models import Competition
 
     competition = make_competition(slug="ended", end_at=timezone.now() - timedelta(hours=1),
