@@ -10,6 +10,7 @@
     kompe competitions submissions -c SLUG
     kompe competitions finals -c SLUG [--mark ID | --unmark ID]
     kompe competitions leaderboard -c SLUG [--private]
+    kompe notifications [--all] [--mark-read]
 
 Every verb takes --json for machine-readable output.
 """
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kompe", description="The Kompe command line.")
-    verbs = parser.add_subparsers(required=True, metavar="{login,competitions}")
+    verbs = parser.add_subparsers(required=True, metavar="{login,competitions,notifications}")
     login = verbs.add_parser("login", help="store the server URL and your API token")
     login.add_argument("--url", default=None, help=f"server URL (default {config.DEFAULT_URL})")
     login.add_argument("--token", default=None, help="API token (asked for if not given)")
@@ -85,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
             choice.add_argument("--unmark", type=int, metavar="ID", help="no longer final")
         if name == "leaderboard":
             action.add_argument("--private", action="store_true")
+    notifications = verbs.add_parser("notifications", help="your unread notifications")
+    notifications.add_argument("--all", action="store_true", help="read ones too")
+    notifications.add_argument("--mark-read", action="store_true",
+                               help="then mark them all read")
+    notifications.add_argument("--json", action="store_true", help="print JSON")
+    notifications.set_defaults(run=_notifications)
     return parser
 
 
@@ -239,6 +246,27 @@ def _leaderboard(args) -> int:
          row["participant"] + (" (baseline)" if row["is_baseline"] else ""),
          score(row["score"]), row["entries"], row["best_at"][:19].replace("T", " ")]
         for row in board["rows"]]))
+    return 0
+
+
+def _notifications(args) -> int:
+    client = _client()
+    notifications = client.notifications(unread_only=not args.all)
+    if args.json:
+        _print_json(notifications)
+    elif not notifications:
+        print("No unread notifications." if not args.all else "No notifications.")
+    else:
+        for notification in notifications:
+            when = notification["created_at"][:16].replace("T", " ")
+            mark = " " if notification["read"] else "*"
+            print(f"{mark} {when}  {notification['text']}")
+            if notification["link"]:
+                print(f"    {notification['link']}")
+    if args.mark_read:
+        marked = client.mark_notifications_read()
+        if not args.json:
+            print(f"Marked {marked} read.")
     return 0
 
 

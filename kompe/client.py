@@ -129,6 +129,13 @@ class Client:
         return self._request("GET", f"/api/v1/competitions/{slug}/leaderboard/",
                              params={"board": board, "top": top}).json()
 
+    def notifications(self, unread_only: bool = True) -> list[dict]:
+        query = "?unread=true" if unread_only else ""
+        return list(self._pages(f"/api/v1/notifications/{query}"))
+
+    def mark_notifications_read(self) -> int:
+        return self._request("POST", "/api/v1/notifications/read/").json()["marked"]
+
     # --- plumbing --------------------------------------------------------------------
 
     def _on_our_server(self, path_or_url: str) -> str:
