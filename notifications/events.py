@@ -9,7 +9,7 @@ leaderboard is revealed (policy.may_be_told_private_results); never a label.
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from competitions import policy, selectors
 from competitions.models import Board, Competition, CompetitionBuild, RescoreRun, Submission
@@ -102,7 +102,7 @@ def thread_posted(thread) -> None:
     users = [p.user for p in competition.participations.select_related("user")
              if p.user_id != _author_id(thread)]
     notify(kind=Kind.ANNOUNCEMENT, event_key=f"announcement:{thread.pk}",
-           competition=competition, link=_url_of(thread),
+           competition=competition, link=_thread_url(thread),
            tells=[Tell(user, {"thread": _title(thread)}) for user in users])
 
 
@@ -113,19 +113,16 @@ def reply_posted(post) -> None:
     if author_id is None or author_id == _author_id(post):
         return
     notify(kind=Kind.REPLY, event_key=f"reply:{post.pk}", competition=thread.competition,
-           link=_url_of(post) or _url_of(thread),
+           link=_thread_url(thread),
            tells=[Tell(thread.author, {"thread": _title(thread),
                                        "author": _name(post)})])
 
 
 def team_invitation_created(invitation) -> None:
-    invitee = getattr(invitation, "invitee", None) or getattr(invitation, "user", None)
-    if invitee is None:
-        return
-    team = invitation.team
-    inviter = getattr(invitation, "invited_by", None) or getattr(invitation, "inviter", None)
+    invitee, team, inviter = invitation.invitee, invitation.team, invitation.invited_by
     notify(kind=Kind.TEAM_INVITATION, event_key=f"team-invitation:{invitation.pk}",
-           competition=team.competition, link=_url_of(invitation),
+           competition=team.competition,
+           link=_url("team", team.competition.slug),
            tells=[Tell(invitee, {"team": team.name,
                                  "inviter": inviter.get_username() if inviter else ""})])
 
@@ -143,8 +140,13 @@ def _title(thread) -> str:
     return str(getattr(thread, "title", ""))[:200]
 
 
-def _url_of(thing) -> str:
+def _thread_url(thread) -> str:
+    return _url("discussion_thread", thread.competition.slug, thread.pk)
+
+
+def _url(name: str, *args) -> str:
+    """The page's path, or none while the app that has it is not installed."""
     try:
-        return thing.get_absolute_url()
-    except AttributeError:
+        return reverse(name, args=args)
+    except NoReverseMatch:
         return ""
