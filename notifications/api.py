@@ -35,7 +35,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return notification.read_at is not None
 
 
-UNREAD = {"true": True, "1": True, "false": False, "0": False}
+UNREAD = {"true": True, "false": False}  # exactly the schema's enum
 
 
 class NotificationList(generics.ListAPIView):
