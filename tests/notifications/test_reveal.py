@@ -79,3 +79,34 @@ def test_organizers_previews_are_not_told_a_rank(ended, make_user):
     tell_reveal.apply(args=[ended.pk])
     assert not Notification.objects.filter(recipient=olivia).exists()
     assert timezone.now() - Notification.objects.first().created_at < timedelta(minutes=1)
+
+
+def test_showing_the_private_board_queues_the_reveal_after_commit(
+        make_competition, monkeypatch, django_capture_on_commit_callbacks):
+    from notifications import tasks
+
+    competition = make_competition(slug="practice", end_at=None)
+    queued = []
+    monkeypatch.setattr(tasks.tell_reveal, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        competition.save()
+    assert queued == []
+    competition.private_leaderboard = "shown"
+    with django_capture_on_commit_callbacks(execute=True):
+        competition.save()
+    assert queued == [competition.pk]
+
+
+def test_e_mails_whose_task_was_lost_are_sent_by_the_sweep(ended, alice, monkeypatch):
+    from notifications import tasks
+    from notifications.tasks import sweep_unsent_emails
+
+    tell_reveal.apply(args=[ended.pk])
+    queued = []
+    monkeypatch.setattr(tasks.send_email_digest, "apply_async",
+                        lambda args, countdown: queued.append(args[0]))
+    assert sweep_unsent_emails.apply().get() == 0  # not overdue yet
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    assert sweep_unsent_emails.apply().get() == 2
+    assert sorted(queued) == sorted([alice.pk, Notification.objects.exclude(
+        recipient=alice).get().recipient_id])
