@@ -55,21 +55,29 @@ def _queue_reveal(task, competition_id: int) -> None:
         logger.warning("Reveal of competition %s not queued", competition_id, exc_info=True)
 
 
-# Other branches' signals, when they are there: discussion.signals.thread_posted(sender,
-# thread), reply_posted(sender, post), answer_marked(sender, post), and
-# competitions.signals.team_invitation_created(sender, invitation).
+# Other apps' signals, when they are there: discussion.signals.thread_posted(sender,
+# thread), reply_posted(sender, post), and competitions.signals.team_invitation_created(
+# sender, invitation). They are sent with send() after their commit: a failure here must
+# not turn the poster's saved reply into an error page, so it is logged instead.
+def _safely(tell, argument: str):
+    def receive(sender, **kwargs) -> None:
+        try:
+            tell(kwargs[argument])
+        except Exception:
+            logger.exception("Notifying %s failed", tell.__name__)
+    return receive
+
+
 if apps.is_installed("discussion"):
     from discussion import signals as discussion_signals
 
-    if hasattr(discussion_signals, "thread_posted"):
-        discussion_signals.thread_posted.connect(
-            lambda sender, thread, **kw: events.thread_posted(thread), weak=False,
-            dispatch_uid="notifications.thread_posted")
-    if hasattr(discussion_signals, "reply_posted"):
-        discussion_signals.reply_posted.connect(
-            lambda sender, post, **kw: events.reply_posted(post), weak=False,
-            dispatch_uid="notifications.reply_posted")
+    discussion_signals.thread_posted.connect(
+        _safely(events.thread_posted, "thread"), weak=False,
+        dispatch_uid="notifications.thread_posted")
+    discussion_signals.reply_posted.connect(
+        _safely(events.reply_posted, "post"), weak=False,
+        dispatch_uid="notifications.reply_posted")
 if hasattr(competition_signals, "team_invitation_created"):
     competition_signals.team_invitation_created.connect(
-        lambda sender, invitation, **kw: events.team_invitation_created(invitation),
-        weak=False, dispatch_uid="notifications.team_invitation_created")
+        _safely(events.team_invitation_created, "invitation"), weak=False,
+        dispatch_uid="notifications.team_invitation_created")
