@@ -18,6 +18,9 @@ class Profile(models.Model):
     # choice): set at sign-up from the request and again when the user switches.
     language = models.CharField(_("language"), max_length=8, blank=True,
                                 choices=settings.LANGUAGES)
+    # Set when the person deleted their account (accounts.deletion): the user row stays,
+    # emptied of personal data, so that their team's submissions and boards stay whole.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("profile")

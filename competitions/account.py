@@ -1,4 +1,5 @@
-"""The account page: the personal API token, created, shown and revoked by its owner."""
+"""The account page: display name, e-mail and password links, and the personal API token,
+created, shown and revoked by its owner."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +9,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from accounts.forms import DisplayNameForm
+from accounts.profiles import profile_of
+
 
 @never_cache  # the page shows the token
 @login_required
 def account(request):
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "account.html", {"token": token})
+    return render(request, "account.html", {
+        "token": token, "display_name_form": DisplayNameForm(instance=profile_of(request.user)),
+        "email_addresses": request.user.emailaddress_set.all()})
 
 
 @login_required

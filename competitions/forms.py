@@ -1,21 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from scoring.problems import MESSAGES
 
 from .models import Competition, Visibility
-from .usernames import validate_username_scripts
-
-
-class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
-
-    def clean_username(self) -> str:
-        username = super().clean_username()
-        validate_username_scripts(username)
-        return username
 
 
 class JoinForm(forms.Form):

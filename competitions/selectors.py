@@ -184,3 +184,11 @@ def gallery_by_label(competition: Competition) -> list[tuple[str, list]]:
     for image in competition.gallery_images.all():
         images.setdefault(image.label, []).append(image)
     return [(label, group) for label, group in images.items() if group]
+
+
+def public_rank(competition: Competition, team_id: int) -> int | None:
+    """The team's rank on the public board as everyone sees it (None when unranked: no
+    public score yet, a baseline or a host preview)."""
+    standings = competition.standings.filter(public_score__isnull=False)
+    mine = _own_standing(competition, "public", standings, team_id)
+    return mine[0].rank if mine else None

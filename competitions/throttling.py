@@ -13,7 +13,7 @@ import math
 from datetime import datetime, timedelta
 
 from axes.handlers.cache import AxesCacheHandler
-from axes.helpers import get_cool_off
+from axes.helpers import get_client_username, get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.core.cache import cache
@@ -30,7 +30,8 @@ from rest_framework.throttling import SimpleRateThrottle
 logger = logging.getLogger(__name__)
 LOCKED_UNTIL_KEY = "sign-in-locked-until:{username}"
 # url names whose posts count against the address's sign-in or sign-up budget
-LIMITED_PAGES = {"login": "sign_in", "admin:login": "sign_in", "signup": "sign_up"}
+LIMITED_PAGES = {"account_login": "sign_in", "admin:login": "sign_in",
+                 "account_signup": "sign_up"}
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -68,7 +69,9 @@ def remember_when_the_lockout_ends(sender, request, username, **kwargs) -> None:
 def lockout_response(request: HttpRequest, original_response=None, credentials=None
                      ) -> HttpResponse:
     """Axes' answer to a locked account (AXES_LOCKOUT_CALLABLE)."""
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    # The same name axes counted the attempt against (a username typed as an e-mail
+    # address is its account's username: accounts.signin).
+    username = get_client_username(request, credentials) or ""
     stamp = cache.get(LOCKED_UNTIL_KEY.format(username=username))
     until = (datetime.fromtimestamp(stamp, tz=timezone.get_current_timezone()) if stamp
              else timezone.now() + (get_cool_off(request) or timedelta(0)))

@@ -6,7 +6,6 @@ from .models import Board
 
 urlpatterns = [
     path("", views.competition_list, name="competition_list"),
-    path("accounts/signup/", views.signup, name="signup"),
     path("account/", account.account, name="account"),
     path("account/token/", account.account_token, name="account_token"),
     path("c/<slug:slug>/", views.competition_overview, name="competition_overview"),

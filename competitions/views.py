@@ -1,36 +1,21 @@
 """Pages. Each view reads the request, asks a selector or a service, and renders."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from rest_framework.throttling import UserRateThrottle
 
 from . import policy, selectors, services
 from .charts import Series, score_history_svg
 from .finals import final_choice, final_mark
-from .forms import JoinForm, SignupForm, SubmissionForm
+from .forms import JoinForm, SubmissionForm
 from .models.submission import STORED_PROBLEMS
 from .permissions import participant_required
 from .storage import private_storage
-
-
-@sensitive_post_parameters("password1", "password2")
-def signup(request):
-    form = SignupForm(request.POST or None)
-    if form.is_valid():
-        user = form.save()
-        # The account was just made, no password checked: the model backend signs it in
-        # (the lockout backend in front of it only guards password checks).
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Kompe, %(name)s!") % {"name": user.username})
-        return redirect("competition_list")
-    return render(request, "registration/signup.html", {"form": form})
 
 
 def competition_list(request):

@@ -166,7 +166,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "competition_list"
 LOGOUT_REDIRECT_URL = "competition_list"
 
@@ -356,16 +355,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Notifications and hosts' webhooks (issue 17; the notifications app) ----------------
 # The site's address, for links in e-mails (which have no request to build them from).
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
-# E-mail: printed on the console unless EMAIL_BACKEND says otherwise (smtp with EMAIL_HOST…
-# in production; the file backend with EMAIL_FILE_PATH in the worker tests).
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kompe <noreply@localhost>")
+# E-mail settings: the accounts block below (SMTP with EMAIL_HOST, files otherwise).
 # An e-mail waits this long for more events of the same user, which then come in one
 # digest e-mail (a reveal right after a rescore: one e-mail).
 NOTIFICATION_DIGEST_SECONDS = env_int("NOTIFICATION_DIGEST_SECONDS", 60)
@@ -499,13 +489,13 @@ LOGGING = {
 # them: Redis when CACHE_URL (or, failing that, the broker) is Redis, this process's memory
 # otherwise (the embedded default has one web process). django-redis, not Django's own
 # RedisCache, for IGNORE_EXCEPTIONS: while Redis is down, limits are not counted (fail
-# open) instead of every page and API call answering 500.
+# open) instead of every page and API call answering 500 (config/cache.py: locks too).
 CACHE_URL = env_str("CACHE_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else None)
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 CACHES = {"default": {
-    "BACKEND": "django_redis.cache.RedisCache",
+    "BACKEND": "config.cache.FailOpenRedisCache",
     "LOCATION": CACHE_URL,
     # The broker's database may be shared: keys carry a prefix, and nothing may call
     # cache.clear() (it empties the whole database, queued tasks included).
@@ -520,8 +510,10 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # for LOGIN_LOCKOUT_SECONDS, with a message saying until when. Not per address: a class
 # behind one NAT address would lock itself out; addresses are rate-limited below instead.
 INSTALLED_APPS += ["axes", "csp"]
+# allauth's backend (below) signs in by username or e-mail address and is Django's model
+# backend otherwise; axes in front of it counts wrong passwords per account.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
-                           "django.contrib.auth.backends.ModelBackend"]
+                           "allauth.account.auth_backends.AuthenticationBackend"]
 AXES_HANDLER = "competitions.throttling.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60))
@@ -564,3 +556,58 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
 
 # HTTPS (the redirect, HSTS, the proxy's header): see "HTTPS" above, one place for both.
 # --- end of the security block ----------------------------------------------------------
+
+# --- Accounts (issue 16): django-allauth, e-mail ------------------------------------------
+# Sign-up asks for an e-mail address and a new account signs in only once a link sent to
+# it was opened (accounts/stages.py: accounts made before e-mail existed still sign in and
+# are asked to add one). Passwords are reset through a link by e-mail.
+INSTALLED_APPS += ["allauth", "allauth.account"]
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+                  "allauth.account.middleware.AccountMiddleware")
+# Axes keys its lockout on the account's username, whichever of the two was typed.
+AXES_USERNAME_CALLABLE = "accounts.signin.username_for_lockout"
+LOGIN_URL = "account_login"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address: a change replaces it once the new one is verified
+ACCOUNT_USERNAME_VALIDATORS = "accounts.signin.USERNAME_VALIDATORS"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None  # the "remember me" box decides
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kompe] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# allauth's rate limits, counted in the shared cache. Sign-in and sign-up per address are
+# limited first by SignInRateLimitMiddleware (which states when to try again): allauth's
+# own counts for those stay as a looser second line (a class of 60 signs in from one
+# address). Wrong passwords per account are axes' alone: allauth's per-account count would
+# answer a locked account with a form error instead of the time to try again. Password
+# reset, e-mail verification and changes keep allauth's defaults.
+ACCOUNT_RATE_LIMITS = {
+    "login": env_str("ALLAUTH_RATE_LOGIN", "120/m/ip"),
+    "login_failed": env_str("ALLAUTH_RATE_LOGIN_FAILED", "120/m/ip"),
+    "signup": env_str("ALLAUTH_RATE_SIGNUP", "20/m/ip"),
+    "reset_password": env_str("ALLAUTH_RATE_RESET_PASSWORD", "20/m/ip,5/m/key"),
+}
+
+# E-mail through Django's backends. With EMAIL_HOST set, SMTP (EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL); without it, each message is written
+# to a file under MAIL_DIR (the demo's; `rundemo` prints where). EMAIL_BACKEND overrides both.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_FILE_PATH = str(env_path("MAIL_DIR", VAR_DIR / "mail"))
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+                        if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend")
+if EMAIL_HOST:
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured("EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL "
+                                   "(port 465) exclude each other: set one.")
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kompe <noreply@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# --- end of the accounts block ------------------------------------------------------------

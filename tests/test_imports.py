@@ -18,7 +18,7 @@ WEB = """
     from django.test import Client
     from django.urls import reverse
     client = Client()
-    for name in ("competition_list", "login", "signup"):
+    for name in ("competition_list", "account_login", "account_signup"):
         assert client.get(reverse(name)).status_code == 200, name
     client.get("/api/v1/competitions/")
     client.get("/api/docs/")

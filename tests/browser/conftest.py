@@ -50,7 +50,7 @@ def screenshot(page, name: str) -> None:
 
 def log_in(page, username: str) -> None:
     page.goto("/accounts/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)  # allauth: a username or an e-mail address
     page.fill("#id_password", f"{username}-password-1")
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/")

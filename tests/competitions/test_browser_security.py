@@ -18,8 +18,8 @@ def policy(answer) -> dict[str, list[str]]:
             (part.split() for part in header.split(";") if part.strip())}
 
 
-@pytest.mark.parametrize("page", ["competition_list", "login", "signup", "api:docs",
-                                  "admin:login"])
+@pytest.mark.parametrize("page", ["competition_list", "account_login", "account_signup",
+                                  "account_reset_password", "api:docs", "admin:login"])
 def test_pages_send_a_policy_that_allows_no_inline_script_or_style(client, db, page):
     answer = client.get(reverse(page))
     assert answer.status_code == 200
@@ -48,13 +48,13 @@ def test_templates_hold_no_inline_script_style_or_event_handler():
 def test_hsts_and_the_https_redirect_follow_the_settings(client, db, settings):
     from django.test import Client
 
-    assert "Strict-Transport-Security" not in client.get(reverse("login"), secure=True)
+    assert "Strict-Transport-Security" not in client.get(reverse("account_login"), secure=True)
     settings.SECURE_HSTS_SECONDS = 31_536_000
     settings.SECURE_SSL_REDIRECT = True
     client = Client()  # SecurityMiddleware reads its settings when it is made
-    answer = client.get(reverse("login"))
+    answer = client.get(reverse("account_login"))
     assert answer.status_code == 301 and answer["Location"].startswith("https://")
-    secure = client.get(reverse("login"), secure=True)
+    secure = client.get(reverse("account_login"), secure=True)
     # Subdomains too by default (SECURE_HSTS_INCLUDE_SUBDOMAINS), as `check --deploy` asks.
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
@@ -74,9 +74,10 @@ def test_markdown_loads_images_only_from_the_competitions_own_pages(client, make
 
 @pytest.mark.parametrize("username", ["раrticipant", "tarо", "раура", "Ωmega"])
 def test_sign_up_refuses_usernames_of_look_alike_letters(client, db, username):
-    answer = client.post(reverse("signup"), {"username": username,
-                                             "password1": "a-long-pass-phrase-9",
-                                             "password2": "a-long-pass-phrase-9"})
+    answer = client.post(reverse("account_signup"), {"username": username,
+                                                     "email": "someone@example.com",
+                                                     "password1": "a-long-pass-phrase-9",
+                                                     "password2": "a-long-pass-phrase-9"})
     assert answer.status_code == 200
     assert answer.context["form"].errors["username"]
     from django.contrib.auth import get_user_model
@@ -86,7 +87,8 @@ def test_sign_up_refuses_usernames_of_look_alike_letters(client, db, username):
 
 @pytest.mark.parametrize("username", ["participant", "山田たろう", "taro山田", "Иван"])
 def test_sign_up_accepts_names_in_one_alphabet_and_japanese_with_latin(client, db, username):
-    answer = client.post(reverse("signup"), {"username": username,
-                                             "password1": "a-long-pass-phrase-9",
-                                             "password2": "a-long-pass-phrase-9"})
+    answer = client.post(reverse("account_signup"), {"username": username,
+                                                     "email": "someone@example.com",
+                                                     "password1": "a-long-pass-phrase-9",
+                                                     "password2": "a-long-pass-phrase-9"})
     assert answer.status_code == 302, answer.context["form"].errors

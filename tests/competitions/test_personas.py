@@ -95,6 +95,29 @@ EXPECTED = [
     ("alice's submission in the admin", lambda w: reverse(
         "admin:competitions_submission_change", args=[w["alice_file"].pk]),
      [302, 302, 302, 302, 302, 200, 302, 200]),
+    # Accounts (accounts/, django-allauth): profiles are public; the rest is one's own.
+    ("alice's profile", lambda w: reverse("profile", args=["alice"]),
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("an unknown profile", lambda w: reverse("profile", args=["nobody-at-all"]),
+     [404, 404, 404, 404, 404, 404, 404, 404]),
+    ("the account page", lambda w: reverse("account"),
+     [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("e-mail addresses", lambda w: reverse("account_email"),
+     [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("change of password", lambda w: reverse("account_change_password"),
+     [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("deleting one's account", lambda w: reverse("account_delete"),
+     [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("sign-in", lambda w: reverse("account_login"),
+     [200, 302, 302, 302, 302, 302, 302, 302]),
+    ("sign-up", lambda w: reverse("account_signup"),
+     [200, 302, 302, 302, 302, 302, 302, 302]),
+    ("password reset", lambda w: reverse("account_reset_password"),
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a wrong reset link", lambda w: "/accounts/password/reset/key/1-set-password/",
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a wrong verification link", lambda w: "/accounts/confirm-email/not-a-key/",
+     [200, 200, 200, 200, 200, 200, 200, 200]),  # a page that says the link is invalid
     # Notifications: each user's own, whoever they are; superusers see no one else's.
     ("notifications page", lambda w: reverse("notification_list"),
      [302, 200, 200, 200, 200, 200, 200, 200]),
@@ -156,8 +179,8 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
     values = {"slug": [competition.slug, "other-course", "hana-bugs"],
               "name": ["sample_submission.csv", "solution.csv", solution_path, *files],
               "path": [solution_path, *files], "pk": [*ids, notification_id],
-              "object_id": [*ids, notification_id],
-              "image_id": ["img_10.png"], "*": ids[:1]}
+              "object_id": [*ids, notification_id], "image_id": ["img_10.png"],
+              "username": ["alice", "bob", "hana", "olivia-teacher"], "*": ids[:1]}
     urls = every_url(values) + [
         "/api/v1/competitions/animals/leaderboard/?board=private&top=1000",
         "/c/animals/submissions/?fragment=1", f"/media/{solution_path}"]

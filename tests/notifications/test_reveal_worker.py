@@ -25,7 +25,7 @@ def mail_dir(tmp_path):
 def mailing_worker(transactional_db, tmp_path, mail_dir, monkeypatch):
     """A worker whose e-mail goes to files in mail_dir, sent a second after the event."""
     monkeypatch.setenv("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-    monkeypatch.setenv("EMAIL_FILE_PATH", str(mail_dir))
+    monkeypatch.setenv("MAIL_DIR", str(mail_dir))
     monkeypatch.setenv("NOTIFICATION_DIGEST_SECONDS", "1")
     log_path = tmp_path / "worker.log"
     worker = start_worker(log_path)

@@ -9,6 +9,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.mail import where_mail_goes
+
 STARTUP_SECONDS = 30
 STOP_SECONDS = 10
 
@@ -42,7 +44,8 @@ class Command(BaseCommand):
         try:
             self._wait_until_listening(host, port, server)
             self.stdout.write(self.style.SUCCESS(
-                f"\nKompe is running at http://{host}:{port}/  (Ctrl-C stops it)\n"))
+                f"\nKompe is running at http://{host}:{port}/  (Ctrl-C stops it)"))
+            self.stdout.write(where_mail_goes() + "\n")
             while not stop_requested and all(p.poll() is None for p in processes.values()):
                 time.sleep(0.2)
             if not stop_requested:

@@ -1,0 +1,31 @@
+"""allauth, fitted to Kompe: the reader's language remembered at sign-up, and accounts made
+before e-mail addresses existed still signing in."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.utils.translation import get_language, gettext_lazy
+
+from .profiles import set_language
+
+ALLAUTH_EMAIL_STAGE = "allauth.account.stages.EmailVerificationStage"
+ADD_AN_ADDRESS = gettext_lazy("Add an e-mail address on your account page: without one, "
+                              "a forgotten password cannot be reset.")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            # E-mails (verification now, notifications later) go out in this language.
+            set_language(user, (get_language() or "")[:2])
+        return user
+
+    def get_login_stages(self) -> list[str]:
+        return [("accounts.stages.EmailVerificationStage" if path == ALLAUTH_EMAIL_STAGE
+                 else path) for path in super().get_login_stages()]
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        if not user.emailaddress_set.exists():
+            messages.warning(request, ADD_AN_ADDRESS)
+        return response
