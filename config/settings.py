@@ -367,6 +367,9 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # 8 min, 32 min with the defaults).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+# Organizers' URLs may not point into the private network (the database, Redis, metrics)
+# unless this is on.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 CELERY_BEAT_SCHEDULE |= {
     "notification-emails-overdue": {"task": "notifications.tasks.sweep_unsent_emails",
                                     "schedule": 60, "options": {"expires": 60}},

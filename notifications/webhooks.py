@@ -10,8 +10,11 @@ timeout can arrive twice).
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -95,7 +98,14 @@ def attempt(delivery_id: int) -> str:
                "X-Kompe-Event": delivery.event, "X-Kompe-Delivery": str(delivery.pk),
                SIGNATURE_HEADER: sign(delivery.webhook.secret, body)}
     status, error = None, ""
+    refused = _refused_address(delivery.webhook.url)
+    if refused:
+        # Not worth retrying: the address will not change by itself.
+        delivery.attempts = settings.WEBHOOK_MAX_ATTEMPTS
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=delivery.attempts)
     try:
+        if refused:
+            raise requests.ConnectionError(refused)
         response = requests.post(delivery.webhook.url, data=body, headers=headers,
                                  timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
                                  allow_redirects=False)
@@ -114,6 +124,24 @@ def attempt(delivery_id: int) -> str:
     if delivery.status == WebhookDelivery.Status.PENDING:
         return "retry"
     return delivery.status
+
+
+def _refused_address(url: str) -> str:
+    """Why this URL may not be posted to, or "": an organizer's URL must not reach the
+    servers beside Kompe (the database, Redis, /metrics) unless the operator allows private
+    addresses (WEBHOOK_ALLOW_PRIVATE_ADDRESSES, for a host's endpoint inside the network)."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return ""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return ""  # the POST fails with the resolver's own message
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            return f"{host} is a private address ({ip}); refused"
+    return ""
 
 
 def retry_delay(attempts: int) -> int:

@@ -52,10 +52,12 @@ def receiver():
 
 
 @pytest.fixture
-def run_deliveries(monkeypatch):
-    """Webhook tasks run here, after commit, as a worker would (retries at once)."""
+def run_deliveries(monkeypatch, settings):
+    """Webhook tasks run here, after commit, as a worker would (retries at once), to the
+    loopback receivers (a private address, allowed here)."""
     from notifications import webhooks
 
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     monkeypatch.setattr(webhooks, "_send", lambda pk: deliver_webhook.apply(args=[pk]))
 
 
@@ -158,3 +160,16 @@ def test_the_delivery_log_is_for_the_competitions_organizers_only(
         reverse("admin:notifications_webhook_changelist")).content.decode()
     assert client.get(reverse("admin:notifications_webhookdelivery_change",
                               args=[delivery.pk])).status_code == 302
+
+
+def test_a_url_into_the_private_network_is_refused_unless_allowed(
+        competition, alice, alice_joined, receiver, run_deliveries, settings,
+        django_capture_on_commit_callbacks):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    Webhook.objects.create(competition=competition, url=receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        scored_upload(competition, alice, perfect_csv())
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.requests == []
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert "127.0.0.1 is a private address" in delivery.error
