@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "competitions",
     "accounts",
     "notifications",
+    "discussion",
 ]
 
 MIDDLEWARE = [
@@ -422,6 +423,8 @@ REST_FRAMEWORK = {
         "read": env_str("API_RATE_READ", "120/min"),
         "submit": env_str("API_RATE_SUBMIT", "10/min"),
         "validate": env_str("API_RATE_VALIDATE", "30/min"),
+        # New threads and replies, pages and API together (discussion/throttling.py).
+        "discussion": env_str("DISCUSSION_POST_RATE", "6/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
@@ -434,7 +437,8 @@ SPECTACULAR_SETTINGS = {
         "browser session.\n\n**Rate limits** per user: reads "
         + env_str("API_RATE_READ", "120/min") + ", submissions "
         + env_str("API_RATE_SUBMIT", "10/min") + ", dry runs "
-        + env_str("API_RATE_VALIDATE", "30/min")
+        + env_str("API_RATE_VALIDATE", "30/min") + ", discussion posts "
+        + env_str("DISCUSSION_POST_RATE", "6/min")
         + ". Past a limit the answer is 429 with a `Retry-After` header in seconds. "
         "Daily submission limits are per competition and shown on each competition."),
     "VERSION": "1.0.0",

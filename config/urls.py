@@ -22,10 +22,13 @@ urlpatterns = [
     # The language switch also remembers a signed-in reader's language for e-mails.
     path("i18n/setlang/", switch_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the competitions' API, whose last route answers every other path with a 404.
+    path("api/v1/", include("discussion.api.urls")),
     path("api/v1/", include("competitions.api.urls")),
     re_path(r"^api/", api_not_found),  # other versions and paths: JSON, as under /api/v1/
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
+    path("", include("discussion.urls")),
     path("", include("competitions.urls")),
     # The names of the sign-in pages before allauth, for links written against them
     # (requests resolve to allauth's names above; these only reverse).

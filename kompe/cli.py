@@ -11,6 +11,10 @@
     kompe competitions finals -c SLUG [--mark ID | --unmark ID]
     kompe competitions leaderboard -c SLUG [--private]
     kompe notifications [--all] [--mark-read]
+    kompe discussion list -c SLUG
+    kompe discussion show -c SLUG THREAD
+    kompe discussion post -c SLUG --title TITLE -m TEXT [--announcement]
+    kompe discussion post -c SLUG --thread THREAD -m TEXT
 
 Every verb takes --json for machine-readable output.
 """
@@ -45,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kompe", description="The Kompe command line.")
-    verbs = parser.add_subparsers(required=True, metavar="{login,competitions,notifications}")
+    verbs = parser.add_subparsers(required=True,
+                                  metavar="{login,competitions,discussion,notifications}")
     login = verbs.add_parser("login", help="store the server URL and your API token")
     login.add_argument("--url", default=None, help=f"server URL (default {config.DEFAULT_URL})")
     login.add_argument("--token", default=None, help="API token (asked for if not given)")
@@ -92,7 +97,33 @@ def _parser() -> argparse.ArgumentParser:
                                help="then mark them all read")
     notifications.add_argument("--json", action="store_true", help="print JSON")
     notifications.set_defaults(run=_notifications)
+    _discussion_parser(verbs)
     return parser
+
+
+def _discussion_parser(verbs) -> None:
+    discussion = verbs.add_parser("discussion", aliases=["d"],
+                                  help="a competition's discussion")
+    actions = discussion.add_subparsers(required=True, metavar="VERB")
+    for name, run, helptext in [
+        ("list", _threads, "the threads, announcements first"),
+        ("show", _show_thread, "a thread and its posts"),
+        ("post", _post, "start a thread (--title) or reply to one (--thread)"),
+    ]:
+        action = actions.add_parser(name, help=helptext)
+        action.set_defaults(run=run)
+        action.add_argument("--json", action="store_true", help="print JSON")
+        action.add_argument("-c", "--competition", required=True, metavar="SLUG")
+    actions.choices["show"].add_argument("thread", type=int, metavar="THREAD")
+    post = actions.choices["post"]
+    where = post.add_mutually_exclusive_group(required=True)
+    where.add_argument("--title", help="the new thread's title")
+    where.add_argument("--thread", type=int, metavar="THREAD", help="the thread to reply to")
+    text = post.add_mutually_exclusive_group(required=True)
+    text.add_argument("-m", "--message", help="the text (Markdown)")
+    text.add_argument("-f", "--file", type=Path, help="a file holding the text (Markdown)")
+    post.add_argument("--announcement", action="store_true",
+                      help="a pinned announcement (organizers only)")
 
 
 def _client() -> Client:
@@ -280,3 +311,59 @@ def _shake_up(places: int | None) -> str:
     if places is None:
         return ""
     return "=" if places == 0 else f"{places:+d}"
+
+
+def _threads(args) -> int:
+    threads = _client().threads(args.competition)
+    if args.json:
+        return _print_json(threads)
+    print(table(["id", "title", "by", "last post", ""], [
+        [t["id"], t["title"], t["author"] or "-", _when(t["last_posted_at"]), _flags(t)]
+        for t in threads]))
+    return 0
+
+
+def _flags(thread: dict) -> str:
+    return " ".join(flag for flag, on in (("announcement", thread["is_announcement"]),
+                                          ("answered", thread["answer"] is not None),
+                                          ("locked", thread["is_locked"])) if on)
+
+
+def _show_thread(args) -> int:
+    client = _client()
+    thread = client.thread(args.competition, args.thread)
+    posts = client.posts(args.competition, args.thread)
+    if args.json:
+        return _print_json({**thread, "posts": posts})
+    print(f"#{thread['id']} {thread['title']}" + (f" [{_flags(thread)}]" if _flags(thread)
+                                                  else ""))
+    for post in posts:
+        mark = " (answer)" if post["is_answer"] else ""
+        print(f"\n--- {post['author'] or '-'}, {_when(post['created_at'])}{mark}")
+        if post["is_deleted"]:
+            print("(deleted by its author)")
+        elif post["body"] is None:
+            print("(hidden by the organizers)")
+        else:
+            print(post["body"])
+    return 0
+
+
+def _post(args) -> int:
+    client = _client()
+    body = args.message if args.message is not None else args.file.read_text(encoding="utf-8")
+    if args.thread is not None:
+        made = client.reply(args.competition, args.thread, body)
+        if args.json:
+            return _print_json(made)
+        print(f"Replied in thread {args.thread} (post {made['id']}).")
+    else:
+        made = client.start_thread(args.competition, args.title, body, args.announcement)
+        if args.json:
+            return _print_json(made)
+        print(f"Started thread {made['id']}: {made['title']}")
+    return 0
+
+
+def _when(stamp: str) -> str:
+    return stamp[:16].replace("T", " ")

@@ -135,6 +135,23 @@ class Client:
 
     def mark_notifications_read(self) -> int:
         return self._request("POST", "/api/v1/notifications/read/").json()["marked"]
+    def threads(self, slug: str) -> list[dict]:
+        return list(self._pages(f"/api/v1/competitions/{slug}/threads/"))
+
+    def thread(self, slug: str, thread_id: int) -> dict:
+        return self._request("GET", f"/api/v1/competitions/{slug}/threads/{thread_id}/").json()
+
+    def posts(self, slug: str, thread_id: int) -> list[dict]:
+        return list(self._pages(f"/api/v1/competitions/{slug}/threads/{thread_id}/posts/"))
+
+    def start_thread(self, slug: str, title: str, body: str,
+                     announcement: bool = False) -> dict:
+        return self._request("POST", f"/api/v1/competitions/{slug}/threads/", json={
+            "title": title, "body": body, "is_announcement": announcement}).json()
+
+    def reply(self, slug: str, thread_id: int, body: str) -> dict:
+        return self._request("POST", f"/api/v1/competitions/{slug}/threads/{thread_id}/posts/",
+                             json={"body": body}).json()
 
     # --- plumbing --------------------------------------------------------------------
 

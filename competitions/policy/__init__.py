@@ -17,9 +17,27 @@ from .competitions import (
     participation_required,
     visible_competitions,
 )
+from .discussion import (
+    announcing_required,
+    answer_choosing_required,
+    deleting_required,
+    editing_required,
+    may_announce,
+    may_choose_answer,
+    may_post,
+    moderation_required,
+    post_for,
+    posting_required,
+    replying_required,
+    shown_body,
+    thread_for,
+    visible_threads,
+)
 from .errors import (
     FeedbackWithheld,
     Hidden,
+    Locked,
+    NotAuthor,
     NotJoined,
     NotRevealed,
     OrganizersOnly,
@@ -57,7 +75,10 @@ from .submissions import (
 )
 
 __all__ = [
-    "FeedbackWithheld",
+    "FeedbackWithheld", "Locked", "NotAuthor", "announcing_required",
+    "answer_choosing_required", "deleting_required", "editing_required", "may_announce",
+    "may_choose_answer", "may_post", "moderation_required", "post_for", "posting_required",
+    "replying_required", "shown_body", "thread_for", "visible_threads",
     "Hidden", "InsightAccess", "NotJoined", "NotRevealed", "OrganizersOnly", "Refusal",
     "SignInRequired", "admin_users", "build_for", "competition_for",
     "data_files_required", "first_organizer", "forget_runners", "hosts",

@@ -59,3 +59,18 @@ class FeedbackWithheld(Refusal):
 class NotRevealed(Refusal):
     default_message = NOT_REVEALED
     code = "not_revealed"
+
+
+NOT_AUTHOR = _("Only its author may change this post.")
+LOCKED = _("This thread is locked: only the organizers may post in it.")
+ANSWER_CHOOSER = _("Only the thread's author or an organizer may choose its answer.")
+
+
+class NotAuthor(Refusal):
+    default_message = NOT_AUTHOR
+    code = "not_author"
+
+
+class Locked(Refusal):
+    default_message = LOCKED
+    code = "locked"

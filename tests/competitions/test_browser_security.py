@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIRS = [ROOT / "templates", ROOT / "competitions" / "templates"]
+TEMPLATE_DIRS = [ROOT / "templates", ROOT / "competitions" / "templates",
+                 ROOT / "discussion" / "templates"]
 
 
 def policy(answer) -> dict[str, list[str]]:

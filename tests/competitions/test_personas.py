@@ -19,6 +19,7 @@ from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, scored, uplo
 from tests.urlwalk import every_url, response_text
 
 ALICE_FILE_MARKER = "alice-only-secret-row"
+HIDDEN_POST_MARKER = "hidden-by-the-organizers-text"
 BOB_FILE_MARKER = "bob-only-secret-row"
 ALICE_NOTIFICATION_MARKER = "alice-only-notification"
 PRIVATE_MARKER = 0.8765432
@@ -53,7 +54,27 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
              "superuser": root}
     return {"competition": competition, "users": users, "alice_file": alice_file,
             "bob_file": bob_file, "alice_scored": alice_scored,
-            "alice_notification": alice_notification}
+            "alice_notification": alice_notification,
+            **discussion_world(competition, alice, bob, olivia)}
+
+
+def discussion_world(competition, alice, bob, olivia) -> dict:
+    """olivia's announcement; alice's question with bob's reply and a reply olivia hid;
+    a thread olivia hid whole."""
+    from discussion import services
+
+    services.thread_create(competition=competition, author=olivia, title="Welcome",
+                           body="Read the rules.", is_announcement=True)
+    question = services.thread_create(competition=competition, author=alice,
+                                      title="Same fonts?", body="Are they?")
+    reply = services.reply_create(thread=question, author=bob, body="I think so.")
+    services.post_hide(post=services.reply_create(thread=question, author=bob,
+                                                  body=HIDDEN_POST_MARKER), hidden=True)
+    hidden = services.thread_create(competition=competition, author=bob, title="Spam",
+                                    body=HIDDEN_POST_MARKER)
+    services.post_hide(post=hidden.posts.get(), hidden=True)
+    return {"question": question, "question_post": question.posts.get(is_opening=True),
+            "reply": reply, "hidden_thread": hidden}
 
 
 def as_persona(client, world, persona):
@@ -133,6 +154,31 @@ EXPECTED = [
     ("webhook deliveries in the admin", lambda w: reverse(
         "admin:notifications_webhookdelivery_changelist"),
      [302, 302, 302, 302, 302, 200, 200, 200]),
+    # The discussion: read by whoever sees the competition, written by its people.
+    ("discussion", lambda w: reverse("discussion", args=["animals"]),
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a thread", lambda w: reverse("discussion_thread", args=["animals", w["question"].pk]),
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a hidden thread", lambda w: reverse("discussion_thread",
+                                          args=["animals", w["hidden_thread"].pk]),
+     [404, 404, 404, 404, 404, 200, 404, 200]),
+    ("new thread", lambda w: reverse("discussion_new", args=["animals"]),
+     [302, 302, 200, 200, 302, 200, 302, 200]),
+    ("editing alice's post", lambda w: reverse("discussion_post_edit",
+                                               args=["animals", w["question_post"].pk]),
+     [302, 403, 200, 403, 403, 403, 403, 403]),
+    ("threads API", lambda w: "/api/v1/competitions/animals/threads/",
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a thread API", lambda w: f"/api/v1/competitions/animals/threads/{w['question'].pk}/",
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a thread's posts API",
+     lambda w: f"/api/v1/competitions/animals/threads/{w['question'].pk}/posts/",
+     [200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a hidden thread API",
+     lambda w: f"/api/v1/competitions/animals/threads/{w['hidden_thread'].pk}/posts/",
+     [404, 404, 404, 404, 404, 200, 404, 200]),
+    ("a post API", lambda w: f"/api/v1/competitions/animals/posts/{w['reply'].pk}/",
+     [200, 200, 200, 200, 200, 200, 200, 200]),
 ]
 
 # Posted: marking alice's notification read, on the site and through the API.
@@ -143,6 +189,45 @@ POSTED = [
     ("mark alice's notification read (API)", lambda w: (
         f"/api/v1/notifications/{w['alice_notification'].pk}/read/"),
      [401, 404, 200, 404, 404, 404, 404, 404]),
+]
+
+# The discussion's writes, in this order, each persona in a fresh world: (name, method,
+# url maker, body, expected status per persona). The pages answer 302 when done (or to
+# the sign-in page), the API 200/201/204.
+WRITES = [
+    ("reply API", "post", lambda w: f"/api/v1/competitions/animals/threads/"
+                                    f"{w['question'].pk}/posts/", {"body": "Me too"},
+     [401, 403, 201, 201, 403, 201, 403, 201]),
+    ("announce API", "post", lambda w: "/api/v1/competitions/animals/threads/",
+     {"title": "News", "body": "x", "is_announcement": True},
+     [401, 403, 403, 403, 403, 201, 403, 201]),
+    ("edit alice's post API", "patch",
+     lambda w: f"/api/v1/competitions/animals/posts/{w['question_post'].pk}/", {"body": "?"},
+     [401, 403, 200, 403, 403, 403, 403, 403]),
+    ("delete alice's post API", "delete",
+     lambda w: f"/api/v1/competitions/animals/posts/{w['question_post'].pk}/", None,
+     [401, 403, 204, 403, 403, 403, 403, 403]),
+    ("mark bob's reply as the answer API", "post",
+     lambda w: f"/api/v1/competitions/animals/posts/{w['reply'].pk}/answer/", {},
+     [401, 403, 200, 403, 403, 200, 403, 200]),
+    ("mark the answer page", "post",
+     lambda w: reverse("discussion_post_answer", args=["animals", w["reply"].pk]), {},
+     [302, 403, 302, 403, 403, 302, 403, 302]),
+    ("edit alice's post page", "post",
+     lambda w: reverse("discussion_post_edit", args=["animals", w["question_post"].pk]),
+     {"body": "again"}, [302, 403, 403, 403, 403, 403, 403, 403]),  # deleted above
+    ("hide bob's reply", "post",
+     lambda w: reverse("discussion_post_hide", args=["animals", w["reply"].pk]), {},
+     [302, 403, 403, 403, 403, 302, 403, 302]),
+    ("delete bob's reply", "post",
+     lambda w: reverse("discussion_post_delete", args=["animals", w["reply"].pk]), {},
+     [302, 403, 403, 302, 403, 403, 403, 403]),
+    ("lock the thread", "post",
+     lambda w: reverse("discussion_lock", args=["animals", w["question"].pk]), {},
+     [302, 403, 403, 403, 403, 302, 403, 302]),
+    ("reply to a hidden thread", "post",
+     lambda w: reverse("discussion_thread", args=["animals", w["hidden_thread"].pk]),
+     {"body": "x"}, [404, 404, 404, 404, 404, 302, 404, 302]),
 ]
 
 
@@ -166,6 +251,21 @@ def test_only_its_recipient_marks_a_notification_read(client, world, persona):
     assert (world["alice_notification"].read_at is not None) == (persona == "participant")
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_may_write_to_the_discussion_as_expected(client, world, persona):
+    user = as_persona(client, world, persona)
+    index = PERSONAS.index(persona)
+    answers = {}
+    for name, method, make, body, _ in WRITES:
+        url = make(world)
+        call = getattr(client, method)
+        response = (call(url, **headers_for(user)) if body is None else
+                    call(url, body, content_type="application/json", **headers_for(user))
+                    if url.startswith("/api/") else call(url, body))
+        answers[name] = response.status_code
+    assert answers == {name: statuses[index] for name, *_, statuses in WRITES}
+
+
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ORGANIZERS])
 def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_file(
         client, world, persona):
@@ -176,9 +276,11 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
     ids = [str(world["alice_file"].pk), str(world["bob_file"].pk),
            str(world["alice_scored"].pk)]
     notification_id = str(world["alice_notification"].pk)
+    discussion_ids = [str(world[name].pk) for name in ("question", "question_post", "reply",
+                                                       "hidden_thread")]
     values = {"slug": [competition.slug, "other-course", "hana-bugs"],
               "name": ["sample_submission.csv", "solution.csv", solution_path, *files],
-              "path": [solution_path, *files], "pk": [*ids, notification_id],
+              "path": [solution_path, *files], "pk": [*ids, *discussion_ids, notification_id],
               "object_id": [*ids, notification_id], "image_id": ["img_10.png"],
               "username": ["alice", "bob", "hana", "olivia-teacher"], "*": ids[:1]}
     urls = every_url(values) + [
@@ -186,7 +288,7 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
         "/c/animals/submissions/?fragment=1", f"/media/{solution_path}"]
     assert len(urls) > 80
     values_only = [SECRET_MARKER, ",".join(TRUE_LABELS[:3]), f"{PRIVATE_MARKER:.5f}",
-                   f"{PRIVATE_MARKER:.4f}"]
+                   f"{PRIVATE_MARKER:.4f}", HIDDEN_POST_MARKER]
     values_only += [marker for owner, marker in (("participant", ALICE_FILE_MARKER),
                                                  ("participant", ALICE_NOTIFICATION_MARKER),
                                                  ("other team", BOB_FILE_MARKER))

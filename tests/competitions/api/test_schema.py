@@ -31,6 +31,13 @@ def test_docs_page_is_served_without_any_cdn(api):
 STAFF_ONLY = {"/api/v1/competitions/{slug}/analytics/"}
 # The posts that take no file.
 BODIES = {"/api/v1/submissions/{id}/final/": {"final": True}}
+# The discussion's JSON bodies, by method and path.
+JSON_BODIES = {
+    ("post", "/api/v1/competitions/{slug}/threads/"): {"title": "Q", "body": "?"},
+    ("post", "/api/v1/competitions/{slug}/threads/{id}/posts/"): {"body": "A reply"},
+    ("patch", "/api/v1/competitions/{slug}/posts/{id}/"): {"body": "Edited"},
+    ("post", "/api/v1/competitions/{slug}/posts/{id}/answer/"): {"answer": True},
+}
 
 
 def test_every_documented_path_answers(schema, token_client, competition, alice, alice_joined,
@@ -38,9 +45,10 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
     from rest_framework.throttling import ScopedRateThrottle
 
     from notifications.models import Notification
+    from discussion.services import reply_create, thread_create
     from tests.conftest import scored_upload
 
-    for scope in ("read", "submit", "validate"):
+    for scope in ("read", "submit", "validate", "discussion"):
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
     competition.feedback_while_open = "full"  # so that the insight paths answer too
     competition.save(update_fields=["feedback_while_open"])
@@ -52,11 +60,19 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
               "id": str(submission.pk), "notification_id": str(notification.pk)}
     queries = {"/api/v1/competitions/{slug}/compare/":
                f"?first={submission.pk}&second={submission.pk}"}
+    thread = thread_create(competition=competition, author=alice, title="Q", body="?")
+    # One reply is edited and deleted, the other marked as the answer.
+    edited, answer = (reply_create(thread=thread, author=alice, body=body).pk
+                      for body in ("edit me", "the answer"))
+    ids = {"/api/v1/competitions/{slug}/threads/{id}/": thread.pk,
+           "/api/v1/competitions/{slug}/threads/{id}/posts/": thread.pk,
+           "/api/v1/competitions/{slug}/posts/{id}/": edited,
+           "/api/v1/competitions/{slug}/posts/{id}/answer/": answer}
     participant, organizer = token_client(alice), token_client(olivia)
     answered = []
     for path, operations in schema["paths"].items():
         url = path
-        for name, value in values.items():
+        for name, value in {**values, "id": str(ids.get(path, submission.pk))}.items():
             url = url.replace("{" + name + "}", value)
         assert "{" not in url, path
         url += queries.get(path, "")
@@ -64,6 +80,9 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
         for method in operations:
             if path in BODIES:
                 response = client.post(url, BODIES[path], format="json")
+            elif (method, path) in JSON_BODIES:
+                response = getattr(client, method)(url, JSON_BODIES[method, path],
+                                                   format="json")
             elif method == "post":
                 response = client.post(url, {"file": upload(perfect_csv())}, format="multipart")
             else:
