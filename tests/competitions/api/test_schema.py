@@ -44,8 +44,8 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
                                        olivia, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
-    from notifications.models import Notification
     from discussion.services import reply_create, thread_create
+    from notifications.models import Notification
     from tests.conftest import scored_upload
 
     for scope in ("read", "submit", "validate", "discussion"):
