@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import selectors
+from .events import announce, rescore_finished
 from .models import Board, Competition, RescoreRecord, RescoreRun, Submission
 from .queueing import enqueue_scoring
 from .services import solution_set
@@ -76,6 +77,7 @@ def _finish(run: RescoreRun) -> None:
     run.ranks_after = selectors.ranks_snapshot(run.competition)
     run.finished_at = timezone.now()
     run.save(update_fields=["ranks_after", "finished_at"])
+    announce(rescore_finished, RescoreRun, run=run)
 
 
 def rank_changes(run: RescoreRun) -> list[dict]:

@@ -14,7 +14,8 @@ from django.db import DatabaseError, connection
 from scoring.problems import InvalidFile, Problem
 from scoring.scorer import Scores, score_submission
 
-from .models import Competition, Submission
+from .events import announce, submission_finished
+from .models import Competition, RescoreRecord, Submission
 from .models.submission import MAX_SCORING_ATTEMPTS
 from .rescoring import record_rescore_result
 
@@ -60,7 +61,10 @@ def submission_score(*, submission_id: int) -> str:
             raise ScoreLater(RETRY_DELAYS_SECONDS[0]) from None
         return "superseded"
     if outcome in ("scored", "failed"):
+        # Asked before the audit record is filled in: an open record means a rescore.
+        rescore = RescoreRecord.objects.filter(submission=submission, new_status="").exists()
         record_rescore_result(submission)
+        announce(submission_finished, Submission, submission=submission, rescore=rescore)
     return outcome
 
 

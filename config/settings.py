@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "config.apps.PlatformConfig",
     "competitions",
     "accounts",
+    "notifications",
     "discussion",
 ]
 
@@ -351,6 +352,35 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Notifications and hosts' webhooks (issue 17; the notifications app) ----------------
+# The site's address, for links in e-mails (which have no request to build them from).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+# E-mail settings: the accounts block below (SMTP with EMAIL_HOST, files otherwise).
+# An e-mail waits this long for more events of the same user, which then come in one
+# digest e-mail (a reveal right after a rescore: one e-mail).
+NOTIFICATION_DIGEST_SECONDS = env_int("NOTIFICATION_DIGEST_SECONDS", 60)
+# A result is told (bell, e-mail) only if it came this long after the upload: queued
+# behind others, or retried. Browser uploads scored within seconds are not told.
+NOTIFICATION_SLOW_SCORING_SECONDS = env_int("NOTIFICATION_SLOW_SCORING_SECONDS", 60)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Attempts of one delivery; between them WEBHOOK_RETRY_BASE_SECONDS × 4^n (30 s, 2 min,
+# 8 min, 32 min with the defaults).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+# Organizers' URLs may not point into the private network (the database, Redis, metrics)
+# unless this is on.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+CELERY_BEAT_SCHEDULE |= {
+    "notification-emails-overdue": {"task": "notifications.tasks.sweep_unsent_emails",
+                                    "schedule": 60, "options": {"expires": 60}},
+    "notification-reveals": {"task": "notifications.tasks.check_reveals",
+                             "schedule": 60, "options": {"expires": 60}},
+}
+CELERY_TASK_ROUTES |= {
+    "notifications.tasks.sweep_unsent_emails": {"queue": CELERY_SWEEP_QUEUE},
+    "notifications.tasks.check_reveals": {"queue": CELERY_SWEEP_QUEUE},
+}
 
 # Community competitions: anyone signed in builds one from a zip of labelled images
 # (competitions/builder). The limits keep one upload from filling the disk or the worker's

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("competitions.api.urls")),
     re_path(r"^api/", api_not_found),  # other versions and paths: JSON, as under /api/v1/
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("discussion.urls")),
     path("", include("competitions.urls")),
     # The names of the sign-in pages before allauth, for links written against them

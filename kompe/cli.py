@@ -14,6 +14,7 @@
     kompe teams invite USERNAME -c SLUG
     kompe teams accept [INVITATION_ID] -c SLUG
     kompe teams leave -c SLUG
+    kompe notifications [--all] [--mark-read]
     kompe discussion list -c SLUG
     kompe discussion show -c SLUG THREAD
     kompe discussion post -c SLUG --title TITLE -m TEXT [--announcement]
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kompe", description=_("The Kompe command line."))
-    verbs = parser.add_subparsers(required=True, metavar="{login,competitions,teams,discussion}")
+    verbs = parser.add_subparsers(
+        required=True, metavar="{login,competitions,teams,discussion,notifications}")
     login = verbs.add_parser("login", help=_("store the server URL and your API token"))
     login.add_argument("--url", default=None,
                        help=_("server URL (default {url})").format(url=config.DEFAULT_URL))
@@ -96,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
         if name == "leaderboard":
             action.add_argument("--private", action="store_true")
     _team_verbs(verbs)
+    notifications = verbs.add_parser("notifications", help="your unread notifications")
+    notifications.add_argument("--all", action="store_true", help="read ones too")
+    notifications.add_argument("--mark-read", action="store_true",
+                               help="then mark them all read")
+    notifications.add_argument("--json", action="store_true", help="print JSON")
+    notifications.set_defaults(run=_notifications)
     _discussion_parser(verbs)
     return parser
 
@@ -312,6 +320,27 @@ def _members(row: dict) -> str:
     if not members or members == [row["participant"]]:
         return ""
     return f" ({', '.join(members)})"
+
+
+def _notifications(args) -> int:
+    client = _client()
+    notifications = client.notifications(unread_only=not args.all)
+    if args.json:
+        _print_json(notifications)
+    elif not notifications:
+        print("No unread notifications." if not args.all else "No notifications.")
+    else:
+        for notification in notifications:
+            when = notification["created_at"][:16].replace("T", " ")
+            mark = " " if notification["read"] else "*"
+            print(f"{mark} {when}  {notification['text']}")
+            if notification["link"]:
+                print(f"    {notification['link']}")
+    if args.mark_read:
+        marked = client.mark_notifications_read()
+        if not args.json:
+            print(f"Marked {marked} read.")
+    return 0
 
 
 def _rank(row: dict) -> str:

@@ -149,6 +149,12 @@ class Client:
 
     def leave_team(self, slug: str) -> dict:
         return self._request("POST", f"/api/v1/competitions/{slug}/team/leave/").json()
+    def notifications(self, unread_only: bool = True) -> list[dict]:
+        query = "?unread=true" if unread_only else ""
+        return list(self._pages(f"/api/v1/notifications/{query}"))
+
+    def mark_notifications_read(self) -> int:
+        return self._request("POST", "/api/v1/notifications/read/").json()["marked"]
     def threads(self, slug: str) -> list[dict]:
         return list(self._pages(f"/api/v1/competitions/{slug}/threads/"))
 

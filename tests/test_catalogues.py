@@ -43,9 +43,8 @@ def test_catalogues_hold_exactly_the_strings_of_the_code(tmp_path):
     if not shutil.which("xgettext"):
         skip_or_fail("GNU gettext (xgettext) is needed: apt-get install gettext")
     base = Path(settings.BASE_DIR)
-    for folder in ("config", "competitions", "accounts", "discussion", "scoring", "templates",
-                   "static",
-                   "locale"):
+    for folder in ("config", "competitions", "accounts", "discussion", "notifications",
+                   "scoring", "templates", "static", "locale"):
         shutil.copytree(base / folder, tmp_path / folder,
                         ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copy(base / "manage.py", tmp_path)

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import competitions, errors, finals, history, insight, leaderboard, submissions, teams
@@ -48,6 +48,8 @@ urlpatterns = [
          name="compare-submissions"),
     path("competitions/<slug:slug>/analytics/", insight.Analytics.as_view(),
          name="analytics"),
+    # The notifications app's (its views live there; one namespace, one schema).
+    path("", include("notifications.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other URL under /api/v1/ answers a JSON 404, not the site's HTML page.

@@ -20,6 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .. import policy
+from ..events import announce, build_finished
 from ..models import Competition, CompetitionBuild, Visibility
 from ..models.build import MAX_BUILD_ATTEMPTS, Superseded
 from .archive import Archive
@@ -150,6 +151,7 @@ def build_run(*, build_id: int) -> str:
             folder.parent.rmdir()
     _delete_upload(build)
     logger.info("Build %s: competition %s", build.pk, competition.slug)
+    announce(build_finished, CompetitionBuild, build=build)
     return CompetitionBuild.Status.DONE
 
 
@@ -187,6 +189,7 @@ def _build(build: CompetitionBuild, folder: Path, deadline: Deadline) -> Competi
 def _fail(build: CompetitionBuild, refusal: BuildRefused) -> str:
     build.mark_failed(refusal)  # Superseded if another run holds the build
     _delete_upload(build)
+    announce(build_finished, CompetitionBuild, build=build)
     return CompetitionBuild.Status.FAILED
 
 

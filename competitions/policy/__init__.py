@@ -49,6 +49,12 @@ from .errors import (
 )
 from .files import private_file_required
 from .insight import InsightAccess, insight_access, test_images_required
+from .notifications import (
+    may_be_told,
+    may_be_told_private_results,
+    notification_for,
+    notifications_of,
+)
 from .operations import may_read_metrics
 from .people import (
     admin_users,
@@ -84,12 +90,13 @@ __all__ = [
     "data_files_required", "deleting_required", "editing_required", "first_organizer",
     "forget_runners", "hosted_competition_for", "hosts", "insight_access", "invitation_for",
     "invited_competition", "is_superuser", "listed_competitions", "make_organizer",
-    "make_superuser", "may_announce", "may_choose_answer", "may_import_bundle", "may_post",
-    "may_read_metrics", "may_use_admin", "merge_request_for", "moderation_required",
-    "organized_competitions", "organizer_required", "organizes", "participation_for",
-    "participation_required", "post_for", "posting_required", "private_board_required",
-    "private_board_visible", "private_file_required", "replying_required",
-    "roster_competition_for", "runners", "runs", "shown_body", "submission_for",
-    "team_submission_for", "team_submissions_of", "test_images_required", "thread_for",
-    "visible_competitions", "visible_submissions", "visible_threads",
+    "make_superuser", "may_announce", "may_be_told", "may_be_told_private_results",
+    "may_choose_answer", "may_import_bundle", "may_post", "may_read_metrics",
+    "may_use_admin", "merge_request_for", "moderation_required", "notification_for",
+    "notifications_of", "organized_competitions", "organizer_required", "organizes",
+    "participation_for", "participation_required", "post_for", "posting_required",
+    "private_board_required", "private_board_visible", "private_file_required",
+    "replying_required", "roster_competition_for", "runners", "runs", "shown_body",
+    "submission_for", "team_submission_for", "team_submissions_of", "test_images_required",
+    "thread_for", "visible_competitions", "visible_submissions", "visible_threads",
 ]

@@ -65,8 +65,20 @@ def test_an_announcement_a_question_and_its_marked_answer(browser, live_server, 
         teacher_page.get_by_test_id("post").nth(1).wait_for()
         assert "#post-" in teacher_page.url
 
-        # (The notifications' part of this story goes here: the learner's bell count rises
-        # with the reply, and falls when it is read. See the notify branch.)
+        # The learner's bell counts the announcement and the reply, and falls as she reads.
+        alice_page.reload()
+        assert alice_page.get_by_test_id("bell-count").inner_text() == "2"
+        alice_page.get_by_test_id("bell").click()
+        alice_page.wait_for_url("**/notifications/")
+        told = alice_page.get_by_test_id("notification")
+        assert "teacher replied in your thread" in told.nth(0).inner_text()
+        told.nth(0).get_by_role("button").first.click()
+        alice_page.wait_for_url("**/c/animals/discussion/*/")
+        assert alice_page.get_by_test_id("bell-count").inner_text() == "1"
+        alice_page.goto("/notifications/")
+        alice_page.get_by_test_id("mark-all-read").click()
+        alice_page.wait_for_url("**/notifications/")
+        assert alice_page.get_by_test_id("bell-count").inner_text() == "0"
 
         # The learner marks the organizer's reply as the answer.
         alice_page.goto(question_url)

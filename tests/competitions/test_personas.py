@@ -14,12 +14,15 @@ from rest_framework.authtoken.models import Token
 from competitions import policy, teams
 from competitions.models import CompetitionBuild, Submission
 from competitions.services import join_competition, submission_create
+from notifications.kinds import Kind
+from notifications.models import Notification
 from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, scored, upload
 from tests.urlwalk import every_url, response_text
 
 ALICE_FILE_MARKER = "alice-only-secret-row"
 HIDDEN_POST_MARKER = "hidden-by-the-organizers-text"
 BOB_FILE_MARKER = "bob-only-secret-row"
+ALICE_NOTIFICATION_MARKER = "alice-only-notification"
 PRIVATE_MARKER = 0.8765432
 PERSONAS = ["anonymous", "outsider", "participant", "other team", "other host",
             "organizer", "other organizer", "superuser", "team-mate", "other member"]
@@ -58,12 +61,16 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
         teams.invitation_accept(invitation=teams.invitation_create(
             participation=inviter, username=invitee.username), user=invitee)
     invitation = teams.invitation_create(participation=alice_in, username="mallory")
+    alice_notification = Notification.objects.create(
+        recipient=alice, kind=Kind.BUILD_DONE, event_key="build:1:done",
+        params={"title": ALICE_NOTIFICATION_MARKER}, link="/host/")
     users = {"anonymous": None, "outsider": mallory, "participant": alice, "other team": bob,
              "other host": hana, "organizer": olivia, "other organizer": oscar,
              "superuser": root, "team-mate": carol, "other member": dave}
     return {"competition": competition, "users": users, "alice_file": alice_file,
             "bob_file": bob_file, "alice_scored": alice_scored, "olivia_build": olivia_build,
             "invitation": invitation, "alice_token": teams.invite_token(alice_in.team),
+            "alice_notification": alice_notification,
             **discussion_world(competition, alice, bob, olivia)}
 
 
@@ -193,6 +200,21 @@ EXPECTED = [
      [401, 403, 200, 200, 403, 403, 403, 403, 200, 200]),
     ("another competition's team API", lambda w: "/api/v1/competitions/other-course/team/",
      [401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    # Notifications: each user's own, whoever they are; superusers see no one else's.
+    ("notifications page", lambda w: reverse("notification_list"),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("notification settings", lambda w: reverse("notification_settings"),
+     [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("notifications API", lambda w: "/api/v1/notifications/",
+     [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a forged unsubscribe link", lambda w: reverse("notification_unsubscribe",
+                                                    args=["e30:forged:sig"]),
+     [404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("webhooks in the admin", lambda w: reverse("admin:notifications_webhook_changelist"),
+     [302, 302, 302, 302, 302, 200, 200, 200, 302, 302]),
+    ("webhook deliveries in the admin", lambda w: reverse(
+        "admin:notifications_webhookdelivery_changelist"),
+     [302, 302, 302, 302, 302, 200, 200, 200, 302, 302]),
     # The discussion: read by whoever sees the competition, written by its people.
     ("discussion", lambda w: reverse("discussion", args=["animals"]),
      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -218,6 +240,16 @@ EXPECTED = [
      [404, 404, 404, 404, 404, 200, 404, 200, 404, 404]),
     ("a post API", lambda w: f"/api/v1/competitions/animals/posts/{w['reply'].pk}/",
      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+]
+
+# Posted: marking alice's notification read, on the site and through the API.
+POSTED = [
+    ("mark alice's notification read", lambda w: reverse(
+        "notification_read", args=[w["alice_notification"].pk]),
+     [302, 404, 302, 404, 404, 404, 404, 404, 404, 404]),
+    ("mark alice's notification read (API)", lambda w: (
+        f"/api/v1/notifications/{w['alice_notification'].pk}/read/"),
+     [401, 404, 200, 404, 404, 404, 404, 404, 404, 404]),
 ]
 
 # The discussion's writes, in this order, each persona in a fresh world: (name, method,
@@ -293,6 +325,17 @@ def test_each_persona_gets_the_expected_answer_from_each_team_change(client, wor
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_only_its_recipient_marks_a_notification_read(client, world, persona):
+    user = as_persona(client, world, persona)
+    index = PERSONAS.index(persona)
+    answers = {name: client.post(make(world), **headers_for(user)).status_code
+               for name, make, _ in POSTED}
+    assert answers == {name: statuses[index] for name, _, statuses in POSTED}
+    world["alice_notification"].refresh_from_db()
+    assert (world["alice_notification"].read_at is not None) == (persona == "participant")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_each_persona_may_write_to_the_discussion_as_expected(client, world, persona):
     user = as_persona(client, world, persona)
     index = PERSONAS.index(persona)
@@ -316,13 +359,14 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
     files = [world["alice_file"].file.name, world["bob_file"].file.name]
     ids = [str(world["alice_file"].pk), str(world["bob_file"].pk),
            str(world["alice_scored"].pk)]
+    notification_id = str(world["alice_notification"].pk)
     discussion_ids = [str(world[name].pk) for name in ("question", "question_post", "reply",
                                                        "hidden_thread")]
     values = {"slug": [competition.slug, "other-course", "hana-bugs"],
               "token": [world["alice_token"], "wrong"],
               "name": ["sample_submission.csv", "solution.csv", solution_path, *files],
-              "path": [solution_path, *files], "pk": ids + discussion_ids, "object_id": ids,
-              "image_id": ["img_10.png"],
+              "path": [solution_path, *files], "pk": [*ids, *discussion_ids, notification_id],
+              "object_id": [*ids, notification_id], "image_id": ["img_10.png"],
               "username": ["alice", "bob", "hana", "olivia-teacher"], "*": ids[:1]}
     urls = every_url(values) + [
         "/api/v1/competitions/animals/leaderboard/?board=private&top=1000",
@@ -331,6 +375,7 @@ def test_no_url_shows_a_persona_hidden_labels_private_scores_or_another_users_fi
     values_only = [SECRET_MARKER, ",".join(TRUE_LABELS[:3]), f"{PRIVATE_MARKER:.5f}",
                    f"{PRIVATE_MARKER:.4f}", HIDDEN_POST_MARKER]
     values_only += [marker for owners, marker in ((ALICE_TEAM, ALICE_FILE_MARKER),
+                                                  ({"participant"}, ALICE_NOTIFICATION_MARKER),
                                                   (BOB_TEAM, BOB_FILE_MARKER))
                     if persona not in owners]
     # The API's schema names the fields it describes (private_score, ...): values only there.

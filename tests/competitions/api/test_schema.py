@@ -76,6 +76,7 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
     from rest_framework.throttling import ScopedRateThrottle
 
     from discussion.services import reply_create, thread_create
+    from notifications.models import Notification
     from tests.conftest import scored_upload
 
     for scope in ("read", "submit", "validate", "discussion"):
@@ -84,8 +85,10 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
     competition.save(update_fields=["feedback_while_open"])
     submission = scored_upload(competition, alice, perfect_csv())
     assert submission.status == "scored"
+    notification = Notification.objects.create(recipient=alice, kind="build_done",
+                                               event_key="build:1:done")
     values = {"slug": competition.slug, "name": "sample_submission.csv",
-              "id": str(submission.pk)}
+              "id": str(submission.pk), "notification_id": str(notification.pk)}
     queries = {"/api/v1/competitions/{slug}/compare/":
                f"?first={submission.pk}&second={submission.pk}"}
     team_ids, actors = team_world(competition, alice, make_user)

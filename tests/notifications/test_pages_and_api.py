@@ -1,0 +1,93 @@
+"""The bell, the list (mark read, mark all read), the settings, the unsubscribe link, and
+the API: each user's own notifications only."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from notifications.emails import unsubscribe_token
+from notifications.kinds import Kind
+from notifications.models import EmailPreference, Notification
+
+
+@pytest.fixture
+def told(alice, bob, competition):
+    def make(user, key, **extra):
+        return Notification.objects.create(
+            recipient=user, kind=Kind.BUILD_DONE, event_key=key,
+            params={"title": f"{user.username}-only-title"}, link="/host/", **extra)
+    return {"alice": [make(alice, "a1"), make(alice, "a2")], "bob": [make(bob, "b1")]}
+
+
+def _bell(client) -> str:
+    page = client.get(reverse("competition_list")).content.decode()
+    return page.split('data-testid="bell-count">', 1)[1].split("<", 1)[0]
+
+
+def test_the_bell_counts_unread_and_the_list_marks_them_read(client, alice, told):
+    client.force_login(alice)
+    assert _bell(client) == "2"
+    page = client.get(reverse("notification_list")).content.decode()
+    assert "alice-only-title" in page and "bob-only-title" not in page
+    first = told["alice"][0]
+    response = client.post(reverse("notification_read", args=[first.pk]), {"follow": "1"})
+    assert response.status_code == 302 and response["Location"] == "/host/"
+    assert _bell(client) == "1"
+    client.post(reverse("notification_read_all"))
+    assert _bell(client) == "0"
+    assert Notification.objects.filter(recipient__username="bob", read_at__isnull=True
+                                       ).count() == 1
+
+
+def test_nobody_marks_or_follows_another_users_notification(client, alice, told):
+    client.force_login(alice)
+    bobs = told["bob"][0]
+    assert client.post(reverse("notification_read", args=[bobs.pk])).status_code == 404
+    assert client.post(f"/api/v1/notifications/{bobs.pk}/read/").status_code == 404
+    bobs.refresh_from_db()
+    assert bobs.read_at is None
+
+
+def test_the_list_page_speaks_japanese(client, alice, told):
+    client.force_login(alice)
+    page = client.get(reverse("notification_list"), HTTP_ACCEPT_LANGUAGE="ja")
+    assert "通知" in page.content.decode()
+
+
+def test_the_unsubscribe_link_works_without_signing_in_for_its_kind_only(client, alice):
+    url = reverse("notification_unsubscribe",
+                  args=[unsubscribe_token(alice, Kind.ANNOUNCEMENT)])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert EmailPreference.objects.get(user=alice).kind == Kind.ANNOUNCEMENT
+    assert not EmailPreference.objects.get(user=alice).email
+    assert client.post(url).status_code == 200  # List-Unsubscribe-Post
+    forged = reverse("notification_unsubscribe", args=["e30:forged:signature"])
+    assert client.get(forged).status_code == 404
+    assert EmailPreference.objects.count() == 1
+
+
+def test_the_settings_page_saves_each_kinds_choice(client, alice):
+    from notifications.services import email_wanted
+
+    client.force_login(alice)
+    assert client.get(reverse("notification_settings")).status_code == 200
+    client.post(reverse("notification_settings"), {Kind.REPLY.value: "on"})
+    assert email_wanted(alice, Kind.REPLY) and not email_wanted(alice, Kind.ANNOUNCEMENT)
+
+
+def test_the_api_lists_ones_own_and_marks_them_read(client, alice, told):
+    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=alice).key}"}
+    listed = client.get("/api/v1/notifications/", **headers).json()
+    assert listed["count"] == 2
+    assert {row["text"] for row in listed["results"]} == {
+        "Your competition “alice-only-title” is built and ready."}
+    assert listed["results"][0]["link"] == "http://localhost:8000/host/"
+    first = listed["results"][0]["id"]
+    marked = client.post(f"/api/v1/notifications/{first}/read/", **headers)
+    assert marked.status_code == 200 and marked.json()["read"] is True
+    assert client.get("/api/v1/notifications/?unread=true", **headers).json()["count"] == 1
+    assert client.post("/api/v1/notifications/read/", **headers).json() == {"marked": 1}
+    assert client.get("/api/v1/notifications/?unread=true", **headers).json()["count"] == 0
+    assert client.get("/api/v1/notifications/?unread=maybe", **headers).status_code == 400
+    assert client.get("/api/v1/notifications/").status_code == 401

@@ -1,0 +1,25 @@
+"""A team invitation (the teams branch's signal) tells the invitee, once.
+
+Passed on a trial merge of the teams branch (03:15 UTC); until teams is merged the module
+is absent and this file is skipped (the lead's merge makes it run)."""
+
+import pytest
+
+from competitions.services import join_competition
+from notifications.kinds import Kind
+from notifications.models import Notification
+
+invitation_create = pytest.importorskip(
+    "competitions.teams", reason="needs the teams branch").invitation_create
+
+
+def test_a_team_invitation_tells_the_invitee(
+        make_competition, alice, bob, django_capture_on_commit_callbacks):
+    competition = make_competition(slug="pairs", max_team_size=2)
+    alice_in = join_competition(competition=competition, user=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(participation=alice_in, username="bob")
+    [told] = Notification.objects.all()
+    assert (told.recipient, told.kind) == (bob, Kind.TEAM_INVITATION)
+    assert told.text() == "alice invited you to the team “alice” in Animals 動物."
+    assert told.link == "/c/pairs/team/"
