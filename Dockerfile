@@ -28,6 +28,9 @@ WORKDIR /app
 COPY manage.py ./
 COPY config ./config
 COPY competitions ./competitions
+COPY accounts ./accounts
+COPY discussion ./discussion
+COPY notifications ./notifications
 COPY scoring ./scoring
 COPY templates ./templates
 COPY static ./static

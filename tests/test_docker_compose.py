@@ -9,6 +9,7 @@ from django.conf import settings
 
 COMPOSE = Path(settings.BASE_DIR, "docker-compose.yml")
 SETTINGS = Path(settings.BASE_DIR, "config", "settings.py")
+ROOT = Path(settings.BASE_DIR)
 
 
 def test_compose_file_has_the_production_services():
@@ -53,3 +54,19 @@ def test_every_stateful_service_keeps_its_data_on_a_named_volume_and_has_a_healt
     for name in ("web", "worker", "db", "redis"):
         assert compose["services"][name]["healthcheck"]["test"], name
     assert "/healthz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
+
+
+def test_the_image_holds_every_app_of_the_project():
+    """Each of the project's own Django apps is copied into the image, passed by
+    .dockerignore and packaged by pyproject.toml (an app missing there fails only at
+    `docker build`'s migrate)."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    ignore = (ROOT / ".dockerignore").read_text().splitlines()
+    packages = (ROOT / "pyproject.toml").read_text()
+    apps = {app.split(".")[0] for app in settings.INSTALLED_APPS
+            if (ROOT / app.split(".")[0]).is_dir()}
+    assert {"config", "competitions", "accounts", "discussion", "notifications"} <= apps
+    for app in apps:
+        assert f"COPY {app} ./{app}" in dockerfile, app
+        assert f"!{app}/" in ignore, app
+        assert f'"{app}*"' in packages, app
