@@ -98,58 +98,59 @@ def _parser() -> argparse.ArgumentParser:
         if name == "leaderboard":
             action.add_argument("--private", action="store_true")
     _team_verbs(verbs)
-    notifications = verbs.add_parser("notifications", help="your unread notifications")
-    notifications.add_argument("--all", action="store_true", help="read ones too")
+    notifications = verbs.add_parser("notifications", help=_("your unread notifications"))
+    notifications.add_argument("--all", action="store_true", help=_("read ones too"))
     notifications.add_argument("--mark-read", action="store_true",
-                               help="then mark them all read")
-    notifications.add_argument("--json", action="store_true", help="print JSON")
+                               help=_("then mark them all read"))
+    notifications.add_argument("--json", action="store_true", help=_("print JSON"))
     notifications.set_defaults(run=_notifications)
     _discussion_parser(verbs)
     return parser
 
 
 def _team_verbs(verbs) -> None:
-    teams = verbs.add_parser("teams", aliases=["t"], help="your team in a competition")
+    teams = verbs.add_parser("teams", aliases=["t"], help=_("your team in a competition"))
     actions = teams.add_subparsers(required=True, metavar="VERB")
     for name, run, helptext in [
-        ("show", _team_show, "your team, its invite link and pending invitations"),
-        ("invite", _team_invite, "invite a user into your team by username"),
-        ("accept", _team_accept, "accept an invitation (joins the competition if needed)"),
-        ("leave", _team_leave, "leave your team for a team of your own"),
+        ("show", _team_show, _("your team, its invite link and pending invitations")),
+        ("invite", _team_invite, _("invite a user into your team by username")),
+        ("accept", _team_accept, _("accept an invitation (joins the competition if needed)")),
+        ("leave", _team_leave, _("leave your team for a team of your own")),
     ]:
         action = actions.add_parser(name, help=helptext)
         action.set_defaults(run=run)
-        action.add_argument("--json", action="store_true", help="print JSON")
+        action.add_argument("--json", action="store_true", help=_("print JSON"))
         action.add_argument("-c", "--competition", required=True, metavar="SLUG")
         if name == "invite":
             action.add_argument("username")
         if name == "accept":
             action.add_argument("invitation", nargs="?", type=int, metavar="INVITATION_ID",
-                                help="which invitation (needed if you have several)")
+                                help=_("which invitation (needed if you have several)"))
+
 
 def _discussion_parser(verbs) -> None:
     discussion = verbs.add_parser("discussion", aliases=["d"],
-                                  help="a competition's discussion")
+                                  help=_("a competition's discussion"))
     actions = discussion.add_subparsers(required=True, metavar="VERB")
     for name, run, helptext in [
-        ("list", _threads, "the threads, announcements first"),
-        ("show", _show_thread, "a thread and its posts"),
-        ("post", _post, "start a thread (--title) or reply to one (--thread)"),
+        ("list", _threads, _("the threads, announcements first")),
+        ("show", _show_thread, _("a thread and its posts")),
+        ("post", _post, _("start a thread (--title) or reply to one (--thread)")),
     ]:
         action = actions.add_parser(name, help=helptext)
         action.set_defaults(run=run)
-        action.add_argument("--json", action="store_true", help="print JSON")
+        action.add_argument("--json", action="store_true", help=_("print JSON"))
         action.add_argument("-c", "--competition", required=True, metavar="SLUG")
     actions.choices["show"].add_argument("thread", type=int, metavar="THREAD")
     post = actions.choices["post"]
     where = post.add_mutually_exclusive_group(required=True)
-    where.add_argument("--title", help="the new thread's title")
-    where.add_argument("--thread", type=int, metavar="THREAD", help="the thread to reply to")
+    where.add_argument("--title", help=_("the new thread's title"))
+    where.add_argument("--thread", type=int, metavar="THREAD", help=_("the thread to reply to"))
     text = post.add_mutually_exclusive_group(required=True)
-    text.add_argument("-m", "--message", help="the text (Markdown)")
-    text.add_argument("-f", "--file", type=Path, help="a file holding the text (Markdown)")
+    text.add_argument("-m", "--message", help=_("the text (Markdown)"))
+    text.add_argument("-f", "--file", type=Path, help=_("a file holding the text (Markdown)"))
     post.add_argument("--announcement", action="store_true",
-                      help="a pinned announcement (organizers only)")
+                      help=_("a pinned announcement (organizers only)"))
 
 
 def _client() -> Client:
@@ -328,7 +329,7 @@ def _notifications(args) -> int:
     if args.json:
         _print_json(notifications)
     elif not notifications:
-        print("No unread notifications." if not args.all else "No notifications.")
+        print(_("No unread notifications.") if not args.all else _("No notifications."))
     else:
         for notification in notifications:
             when = notification["created_at"][:16].replace("T", " ")
@@ -339,7 +340,7 @@ def _notifications(args) -> int:
     if args.mark_read:
         marked = client.mark_notifications_read()
         if not args.json:
-            print(f"Marked {marked} read.")
+            print(_("Marked {count} read.").format(count=marked))
     return 0
 
 
@@ -363,31 +364,33 @@ def _team_show(args) -> int:
         return _print_json({**team, "invitations": invitations})
     _print_team(team)
     for invitation in invitations["sent"]:
-        print(f"Invited: {invitation['invitee']} (invitation {invitation['id']})")
+        print(_("Invited: {user} (invitation {id})").format(user=invitation["invitee"],
+                                                            id=invitation["id"]))
     _print_received(invitations["received"])
     return 0
 
 
 def _print_team(team: dict) -> None:
     names = ", ".join(member["name"] for member in team["members"])
-    print(f"Team {team['name']}: {names} ({len(team['members'])} of at most "
-          f"{team['max_size']})")
+    print(_("Team {name}: {members} ({count} of at most {limit})").format(
+        name=team["name"], members=names, count=len(team["members"]), limit=team["max_size"]))
     if team["invite_url"]:
-        print(f"Invite link: {team['invite_url']}")
+        print(_("Invite link: {url}").format(url=team["invite_url"]))
 
 
 def _print_received(received: list[dict]) -> None:
     for invitation in received:
-        print(f"Invitation {invitation['id']} from team {invitation['team']} "
-              f"(by {invitation['invited_by']}): kompe teams accept {invitation['id']} "
-              f"-c SLUG")
+        print(_("Invitation {id} from team {team} (by {user}): kompe teams accept {id} "
+                "-c SLUG").format(id=invitation["id"], team=invitation["team"],
+                                  user=invitation["invited_by"]))
 
 
 def _team_invite(args) -> int:
     invitation = _client().invite(args.competition, args.username)
     if args.json:
         return _print_json(invitation)
-    print(f"Invited {invitation['invitee']} into {invitation['team']}.")
+    print(_("Invited {user} into {team}.").format(user=invitation["invitee"],
+                                                  team=invitation["team"]))
     return 0
 
 
@@ -397,15 +400,16 @@ def _team_accept(args) -> int:
     if invitation_id is None:
         received = client.invitations(args.competition)["received"]
         if len(received) != 1:
-            print("kompe: " + ("no invitation to accept" if not received else
-                               "several invitations: name one"), file=sys.stderr)
+            problem = (_("no invitation to accept") if not received
+                       else _("several invitations: name one"))
+            print(_("kompe: {error}").format(error=problem), file=sys.stderr)
             _print_received(received)
             return EXIT_FAILED
         invitation_id = received[0]["id"]
     team = client.accept_invitation(args.competition, invitation_id)
     if args.json:
         return _print_json(team)
-    print(f"You joined {team['name']}.")
+    print(_("You joined {team}.").format(team=team["name"]))
     _print_team(team)
     return 0
 
@@ -414,7 +418,7 @@ def _team_leave(args) -> int:
     team = _client().leave_team(args.competition)
     if args.json:
         return _print_json(team)
-    print(f"You left your team; you are now {team['name']}.")
+    print(_("You left your team; you are now {team}.").format(team=team["name"]))
     return 0
 
 
@@ -422,16 +426,16 @@ def _threads(args) -> int:
     threads = _client().threads(args.competition)
     if args.json:
         return _print_json(threads)
-    print(table(["id", "title", "by", "last post", ""], [
+    print(table(_all(["id", "title", "by", "last post", ""]), [
         [t["id"], t["title"], t["author"] or "-", _when(t["last_posted_at"]), _flags(t)]
         for t in threads]))
     return 0
 
 
 def _flags(thread: dict) -> str:
-    return " ".join(flag for flag, on in (("announcement", thread["is_announcement"]),
-                                          ("answered", thread["answer"] is not None),
-                                          ("locked", thread["is_locked"])) if on)
+    return " ".join(flag for flag, on in ((_("announcement"), thread["is_announcement"]),
+                                          (_("answered"), thread["answer"] is not None),
+                                          (_("locked"), thread["is_locked"])) if on)
 
 
 def _show_thread(args) -> int:
@@ -443,12 +447,12 @@ def _show_thread(args) -> int:
     print(f"#{thread['id']} {thread['title']}" + (f" [{_flags(thread)}]" if _flags(thread)
                                                   else ""))
     for post in posts:
-        mark = " (answer)" if post["is_answer"] else ""
+        mark = _(" (answer)") if post["is_answer"] else ""
         print(f"\n--- {post['author'] or '-'}, {_when(post['created_at'])}{mark}")
         if post["is_deleted"]:
-            print("(deleted by its author)")
+            print(_("(deleted by its author)"))
         elif post["body"] is None:
-            print("(hidden by the organizers)")
+            print(_("(hidden by the organizers)"))
         else:
             print(post["body"])
     return 0
@@ -461,12 +465,13 @@ def _post(args) -> int:
         made = client.reply(args.competition, args.thread, body)
         if args.json:
             return _print_json(made)
-        print(f"Replied in thread {args.thread} (post {made['id']}).")
+        print(_("Replied in thread {thread} (post {id}).").format(thread=args.thread,
+                                                                   id=made["id"]))
     else:
         made = client.start_thread(args.competition, args.title, body, args.announcement)
         if args.json:
             return _print_json(made)
-        print(f"Started thread {made['id']}: {made['title']}")
+        print(_("Started thread {id}: {title}").format(id=made["id"], title=made["title"]))
     return 0
 
 

@@ -90,6 +90,49 @@ JAPANESE = {
         "{board} リーダーボード、{metric}（{direction}）、{count} 人が順位付き",
     " (baseline)": "（ベースライン）",
     "queued": "待機中", "scoring": "採点中", "scored": "採点済み", "failed": "失敗",
+    # kompe/cli.py: teams, notifications and discussion
+    "your team in a competition": "コンペでの自分のチーム",
+    "your team, its invite link and pending invitations":
+        "自分のチーム、招待リンク、返事待ちの招待",
+    "invite a user into your team by username": "ユーザー名を指定してチームに招待する",
+    "accept an invitation (joins the competition if needed)":
+        "招待を受ける（必要ならコンペにも参加します）",
+    "leave your team for a team of your own": "チームを抜けて自分一人のチームに戻る",
+    "which invitation (needed if you have several)": "受ける招待（複数あるときは必須）",
+    "Invited: {user} (invitation {id})": "招待中: {user}（招待 {id}）",
+    "Team {name}: {members} ({count} of at most {limit})":
+        "チーム {name}: {members}（{count} 人、最大 {limit} 人）",
+    "Invite link: {url}": "招待リンク: {url}",
+    "Invitation {id} from team {team} (by {user}): kompe teams accept {id} -c SLUG":
+        "チーム {team} からの招待 {id}（{user} より）: kompe teams accept {id} -c SLUG",
+    "Invited {user} into {team}.": "{user} を {team} に招待しました。",
+    "no invitation to accept": "受けられる招待はありません",
+    "several invitations: name one": "招待が複数あります。どれか一つを指定してください",
+    "You joined {team}.": "{team} に加わりました。",
+    "You left your team; you are now {team}.": "チームを抜けました。今は {team} です。",
+    "your unread notifications": "未読の通知",
+    "read ones too": "既読の通知も表示する",
+    "then mark them all read": "表示したあとすべて既読にする",
+    "No unread notifications.": "未読の通知はありません。",
+    "No notifications.": "通知はありません。",
+    "Marked {count} read.": "{count} 件を既読にしました。",
+    "a competition's discussion": "コンペのディスカッション",
+    "the threads, announcements first": "スレッドの一覧（お知らせが先頭）",
+    "a thread and its posts": "スレッドとその投稿",
+    "start a thread (--title) or reply to one (--thread)":
+        "スレッドを立てる（--title）か、スレッドに返信する（--thread）",
+    "the new thread's title": "新しいスレッドのタイトル",
+    "the thread to reply to": "返信するスレッド",
+    "the text (Markdown)": "本文（Markdown）",
+    "a file holding the text (Markdown)": "本文（Markdown）を収めたファイル",
+    "a pinned announcement (organizers only)": "固定表示のお知らせ（運営者のみ）",
+    "by": "投稿者", "last post": "最終投稿",
+    "announcement": "お知らせ", "answered": "解決済み", "locked": "ロック中",
+    " (answer)": "（回答）",
+    "(deleted by its author)": "（投稿者が削除しました）",
+    "(hidden by the organizers)": "（運営者が非表示にしました）",
+    "Replied in thread {thread} (post {id}).": "スレッド {thread} に返信しました（投稿 {id}）。",
+    "Started thread {id}: {title}": "スレッド {id} を立てました: {title}",
     # kompe/client.py
     "Submission {id} is still {status} after {seconds} s; check later with "
     "`kompe competitions submissions`.":

@@ -1,9 +1,11 @@
 """A real Chromium (Debian's package) driven by Playwright, against pytest-django's live server."""
 
 import os
+import re
 import shutil
 
 import pytest
+from django.core import mail
 
 from tests.conftest import skip_or_fail
 
@@ -54,3 +56,40 @@ def log_in(page, username: str) -> None:
     page.fill("#id_password", f"{username}-password-1")
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/")
+
+
+def sign_in(page, login: str, password: str) -> None:
+    """Submits the sign-in form; the caller checks where it leads."""
+    page.goto("/accounts/login/")
+    page.fill("#id_login", login)
+    page.fill("#id_password", password)
+    page.locator("main button[type=submit]").click()
+
+
+def sign_up(page, username: str, email: str, password: str) -> None:
+    """Through the sign-up page, up to "check your e-mail"."""
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").click()
+    page.fill("#id_username", username)
+    page.fill("#id_email", email)
+    page.fill("#id_password1", password)
+    page.fill("#id_password2", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+
+
+def emailed_link(to: str | None = None) -> str:
+    """The link in the newest e-mail (to `to`, if given) as a path on the live server: the
+    live server runs in this process, so its e-mails land in this process's outbox."""
+    messages = [message for message in mail.outbox if to is None or to in message.to]
+    link = re.search(r"https?://\S+", messages[-1].body).group(0)
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+def upload(page, slug: str, path) -> None:
+    """Uploads a file and waits until a scored row shows (the first one, not necessarily
+    this file's)."""
+    page.goto(f"/c/{slug}/submit/")
+    page.set_input_files("#id_file", str(path))
+    page.get_by_test_id("submit-button").click()
+    page.locator("tr[data-status=scored]").first.wait_for()

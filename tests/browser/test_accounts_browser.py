@@ -6,38 +6,17 @@ import re
 import pytest
 from django.core import mail
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import emailed_link, screenshot, sign_in, sign_up
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-pass-phrase-9"
 NEW_PASSWORD = "another-long-phrase-7"
 
 
-def emailed_link(live_server_url: str) -> str:
-    """The link in the newest e-mail (the live server shares this process's outbox), as a
-    path on the live server."""
-    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
-    return re.sub(r"^https?://[^/]+", "", link)
-
-
-def sign_in(page, login: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_login", login)
-    page.fill("#id_password", password)
-    page.locator("main button[type=submit]").click()
-
-
 def test_a_learner_signs_up_verifies_signs_in_and_resets_a_forgotten_password(
         page, live_server, db):
     mail.outbox.clear()
-    page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
-    page.fill("#id_username", "はなこ")
-    page.fill("#id_email", "hanako@example.com")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/accounts/confirm-email/")
+    sign_up(page, "はなこ", "hanako@example.com", PASSWORD)
     assert "hanako@example.com" in mail.outbox[-1].to
     screenshot(page, "accounts-verification-sent")
 
@@ -45,7 +24,7 @@ def test_a_learner_signs_up_verifies_signs_in_and_resets_a_forgotten_password(
     sign_in(page, "はなこ", PASSWORD)
     page.wait_for_url("**/accounts/confirm-email/")
 
-    page.goto(emailed_link(live_server.url))
+    page.goto(emailed_link("hanako@example.com"))
     page.locator("main button[type=submit]").click()
     sign_in(page, "hanako@example.com", PASSWORD)
     page.get_by_test_id("account-link").wait_for()
@@ -59,7 +38,7 @@ def test_a_learner_signs_up_verifies_signs_in_and_resets_a_forgotten_password(
     mail.outbox.clear()
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/accounts/password/reset/done/")
-    page.goto(emailed_link(live_server.url))
+    page.goto(emailed_link("hanako@example.com"))
     page.fill("#id_password1", NEW_PASSWORD)
     page.fill("#id_password2", NEW_PASSWORD)
     page.get_by_role("button", name="Change Password").click()

@@ -4,17 +4,10 @@ with both names."""
 import pytest
 
 from competitions.services import join_competition
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, upload
 from tests.conftest import TRUE_LABELS, submission_csv
 
 pytestmark = pytest.mark.browser
-
-
-def upload(page, slug: str, path) -> None:
-    page.goto(f"/c/{slug}/submit/")
-    page.set_input_files("#id_file", str(path))
-    page.get_by_test_id("submit-button").click()
-    page.locator("tr[data-status=scored]").first.wait_for()
 
 
 def test_two_learners_form_a_team_by_invitation_and_share_one_row(
