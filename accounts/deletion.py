@@ -17,6 +17,8 @@ The user row stays because submissions, teams and hosting refer to it (deleting 
 cascade into other people's boards); it is emptied instead.
 """
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +41,7 @@ def delete_account(*, user) -> None:
     if profile.deleted_at is not None:
         return
     _rename_solo_teams(user)
+    _rename_teams_named_after(user)
     user.username = DELETED_USERNAME.format(pk=user.pk)
     user.email = user.first_name = user.last_name = ""
     user.set_unusable_password()
@@ -65,6 +68,25 @@ def _rename_solo_teams(user) -> None:
         # The board reads the name copied onto the standing (see Standing.team_name).
         Standing.objects.filter(team=team).update(team_name=team.name)
 
+
+def _rename_teams_named_after(user) -> None:
+    """A team with other members keeps its name, unless that name is still the default
+    one made from this user's username ("alice", "alice (2)"): that is their personal
+    data, so the team takes its next member's username instead."""
+    from competitions.services import _unique_team_name
+
+    own_name = re.compile(rf"{re.escape(user.get_username())}( \(\d+\))?")
+    teams = Team.objects.filter(participations__user=user, is_baseline=False)
+    for team in teams.select_for_update():
+        if not own_name.fullmatch(team.name):
+            continue
+        other = (Participation.objects.filter(team=team).exclude(user=user)
+                 .select_related("user").order_by("pk").first())
+        if other is None:  # a team of one: _rename_solo_teams named it
+            continue
+        team.name = _unique_team_name(team.competition, other.user.get_username())
+        team.save(update_fields=["name"])
+        Standing.objects.filter(team=team).update(team_name=team.name)
 
 
 def _free_team_name(team) -> str:
