@@ -2,7 +2,7 @@
 
 The rule (also written on the page, templates/accounts/delete.html):
 - The person's data goes: username (replaced by `deleted:<number>`), e-mail addresses,
-  names, display name, password (none will work), API token; every session ends (an
+  names, display name, student numbers (class rosters), password (none will work), API token; every session ends (an
   inactive account's sessions no longer sign anyone in). Pages name them
   "deleted user"; their profile page no longer exists.
 - What they did in competitions stays, so that boards and team-mates' work stay whole:
@@ -48,6 +48,8 @@ def delete_account(*, user) -> None:
     user.is_active = user.is_staff = user.is_superuser = False
     user.save()
     user.emailaddress_set.all().delete()
+    # A class roster's student number identifies the person as their name does.
+    Participation.objects.filter(user=user).update(student_number="")
     Token.objects.filter(user=user).delete()
     profile.display_name = ""
     profile.deleted_at = timezone.now()

@@ -173,3 +173,13 @@ def test_a_shared_team_still_named_after_the_deleted_user_is_renamed_after_a_tea
     assert Team.objects.get(pk=team.pk).name == "bob"
     assert [row.team_name for row in leaderboard(competition).rows] == ["bob"]
     assert Submission.objects.filter(team=team).count() == 1
+
+
+def test_a_deleted_users_student_numbers_go_with_their_name(competition, alice, alice_joined):
+    # A student number names the person as surely as their name does: the organizer's
+    # export must not tie "deleted:N" back to a learner.
+    from competitions.models import Participation
+
+    Participation.objects.filter(pk=alice_joined.pk).update(student_number="S2026001")
+    delete_account(user=alice)
+    assert Participation.objects.get(pk=alice_joined.pk).student_number == ""
