@@ -2,9 +2,9 @@
 
 The rule (also written on the page, templates/accounts/delete.html):
 - The person's data goes: username (replaced by `deleted:<number>`), e-mail addresses,
-  names, display name, student numbers (class rosters), password (none will work), API token; every session ends (an
-  inactive account's sessions no longer sign anyone in). Pages name them
-  "deleted user"; their profile page no longer exists.
+  names, display name, student numbers (class rosters), password (none will work), API
+  token; every session ends (an inactive account's sessions no longer sign anyone in).
+  Pages name them "deleted user"; their profile page no longer exists.
 - What they did in competitions stays, so that boards and team-mates' work stay whole:
   submissions remain under their team and keep their scores and ranks. A team they were
   alone in is renamed "deleted user <number>" (its name may have been theirs); a team with
