@@ -8,7 +8,8 @@ The rule (also written on the page, templates/accounts/delete.html):
 - What they did in competitions stays, so that boards and team-mates' work stay whole:
   submissions remain under their team and keep their scores and ranks. A team they were
   alone in is renamed "deleted user <number>" (its name may have been theirs); a team with
-  other members keeps its name.
+  other members keeps its name, unless that is still the default one made from their
+  username (then it takes a team-mate's).
 - Submission files stay where they were, readable only as before (the team, the
   organizers): an account nobody can sign in to gives nobody new access.
 - Competitions they host stay up, run by the site's administrators from then on.
