@@ -239,8 +239,10 @@ def _import_row(competition: Competition, row: RosterRow, credential: str,
             link = base_url + reverse("roster_sign_in", args=[
                 urlsafe_base64_encode(force_bytes(user.pk)),
                 default_token_generator.make_token(user)])
-    if row.display_name:
-        profile = profile_of(user)
+    # An existing account's display name is its owner's (shown on every board and on
+    # their profile): the roster names only the accounts it made, or one that has none.
+    profile = profile_of(user) if row.display_name else None
+    if profile is not None and (created or not profile.display_name):
         profile.display_name = row.display_name
         profile.save(update_fields=["display_name"])
     participation = join_competition(competition=competition, user=user)

@@ -205,7 +205,9 @@ def invitation_create(*, participation: Participation, username: str) -> TeamInv
     with transaction.atomic():
         team = _lock(participation.team_id)[0]
         _check_team_changes(competition, team)
-        if policy.runs(invitee, competition):
+        # Only the competition's own organizers and host are refused here; a superuser is
+        # refused when accepting (_enter_team), so that inviting tells nobody who is one.
+        if policy.named_runner(invitee, competition):
             raise TeamRefused(RUNNERS_NOT_IN_TEAMS, "organizer")
         if team.participations.filter(user=invitee).exists():
             raise TeamRefused(ALREADY_MEMBER % {"username": invitee.username}, "already_member")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from competitions.models import Competition
 
 from .models import Post, Thread
-from .signals import answer_marked, reply_posted, thread_posted
+from .signals import answer_marked, reply_posted, thread_hidden, thread_posted
 
 NOT_ANSWERABLE = _("Only a reply that is still shown can be the answer.")
 
@@ -68,6 +68,9 @@ def post_hide(*, post: Post, hidden: bool) -> Post:
     if post.is_opening:
         Thread.objects.filter(pk=post.thread_id).update(is_hidden=hidden)
         post.thread.is_hidden = hidden
+        if hidden:
+            thread = post.thread
+            transaction.on_commit(lambda: thread_hidden.send(sender=Thread, thread=thread))
     if hidden:
         _forget_answer(post)
     return post

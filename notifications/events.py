@@ -118,6 +118,17 @@ def reply_posted(post) -> None:
                                        "author": _name(post)})])
 
 
+def thread_hidden(thread) -> None:
+    """A hidden thread exists for the organizers only: its announcement and the replies
+    told of it leave the bells, and their e-mails still waiting are not sent."""
+    from .models import Notification
+
+    keys = [f"announcement:{thread.pk}"] + [
+        f"reply:{pk}" for pk in thread.posts.values_list("pk", flat=True)]
+    Notification.objects.filter(event_key__in=keys, kind__in=[Kind.ANNOUNCEMENT, Kind.REPLY]
+                                ).delete()
+
+
 def team_invitation_created(invitation) -> None:
     invitee, team, inviter = invitation.invitee, invitation.team, invitation.invited_by
     notify(kind=Kind.TEAM_INVITATION, event_key=f"team-invitation:{invitation.pk}",

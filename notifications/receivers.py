@@ -77,6 +77,9 @@ if apps.is_installed("discussion"):
     discussion_signals.reply_posted.connect(
         _safely(events.reply_posted, "post"), weak=False,
         dispatch_uid="notifications.reply_posted")
+    discussion_signals.thread_hidden.connect(
+        _safely(events.thread_hidden, "thread"), weak=False,
+        dispatch_uid="notifications.thread_hidden")
 if hasattr(competition_signals, "team_invitation_created"):
     competition_signals.team_invitation_created.connect(
         _safely(events.team_invitation_created, "invitation"), weak=False,

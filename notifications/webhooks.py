@@ -25,6 +25,7 @@ from django.utils import timezone
 from competitions import selectors
 from competitions.models import Board, Competition, Submission
 
+from .guarded_http import public_only_session
 from .models import Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -106,10 +107,14 @@ def attempt(delivery_id: int) -> str:
     try:
         if refused:
             raise requests.ConnectionError(refused)
-        response = requests.post(delivery.webhook.url, data=body, headers=headers,
-                                 timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-                                 allow_redirects=False)
-        status = response.status_code
+        # The check above resolved the name once; the connection resolves it again, so
+        # the address connected to is checked too (guarded_http: DNS rebinding).
+        session = (requests.Session() if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+                   else public_only_session())
+        with session, session.post(delivery.webhook.url, data=body, headers=headers,
+                                   timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+                                   allow_redirects=False) as response:
+            status = response.status_code
         if 200 <= status < 300:
             delivery.status = WebhookDelivery.Status.DELIVERED
             delivery.delivered_at = timezone.now()

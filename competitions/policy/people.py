@@ -53,6 +53,12 @@ def runs(user, competition: Competition) -> bool:
                                       and user.pk in runner_ids(competition))
 
 
+def named_runner(user, competition: Competition) -> bool:
+    """One of the competition's own organizers or its host; unlike `runs`, not a superuser
+    as such, whose status others must not be able to find out (team invitations)."""
+    return bool(user.is_authenticated and user.pk in runner_ids(competition))
+
+
 def runners(competition: Competition) -> Q:
     """The users who run the competition, as a filter on users (see `runs`)."""
     return Q(pk__in=runner_ids(competition)) | Q(is_superuser=True, is_active=True)

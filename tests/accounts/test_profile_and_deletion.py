@@ -156,3 +156,30 @@ def test_no_one_can_sign_up_under_a_deleted_accounts_name(client, db):
         "username": "deleted:1", "email": "x@example.com",
         "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"})
     assert answer.status_code == 200 and answer.context["form"].errors["username"]
+
+
+def test_a_shared_team_still_named_after_the_deleted_user_is_renamed_after_a_team_mate(
+        competition, alice, bob, alice_joined):
+    # A team takes its first member's username as its name; once she deletes her account
+    # that name is her personal data, and the board must not keep showing it.
+    from competitions.models import Participation
+
+    team = alice_joined.team
+    assert team.name == "alice"
+    Participation.objects.create(competition=competition, user=bob, team=team,
+                                 accepted_rules_at=alice_joined.accepted_rules_at)
+    scored(alice_joined, 0.75)
+    delete_account(user=alice)
+    assert Team.objects.get(pk=team.pk).name == "bob"
+    assert [row.team_name for row in leaderboard(competition).rows] == ["bob"]
+    assert Submission.objects.filter(team=team).count() == 1
+
+
+def test_a_deleted_users_student_numbers_go_with_their_name(competition, alice, alice_joined):
+    # A student number names the person as surely as their name does: the organizer's
+    # export must not tie "deleted:N" back to a learner.
+    from competitions.models import Participation
+
+    Participation.objects.filter(pk=alice_joined.pk).update(student_number="S2026001")
+    delete_account(user=alice)
+    assert Participation.objects.get(pk=alice_joined.pk).student_number == ""

@@ -172,3 +172,24 @@ def test_only_the_competitions_organizers_reach_its_roster_page(
     assert response.status_code in (302, 404)
     assert not get_user_model().objects.filter(username__startswith="learner").exists()
     assert not Submission.objects.exists()
+
+
+def test_a_roster_does_not_rename_an_existing_account_that_chose_its_own_name(
+        client, teacher, competition, make_user):
+    # The display name is the person's, shown on every competition's board and on their
+    # profile: one competition's teacher listing their username does not change it.
+    from accounts.profiles import profile_of
+
+    carol = make_user("carol")
+    profile = profile_of(carol)
+    profile.display_name = "Carol Chosen"
+    profile.save(update_fields=["display_name"])
+    client.force_login(teacher)
+    content = ("username,display_name,student_number\ncarol,Teacher's Label,S1\n"
+               "newcomer,新入生,S2\n").encode()
+    assert post_roster(client, competition, content).status_code == 200
+    carol.refresh_from_db()
+    assert carol.profile.display_name == "Carol Chosen"
+    assert Participation.objects.get(user=carol, competition=competition).student_number == "S1"
+    newcomer = get_user_model().objects.get(username="newcomer")
+    assert newcomer.profile.display_name == "新入生"

@@ -251,3 +251,16 @@ def test_a_merge_request_of_a_team_that_moved_into_another_waits_no_more(course,
     assert (request.status, request.from_team, request.from_team_name) == (
         "withdrawn", None, "bob")
     assert not teams.pending_merges(alice_in.team)["received"].exists()
+
+
+def test_inviting_a_superuser_answers_as_for_anyone_and_only_accepting_is_refused(
+        course, alice, make_user):
+    # Whether an account is a superuser is not for participants to find out by inviting
+    # it: the invitation is made as for anyone; the superuser cannot accept it.
+    root = make_user("root", is_staff=True, is_superuser=True)
+    invitation = teams.invitation_create(participation=join(course, alice), username="root")
+    assert invitation.invitee == root
+    with pytest.raises(teams.TeamRefused) as refused:
+        teams.invitation_accept(invitation=invitation, user=root)
+    assert refused.value.code == "organizer"
+    assert not Participation.objects.filter(competition=course, user=root).exists()

@@ -37,3 +37,26 @@ def test_a_question_tells_nobody_and_a_reply_tells_its_author_once(
     assert (told.recipient, told.kind) == (alice, Kind.REPLY)
     assert told.text() == "bob replied in your thread “Same fonts?” in Animals 動物."
 
+
+
+def test_an_announcement_hidden_by_the_organizers_leaves_the_bell_and_its_unsent_email(
+        competition, alice, bob, alice_joined, bob_joined, make_user, client,
+        django_capture_on_commit_callbacks):
+    # A hidden thread exists for the organizers only: its title must not stay in the
+    # participants' bells, nor go out in the digest e-mail that was still waiting.
+    from competitions import policy
+
+    teacher = make_user("teacher", is_staff=True)
+    policy.make_organizer(teacher, competition)
+    alice.email = "alice@example.com"
+    alice.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = discussion.thread_create(competition=competition, author=teacher,
+                                          title="Grades of the class, by mistake",
+                                          body="…", is_announcement=True)
+    assert Notification.objects.filter(kind=Kind.ANNOUNCEMENT).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.post_hide(post=thread.posts.get(is_opening=True), hidden=True)
+    assert not Notification.objects.filter(kind=Kind.ANNOUNCEMENT).exists()
+    client.force_login(alice)
+    assert "Grades of the class" not in client.get("/notifications/").content.decode()

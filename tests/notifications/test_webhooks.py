@@ -173,3 +173,30 @@ def test_a_url_into_the_private_network_is_refused_unless_allowed(
     assert receiver.requests == []
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert "127.0.0.1 is a private address" in delivery.error
+
+
+def test_a_name_that_resolves_public_when_checked_then_private_is_refused(
+        competition, alice, alice_joined, receiver, run_deliveries, settings, monkeypatch,
+        django_capture_on_commit_callbacks):
+    # DNS rebinding: the organizer's name answers a public address to the check and the
+    # loopback to the connection a moment later; the address connected to is what counts.
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        return real_getaddrinfo(next(answers, "127.0.0.1"), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    Webhook.objects.create(competition=competition,
+                           url=receiver.url.replace("127.0.0.1", "rebind.example"))
+    with django_capture_on_commit_callbacks(execute=True):
+        scored_upload(competition, alice, perfect_csv())
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.requests == []
+    assert delivery.status != WebhookDelivery.Status.DELIVERED
+    assert "private address" in delivery.error
