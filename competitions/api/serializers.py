@@ -79,9 +79,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, submission: Submission) -> dict:
         data = super().to_representation(submission)
-        # Private scores only for whoever may see them now (policy.private_board_visible).
-        if not policy.private_board_visible(self.context["request"].user,
-                                            submission.competition):
+        # Private scores only for whoever may see them now (policy.private_board_visible);
+        # a view may have asked already (`private_visible`: the upload asks before its commit,
+        # so that answering it needs no database).
+        visible = self.context.get("private_visible")
+        if visible is None:
+            visible = policy.private_board_visible(self.context["request"].user,
+                                                   submission.competition)
+        if not visible:
             del data["private_score"]
         return data
 

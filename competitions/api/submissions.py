@@ -53,13 +53,17 @@ class CompetitionSubmissions(CompetitionScoped, generics.ListCreateAPIView):
         competition = self.get_competition()
         incoming = SubmissionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        # Asked before the upload's commit: once it is stored, answering must not need the
+        # database (a connection lost then would fail an upload that was accepted).
+        private_visible = policy.private_board_visible(request.user, competition)
         try:
             submission = services.submission_create(
                 competition=competition, user=request.user, file=incoming.validated_data["file"],
                 description=incoming.validated_data["description"])
         except services.SubmissionRefused as refusal:
             return refusal_response(refusal)
-        body = SubmissionSerializer(submission, context={"request": request}).data
+        body = SubmissionSerializer(submission, context={
+            "request": request, "private_visible": private_visible}).data
         # str(): the serializer gives a Hyperlink, and WSGI headers must be plain strings.
         return Response(body, status=status.HTTP_201_CREATED,
                         headers={"Location": str(body["url"])})

@@ -105,3 +105,22 @@ def test_join_and_download_through_the_api(token_client, competition, alice):
     assert [item["name"] for item in files] == ["sample_submission.csv"]
     download = client.get(files[0]["download_url"])
     assert b"".join(download.streaming_content).startswith(b"id,label\n")
+
+
+def test_answering_an_upload_needs_no_database_once_it_is_stored(
+        competition, alice, alice_joined, rf, django_assert_num_queries):
+    """The upload asks the policy before its commit; a connection lost after the commit
+    (tests/integration/test_drills.py) must not turn an accepted upload into a 500."""
+    from competitions import policy
+    from competitions.api.serializers import SubmissionSerializer
+    from competitions.services import submission_create
+
+    request = rf.post("/api/v1/competitions/animals/submissions/")
+    request.user = alice
+    private_visible = policy.private_board_visible(alice, competition)
+    submission = submission_create(competition=competition, user=alice,
+                                   file=upload(perfect_csv()))
+    with django_assert_num_queries(0):
+        body = SubmissionSerializer(submission, context={
+            "request": request, "private_visible": private_visible}).data
+    assert body["id"] == submission.pk and "private_score" not in body
