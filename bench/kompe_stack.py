@@ -88,7 +88,7 @@ def _drop_competitions_tables() -> None:
 
 
 def prepare_database() -> None:
-    """Migrate and load (or refresh in place) the demo competition. A benchmark database
+    """Migrate and load (or restore in place) the demo competition. A benchmark database
     whose competitions tables predate the current schema has them rebuilt (their rows,
     earlier benchmark submissions, are lost); any other database is left alone."""
     from django.conf import settings
@@ -104,7 +104,9 @@ def prepare_database() -> None:
               "dropped and created again.")
         _drop_competitions_tables()
     call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    # --reset: the demo as shipped, its files in this run's scratch folder (load_demo alone
+    # keeps rows whose files an earlier run's folder held).
+    call_command("load_demo", reset=True, verbosity=0, stdout=io.StringIO())
 
 
 def bench_participant(submissions: int):
