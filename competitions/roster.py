@@ -144,8 +144,15 @@ def roster_check(competition: Competition, rows: list[RosterRow]) -> list[tuple[
     taken_numbers = dict(Participation.objects.filter(competition=competition)
                          .exclude(student_number="")
                          .values_list("student_number", "user__username"))
+    # A baseline or an organizer's preview team is not a learners' team: a learner put there
+    # would read its files and rank as it does (never).
+    not_learners = set(Team.objects.filter(competition=competition).exclude(
+        is_baseline=False, is_host_preview=False).values_list("name", flat=True))
     for row in rows:
         found = _row_problems(row, User)
+        if row.team in not_learners:
+            found.append(_("team “%(team)s” is a baseline or an organizer's team, not a "
+                           "learners' team.") % {"team": row.team})
         for key in ("username", "email", "student_number"):
             value = getattr(row, key)
             if value and value in seen[key]:

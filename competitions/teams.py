@@ -367,7 +367,9 @@ def _check_team_changes(competition: Competition, team: Team) -> None:
 
 
 def _check_room(competition: Competition, team: Team, joining: int) -> None:
-    count = team.participations.count()
+    # A deleted account (accounts/deletion.py) keeps its submissions in the team but no
+    # longer holds a place in it.
+    count = team.participations.filter(user__profile__deleted_at__isnull=True).count()
     if count + joining > competition.max_team_size:
         raise TeamRefused(TEAM_FULL % {"members": count, "size": competition.max_team_size},
                           "team_full")

@@ -3,6 +3,7 @@ with one-time links or initial passwords downloaded once; boards show display na
 the organizer's exports carry student numbers; a bad roster imports nothing."""
 
 import csv
+import html
 import io
 
 import pytest
@@ -193,3 +194,19 @@ def test_a_roster_does_not_rename_an_existing_account_that_chose_its_own_name(
     assert Participation.objects.get(user=carol, competition=competition).student_number == "S1"
     newcomer = get_user_model().objects.get(username="newcomer")
     assert newcomer.profile.display_name == "新入生"
+
+
+def test_a_roster_cannot_put_a_learner_into_a_baseline_or_an_organizers_team(
+        client, teacher, competition):
+    from competitions.services import join_competition
+
+    preview = join_competition(competition=competition, user=teacher).team
+    assert preview.is_host_preview
+    client.force_login(teacher)
+    content = (f"username,email,display_name,student_number,team\n"
+               f"learner01,learner01@school.example,山田 太郎,S1,{preview.name}\n").encode()
+    response = post_roster(client, competition, content)
+    assert response.status_code == 400
+    assert (f"line 2: team “{preview.name}” is a baseline or an organizer's team, not a "
+            "learners' team.") in html.unescape(response.content.decode())
+    assert not get_user_model().objects.filter(username="learner01").exists()

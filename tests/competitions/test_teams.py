@@ -94,6 +94,16 @@ def test_a_full_team_takes_nobody_more(make_competition, alice, bob, carol):
     assert str(refused.value) == "The team has 2 of at most 2 members: there is no room."
 
 
+def test_a_deleted_member_frees_their_place_in_the_team(make_competition, alice, bob, carol):
+    from accounts.deletion import delete_account
+
+    small = make_competition(slug="pairs", max_team_size=2)
+    alice_in = join(small, alice)
+    invite_and_accept(alice_in, bob)
+    delete_account(user=bob)
+    assert invite_and_accept(alice_in, carol).team_id == alice_in.team_id
+
+
 def test_the_invite_link_lets_a_signed_in_user_join_and_a_new_link_ends_the_old(
         course, alice, bob, carol):
     alice_in = join(course, alice)
