@@ -15,11 +15,28 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
+# IPv6 prefixes that carry an IPv4 address a gateway reaches for us (NAT64, 6to4), which
+# Python 3.11 counts as global whatever IPv4 address they embed.
+TRANSLATED_PREFIXES = [ipaddress.ip_network(prefix) for prefix in
+                       ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16")]
+
+
+def is_public(address: str) -> bool:
+    """Whether a webhook may connect to this address: a global one, and no IPv6 form of
+    a private IPv4 address (mapped, NAT64 or 6to4: refused whatever they embed)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped.is_global
+        if any(ip in prefix for prefix in TRANSLATED_PREFIXES):
+            return False
+    return ip.is_global
+
 
 def _checked(connection, sock):
     address = sock.getpeername()[0]
     ip = ipaddress.ip_address(address.split("%")[0])
-    if not ip.is_global:
+    if not is_public(address):
         sock.close()
         raise NewConnectionError(
             connection, f"{connection.host} is a private address ({ip}); refused")

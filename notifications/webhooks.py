@@ -10,7 +10,6 @@ timeout can arrive twice).
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import socket
@@ -25,6 +24,7 @@ from django.utils import timezone
 from competitions import selectors
 from competitions.models import Board, Competition, Submission
 
+from . import guarded_http
 from .guarded_http import public_only_session
 from .models import Webhook, WebhookDelivery
 
@@ -143,9 +143,8 @@ def _refused_address(url: str) -> str:
     except OSError:
         return ""  # the POST fails with the resolver's own message
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            return f"{host} is a private address ({ip}); refused"
+        if not guarded_http.is_public(address):
+            return f"{host} is a private address ({address.split('%')[0]}); refused"
     return ""
 
 

@@ -200,3 +200,15 @@ def test_a_name_that_resolves_public_when_checked_then_private_is_refused(
     assert receiver.requests == []
     assert delivery.status != WebhookDelivery.Status.DELIVERED
     assert "private address" in delivery.error
+
+
+@pytest.mark.parametrize("address, public", [
+    ("93.184.216.34", True), ("2606:4700::1111", True),
+    ("127.0.0.1", False), ("10.0.0.5", False), ("169.254.169.254", False), ("::1", False),
+    ("::ffff:127.0.0.1", False), ("::ffff:93.184.216.34", True),
+    ("64:ff9b::7f00:1", False), ("64:ff9b:1::a00:5", False), ("2002:7f00:1::", False),
+    ("fe80::1%eth0", False)])
+def test_webhooks_reach_only_public_addresses_in_any_ipv6_dress(address, public):
+    from notifications.guarded_http import is_public
+
+    assert is_public(address) is public
