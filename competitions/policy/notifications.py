@@ -2,7 +2,7 @@
 a competition they may not see."""
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .boards import private_board_visible
 from .competitions import visible_competitions
@@ -15,10 +15,13 @@ def _notifications():
 
 
 def notifications_of(user) -> QuerySet:
-    """The user's own notifications; nobody else's, superusers included."""
+    """The user's own notifications, nobody else's (superusers included), and of those only
+    the ones about a competition they may still see (one made invitation-only or
+    unpublished since keeps its titles to itself, in the bell as in e-mails)."""
     if not user.is_authenticated:
         return _notifications().objects.none()
-    return _notifications().objects.filter(recipient=user)
+    return _notifications().objects.filter(recipient=user).filter(
+        Q(competition__isnull=True) | Q(competition__in=visible_competitions(user)))
 
 
 def notification_for(user, pk: int):

@@ -91,3 +91,21 @@ def test_the_api_lists_ones_own_and_marks_them_read(client, alice, told):
     assert client.get("/api/v1/notifications/?unread=true", **headers).json()["count"] == 0
     assert client.get("/api/v1/notifications/?unread=maybe", **headers).status_code == 400
     assert client.get("/api/v1/notifications/").status_code == 401
+
+
+def test_the_bell_and_the_list_forget_a_competition_the_reader_can_no_longer_see(
+        client, alice, competition):
+    Notification.objects.create(
+        recipient=alice, kind=Kind.ANNOUNCEMENT, event_key="hidden-later",
+        competition=competition, params={"title": "withdrawn-competition-title"},
+        link="/c/animals/")
+    client.force_login(alice)
+    assert _bell(client) == "1"
+    competition.is_published = False  # withdrawn by its organizers
+    competition.save(update_fields=["is_published"])
+    assert _bell(client) == "0"
+    assert "withdrawn-competition-title" not in client.get(
+        reverse("notification_list")).content.decode()
+    assert client.get("/api/v1/notifications/", **{
+        "HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=alice)[0].key}"}
+    ).json()["count"] == 0
