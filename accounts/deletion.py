@@ -26,6 +26,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from competitions.models import Participation, Standing, Team
+from competitions.policy import people
 
 from .profiles import profile_of
 
@@ -46,7 +47,8 @@ def delete_account(*, user) -> None:
     user.username = DELETED_USERNAME.format(pk=user.pk)
     user.email = user.first_name = user.last_name = ""
     user.set_unusable_password()
-    user.is_active = user.is_staff = user.is_superuser = False
+    user.is_active = False
+    people.withdraw_every_role(user)
     user.save()
     user.emailaddress_set.all().delete()
     # A class roster's student number identifies the person as their name does.

@@ -103,6 +103,11 @@ def make_superuser(user) -> None:
     user.save(update_fields=["is_staff", "is_superuser"])
 
 
+def withdraw_every_role(user) -> None:
+    """A deleted account: no admin door, no superuser powers (the caller saves the user)."""
+    user.is_staff = user.is_superuser = False
+
+
 def make_organizer(user, competition: Competition) -> None:
     """Give a user the admin's door and this competition (demo set-up, first organizer)."""
     if not user.is_staff:
