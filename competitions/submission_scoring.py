@@ -61,11 +61,24 @@ def submission_score(*, submission_id: int) -> str:
             raise ScoreLater(RETRY_DELAYS_SECONDS[0]) from None
         return "superseded"
     if outcome in ("scored", "failed"):
-        # Asked before the audit record is filled in: an open record means a rescore.
-        rescore = RescoreRecord.objects.filter(submission=submission, new_status="").exists()
-        record_rescore_result(submission)
-        announce(submission_finished, Submission, submission=submission, rescore=rescore)
+        try:
+            _record_and_announce(submission)
+        except DatabaseError:
+            # The result is committed; a connection cut now (a database restart) must not
+            # turn it into a failed task, nor lose its audit record and announcement: once
+            # more, on a new connection. A second failure goes up and is logged by Celery.
+            logger.warning("Submission %s: %s, then the database connection was lost; "
+                           "recording it again", submission_id, outcome, exc_info=True)
+            connection.close()
+            _record_and_announce(submission)
     return outcome
+
+
+def _record_and_announce(submission: Submission) -> None:
+    # Asked before the audit record is filled in: an open record means a rescore.
+    rescore = RescoreRecord.objects.filter(submission=submission, new_status="").exists()
+    record_rescore_result(submission)
+    announce(submission_finished, Submission, submission=submission, rescore=rescore)
 
 
 def _run(submission: Submission) -> str:

@@ -117,10 +117,13 @@ class Submission(models.Model):
         abandoned = started_at - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
         claimable = Q(status=self.Status.QUEUED) | Q(status=self.Status.SCORING,
                                                      started_at__lt=abandoned)
-        claimed = Submission.objects.filter(claimable, pk=self.pk).update(
-            status=self.Status.SCORING, started_at=started_at, attempts=F("attempts") + 1)
-        if claimed:
-            self.refresh_from_db(fields=["status", "started_at", "attempts"])
+        # One transaction: a connection cut between the claim and the read back would
+        # otherwise leave a claim that nobody holds, "scoring" until the long sweep.
+        with transaction.atomic():
+            claimed = Submission.objects.filter(claimable, pk=self.pk).update(
+                status=self.Status.SCORING, started_at=started_at, attempts=F("attempts") + 1)
+            if claimed:
+                self.refresh_from_db(fields=["status", "started_at", "attempts"])
         return bool(claimed)
 
     def release_for_retry(self) -> bool:

@@ -3,8 +3,10 @@ ends `failed` with a reason."""
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import OperationalError
 
-from competitions import services
+from competitions import services, submission_scoring
+from competitions.events import submission_finished
 from competitions.models import Submission
 from competitions.models.submission import MAX_SCORING_ATTEMPTS
 from competitions.tasks import score_submission_task
@@ -29,6 +31,34 @@ def test_a_second_message_for_a_finished_submission_changes_nothing(competition,
 
 def test_a_message_for_a_deleted_submission_is_ignored(db):
     assert score_submission_task(987654) == "skipped"
+
+
+def test_a_connection_lost_after_the_score_is_saved_still_records_and_announces_it_once(
+        transactional_db, competition, alice_joined, monkeypatch):
+    # Transactional: the service closes the lost connection, as a worker outside a test's
+    # transaction does.
+    submission = make_submission(competition, alice_joined, perfect_csv())
+    real_record, calls, announced = submission_scoring.record_rescore_result, [], []
+
+    def record_after_a_database_restart(finished):
+        calls.append(finished.pk)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        real_record(finished)
+
+    def listener(sender, submission, rescore, **kwargs):
+        announced.append((submission.pk, submission.status, rescore))
+
+    monkeypatch.setattr(submission_scoring, "record_rescore_result",
+                        record_after_a_database_restart)
+    submission_finished.connect(listener)
+    try:
+        assert score_submission_task(submission.pk) == "scored"
+    finally:
+        submission_finished.disconnect(listener)
+    assert calls == [submission.pk, submission.pk]
+    assert announced == [(submission.pk, Submission.Status.SCORED, False)]
+    assert Submission.objects.get().status == Submission.Status.SCORED
 
 
 def run_task(submission_id: int):
