@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.names import board_names, team_name
 from competitions import selectors
 from competitions.models import Board, Competition, Submission
 
@@ -44,7 +46,10 @@ def body_of(delivery: WebhookDelivery) -> bytes:
                       sort_keys=True).encode()
 
 
-def _queue(competition: Competition, event: str, event_key: str, payload: dict) -> None:
+def _queue(competition: Competition, event: str, event_key: str,
+           payload: Callable[[], dict]) -> None:
+    """The payload is made only for a competition with a webhook (most have none, and a
+    new score is on the worker's hot path)."""
     webhook = Webhook.objects.filter(competition=competition, is_active=True).first()
     if webhook is None:
         return
@@ -52,7 +57,7 @@ def _queue(competition: Competition, event: str, event_key: str, payload: dict) 
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
                 webhook=webhook, event=event, event_key=event_key,
-                payload={"event": event, "competition": competition.slug, **payload})
+                payload={"event": event, "competition": competition.slug, **payload()})
     except IntegrityError:
         return  # this event was queued for this webhook already
     transaction.on_commit(lambda: _send(delivery.pk))
@@ -73,20 +78,26 @@ def submission_scored(submission: Submission) -> None:
     """A new score (not a rescore): public score only, whatever the board's state."""
     if submission.status != Submission.Status.SCORED:
         return
-    _queue(submission.competition, SCORED, f"score:{submission.pk}", {
-        "submission": submission.pk, "team": submission.team.name,
+    _queue(submission.competition, SCORED, f"score:{submission.pk}", lambda: {
+        "submission": submission.pk, "team": team_name(submission.team),
         "public_score": submission.public_score, "is_late": submission.is_late,
         "submitted_at": submission.created_at.isoformat(),
         "scored_at": submission.finished_at.isoformat() if submission.finished_at else None})
 
 
 def private_board_revealed(competition: Competition) -> None:
-    if not competition.private_board_revealed():
-        return
-    rows = selectors.leaderboard(competition, Board.PRIVATE, top=None).rows
-    _queue(competition, REVEALED, f"reveal:{competition.pk}", {"leaderboard": [
-        {"rank": row.rank, "team": row.team_name, "private_score": row.score,
-         "public_rank": row.public_rank} for row in rows if row.rank is not None]})
+    if competition.private_board_revealed():
+        _queue(competition, REVEALED, f"reveal:{competition.pk}",
+               lambda: {"leaderboard": _private_ranking(competition)})
+
+
+def _private_ranking(competition: Competition) -> list[dict]:
+    rows = [row for row in selectors.leaderboard(competition, Board.PRIVATE, top=None).rows
+            if row.rank is not None]
+    # Teams named as on the boards: a team of one after its member's display name.
+    names = board_names([row.team_id for row in rows])
+    return [{"rank": row.rank, "team": names.get(row.team_id) or row.team_name,
+             "private_score": row.score, "public_rank": row.public_rank} for row in rows]
 
 
 def _claim(delivery_id: int, after: int | None) -> WebhookDelivery | None:
