@@ -114,3 +114,48 @@ def test_a_sweep_while_the_broker_is_still_down_waits_a_cutoff_before_the_next_t
     assert _sweep() == 1
     assert _sweep() == 0  # due again only a cutoff later
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_one_attempt_racing_post_once(competition, settings):
+    """The sweep's copy and the broker's own task run at the same moment on two workers:
+    the compare-and-set on the attempt count lets one of them POST."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from notifications import webhooks
+    from tests.notifications.conftest import Receiver
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    slow = Receiver()
+    original = slow.server.RequestHandlerClass.do_POST
+
+    def slowly(handler):
+        time.sleep(0.5)  # the other copy arrives while this POST is under way
+        original(handler)
+
+    slow.server.RequestHandlerClass.do_POST = slowly
+    try:
+        hook = Webhook.objects.create(competition=competition, url=slow.url)
+        delivery = _lost(hook, "score:1")
+        outcomes = []
+
+        def run():
+            try:
+                outcomes.append(webhooks.attempt(delivery.pk, 0))
+            finally:
+                connection.close()
+
+        workers = [threading.Thread(target=run) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        slow.close()
+    assert sorted(outcomes) == ["delivered", "skipped"]
+    assert len(slow.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
