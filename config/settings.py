@@ -371,15 +371,27 @@ WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
 # Organizers' URLs may not point into the private network (the database, Redis, metrics)
 # unless this is on.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+# A pending delivery whose attempt has been due this long lost its task (the broker was
+# down, a worker died): the sweep sends it again, at most WEBHOOK_SWEEP_BATCH a minute.
+WEBHOOK_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_SWEEP_AFTER_SECONDS", 300)
+WEBHOOK_SWEEP_BATCH = env_int("WEBHOOK_SWEEP_BATCH", 200)
+if WEBHOOK_SWEEP_AFTER_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"WEBHOOK_SWEEP_AFTER_SECONDS ({WEBHOOK_SWEEP_AFTER_SECONDS}) must be longer than "
+        f"a task's hard time limit ({CELERY_TASK_TIME_LIMIT} s): the sweep would send "
+        "again a delivery still being posted.")
 CELERY_BEAT_SCHEDULE |= {
     "notification-emails-overdue": {"task": "notifications.tasks.sweep_unsent_emails",
                                     "schedule": 60, "options": {"expires": 60}},
     "notification-reveals": {"task": "notifications.tasks.check_reveals",
                              "schedule": 60, "options": {"expires": 60}},
+    "webhook-deliveries-stuck": {"task": "notifications.tasks.sweep_stuck_webhook_deliveries",
+                                 "schedule": 60, "options": {"expires": 60}},
 }
 CELERY_TASK_ROUTES |= {
     "notifications.tasks.sweep_unsent_emails": {"queue": CELERY_SWEEP_QUEUE},
     "notifications.tasks.check_reveals": {"queue": CELERY_SWEEP_QUEUE},
+    "notifications.tasks.sweep_stuck_webhook_deliveries": {"queue": CELERY_SWEEP_QUEUE},
 }
 
 # Community competitions: anyone signed in builds one from a zip of labelled images

@@ -25,7 +25,8 @@ class WebhookDeliveryAdmin(OrganizerScopedAdmin):
                     "response_status", "error", "delivered_at"]
     list_filter = ["status", "event"]
     readonly_fields = ["webhook", "event", "event_key", "payload", "status", "attempts",
-                       "response_status", "error", "created_at", "delivered_at"]
+                       "response_status", "error", "created_at", "delivered_at",
+                       "next_attempt_at"]
 
     @admin.display(description=_("competition"))
     def competition(self, delivery):

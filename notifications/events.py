@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from accounts.names import display_name, team_name
 from competitions import policy, selectors
 from competitions.models import Board, Competition, CompetitionBuild, RescoreRun, Submission
 
@@ -130,12 +131,13 @@ def thread_hidden(thread) -> None:
 
 
 def team_invitation_created(invitation) -> None:
+    # People and teams named as on pages (display names), never by a username they hid.
     invitee, team, inviter = invitation.invitee, invitation.team, invitation.invited_by
     notify(kind=Kind.TEAM_INVITATION, event_key=f"team-invitation:{invitation.pk}",
            competition=team.competition,
            link=_url("team", team.competition.slug),
-           tells=[Tell(invitee, {"team": team.name,
-                                 "inviter": inviter.get_username() if inviter else ""})])
+           tells=[Tell(invitee, {"team": team_name(team),
+                                 "inviter": display_name(inviter)})])
 
 
 def _author_id(thing):
@@ -143,8 +145,8 @@ def _author_id(thing):
 
 
 def _name(thing) -> str:
-    author = getattr(thing, "author", None)
-    return author.get_username() if author is not None else ""
+    """The author as pages name them: their display name, else their username."""
+    return display_name(getattr(thing, "author", None))
 
 
 def _title(thread) -> str:

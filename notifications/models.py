@@ -143,11 +143,18 @@ class WebhookDelivery(models.Model):
     error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # When the next attempt is due: at once for a new delivery, the backoff's end after a
+    # failure, and the POST's timeout while one runs. A pending delivery due long ago lost
+    # its task (the broker was down, a worker died): webhooks.requeue_stuck sends it again.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True,
+                                           default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["webhook", "event_key"],
                                                name="one_delivery_per_event")]
+        indexes = [models.Index(fields=["next_attempt_at"], name="webhook_delivery_due",
+                                condition=models.Q(status="pending"))]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
 

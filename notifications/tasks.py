@@ -61,9 +61,18 @@ def check_reveals() -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def deliver_webhook(self, delivery_id: int) -> str:
-    outcome = webhooks.attempt(delivery_id)
+def deliver_webhook(self, delivery_id: int, after: int | None = None) -> str:
+    """The attempt that follows `after` attempts (None, from a task queued by an older
+    version: the next one). A retry the broker refuses is found by the sweep."""
+    outcome = webhooks.attempt(delivery_id, after)
     if outcome == "retry":
         attempts = WebhookDelivery.objects.get(pk=delivery_id).attempts
-        raise self.retry(countdown=webhooks.retry_delay(attempts))
+        raise self.retry(args=[delivery_id, attempts],
+                         countdown=webhooks.retry_delay(attempts))
     return outcome
+
+
+@shared_task
+def sweep_stuck_webhook_deliveries() -> int:
+    """Celery beat: webhook deliveries whose task was lost, sent again."""
+    return webhooks.requeue_stuck()

@@ -1,4 +1,6 @@
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -32,3 +34,51 @@ def ended(make_competition, alice, bob):
     Competition.objects.filter(pk=competition.pk).update(private_leaderboard="auto")
     competition.refresh_from_db()
     return competition
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 that records each POST and answers the statuses it is
+    given, in order (then 200)."""
+
+    def __init__(self, statuses=()):
+        self.requests: list[dict] = []
+        self.statuses = list(statuses)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (the standard library's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append({"headers": dict(self.headers), "body": body})
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    running = Receiver()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def run_deliveries(monkeypatch, settings):
+    """Webhook tasks run here, after commit, as a worker would (retries at once), to the
+    loopback receivers (a private address, allowed here)."""
+    from notifications import webhooks
+    from notifications.tasks import deliver_webhook
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    monkeypatch.setattr(webhooks, "_send",
+                        lambda pk, attempts=0: deliver_webhook.apply(args=[pk, attempts]))

@@ -109,3 +109,17 @@ def test_the_bell_and_the_list_forget_a_competition_the_reader_can_no_longer_see
     assert client.get("/api/v1/notifications/", **{
         "HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=alice)[0].key}"}
     ).json()["count"] == 0
+
+
+@pytest.mark.parametrize("language, label", [("en", "Notifications: 2 unread"),
+                                             ("ja", "通知（未読 2 件）")])
+def test_the_bell_is_an_icon_with_a_translated_label_and_the_count(
+        client, alice, told, language, label):
+    client.force_login(alice)
+    page = client.get(reverse("competition_list"), HTTP_ACCEPT_LANGUAGE=language
+                      ).content.decode()
+    bell = page.split('data-testid="bell"', 1)[1].split("</a>", 1)[0]
+    assert f'aria-label="{label}"' in bell
+    assert "<svg" in bell and 'aria-hidden="true"' in bell
+    assert "🔔" not in page
+    assert _bell(client) == "2"

@@ -4,61 +4,14 @@ the reveal, retried until the server answers, logged for the organizers alone.""
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.urls import reverse
 
 from notifications.models import Webhook, WebhookDelivery
-from notifications.tasks import deliver_webhook, tell_reveal
+from notifications.tasks import tell_reveal
 from tests.conftest import SECRET_MARKER, TRUE_LABELS, perfect_csv, scored_upload
-
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records each POST and answers the statuses it is
-    given, in order (then 200)."""
-
-    def __init__(self, statuses=()):
-        self.requests: list[dict] = []
-        self.statuses = list(statuses)
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (the standard library's name)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def run_deliveries(monkeypatch, settings):
-    """Webhook tasks run here, after commit, as a worker would (retries at once), to the
-    loopback receivers (a private address, allowed here)."""
-    from notifications import webhooks
-
-    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-    monkeypatch.setattr(webhooks, "_send", lambda pk: deliver_webhook.apply(args=[pk]))
+from tests.notifications.conftest import Receiver
 
 
 def _verified(request, secret: str) -> dict:
