@@ -175,6 +175,9 @@ def test_run_again_suggests_next_year_and_copies_the_competition_into_a_draft(
     suggested = form.context["form"].initial
     assert suggested["slug"] == f"animals-{year}" and suggested["title"] == competition.title
     assert suggested["start_at"].year == year
+    start_day = timezone.localtime(suggested["start_at"]).date().isoformat()
+    assert f'value="animals-{year}"' in form.content.decode()
+    assert f'value="{start_day}"' in form.content.decode()
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(url, {"slug": "animals-next", "title": "Animals, term 2",
                                      **DATES})
@@ -229,3 +232,22 @@ def test_only_the_one_who_started_an_import_and_superusers_follow_it(
     assert client.get(url).status_code == 404
     client.force_login(olivia)  # a superuser
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_a_competition_again_and_the_status_page_links_the_draft(
+        celery_worker_process, client, competition, teacher):
+    import time
+
+    job = rerun_request(user=teacher, source=competition, slug="animals-worker",
+                        start_at=START, end_at=END)  # queued after commit, to the worker
+    deadline = time.monotonic() + 60
+    while job.is_pending and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job.refresh_from_db()
+    assert job.status == BundleImport.Status.DONE, job.refusal
+    copy = Competition.objects.get(slug="animals-worker")
+    assert not copy.is_published and policy.organizes(teacher, copy)
+    client.force_login(teacher)
+    assert reverse("admin:competitions_competition_change", args=[copy.pk]) in status_page(
+        client, job)
