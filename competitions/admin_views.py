@@ -1,5 +1,6 @@
 """The admin's own pages for a competition: build one from a zip of images (and follow
-the build), publish after the checklist, export a bundle, import one.
+the build), publish after the checklist, export a bundle (importing one, and *Run
+again*: admin_bundle_views.py).
 
 Mixed into CompetitionAdmin. Every page runs inside `admin_site.admin_view` (the admin's
 door: staff only) and asks the policy which build or competition the user may reach.
@@ -7,7 +8,6 @@ door: staff only) and asks the policy which build or competition the user may re
 
 import tempfile
 
-from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse
@@ -20,10 +20,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
+from .admin_bundle_views import BundleAdminViews
 from .builder.limits import Limits
 from .builder.refusals import BuildRefused
-from .builder.service import build_request, slug_taken
-from .bundles import BundleRefused, bundle_export, bundle_import
+from .builder.service import build_request
+from .bundles import bundle_export
 from .checklist import competition_checklist, publish_refusals
 from .forms import SPLIT_KEEP, BuildForm
 
@@ -34,30 +35,7 @@ class AdminBuildForm(BuildForm):
     """The community form, for organizers: the competition starts unpublished."""
 
 
-class BundleImportForm(forms.Form):
-    bundle = forms.FileField(label=_("Competition bundle (.zip)"),
-                             help_text=_("A zip exported by Kompe (“Export as a bundle”)."))
-    slug = forms.SlugField(label=_("New address"), max_length=50,
-                           help_text=_("The new competition's address, /c/<address>/."))
-    start_at = forms.SplitDateTimeField(label=_("Start"),
-                                        widget=forms.SplitDateTimeWidget(
-                                            date_attrs={"type": "date"},
-                                            time_attrs={"type": "time"}))
-    end_at = forms.SplitDateTimeField(label=_("End"), required=False,
-                                      help_text=_("Empty for a practice competition."),
-                                      widget=forms.SplitDateTimeWidget(
-                                          date_attrs={"type": "date"},
-                                          time_attrs={"type": "time"}))
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"].lower()
-        if slug_taken(slug):
-            raise forms.ValidationError(gettext("This address is already taken; choose "
-                                                "another."))
-        return slug
-
-
-class CompetitionAdminViews:
+class CompetitionAdminViews(BundleAdminViews):
     change_list_template = "admin/competitions/competition/change_list.html"
     change_form_template = "admin/competitions/competition/change_form.html"
 
@@ -67,7 +45,6 @@ class CompetitionAdminViews:
             path("build/", view(self.build_view), name="competitions_competition_build"),
             path("build/<int:build_id>/", view(self.build_status_view),
                  name="competitions_competition_build_status"),
-            path("import/", view(self.import_view), name="competitions_competition_import"),
             path("<str:object_id>/export/", view(self.export_view),
                  name="competitions_competition_export"),
             path("<str:object_id>/publish/", view(self.publish_view),
@@ -138,29 +115,6 @@ class CompetitionAdminViews:
         competition = policy.admin_competition_for(request.user, object_id)
         return _bundle_response(request.user, competition,
                                 with_submissions=request.GET.get("submissions") == "1")
-
-    def import_view(self, request):
-        if not policy.may_import_bundle(request.user):
-            raise policy.Hidden()
-        form = BundleImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                imported = bundle_import(data["bundle"], slug=data["slug"],
-                                         start_at=data["start_at"], end_at=data["end_at"],
-                                         user=request.user)
-            except BundleRefused as refusal:
-                form.add_error("bundle", refusal.message(gettext))
-            else:
-                messages.success(request, gettext(
-                    "%(title)s was imported as %(slug)s, unpublished: check its checklist, "
-                    "then publish it.") % {"title": imported.competition.title,
-                                           "slug": imported.competition.slug})
-                return redirect("admin:competitions_competition_change",
-                                imported.competition.pk)
-        return self._page(request, "admin/competitions/competition/import.html", {
-            "title": gettext("Import a competition bundle"), "form": form},
-            status=400 if form.errors else 200)
 
     def export_bundle(self, request, queryset):
         if queryset.count() != 1:

@@ -80,3 +80,8 @@ def submission_path(instance, filename: str) -> str:
 def build_upload_path(instance, filename: str) -> str:
     """A zip waiting to become a community competition (deleted once it has)."""
     return f"builds/{uuid.uuid4().hex}.zip"
+
+
+def bundle_upload_path(instance, filename: str) -> str:
+    """A competition bundle waiting to be imported (deleted once the import has ended)."""
+    return f"bundles/{uuid.uuid4().hex}.zip"

@@ -82,3 +82,22 @@ def requeue_stuck_builds() -> int:
     from .builder.service import builds_requeue_stuck
 
     return builds_requeue_stuck()
+
+
+# An import copies every data file of the bundle: within its own, longer time limit.
+@shared_task(acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=settings.BUNDLE_IMPORT_TIME_LIMIT,
+             time_limit=settings.BUNDLE_IMPORT_TIME_LIMIT + 30)
+def import_bundle_task(job_id: int) -> str:
+    """Import one competition bundle, or run a competition again (see bundles/jobs.py)."""
+    from .bundles.jobs import import_run
+
+    return import_run(job_id=job_id)
+
+
+@shared_task
+def requeue_stuck_bundle_imports() -> int:
+    """The periodic sweeper (Celery beat) for bundle imports lost on the way."""
+    from .bundles.jobs import imports_requeue_stuck
+
+    return imports_requeue_stuck()

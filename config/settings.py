@@ -308,6 +308,9 @@ CELERY_TASK_ROUTES = {
     "competitions.tasks.send_unsent_submissions": {"queue": CELERY_SWEEP_QUEUE},
     "scoring.tasks.requeue_stuck_submissions": {"queue": CELERY_SWEEP_QUEUE},
     "competitions.tasks.requeue_stuck_builds": {"queue": CELERY_SWEEP_QUEUE},
+    # Bundle imports copy data files of any size: with the builds, away from scoring.
+    "competitions.tasks.import_bundle_task": {"queue": CELERY_BUILD_QUEUE},
+    "competitions.tasks.requeue_stuck_bundle_imports": {"queue": CELERY_SWEEP_QUEUE},
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -348,6 +351,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stuck-builds": {
         "task": "competitions.tasks.requeue_stuck_builds",
+        "schedule": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60),
+    },
+    "requeue-stuck-bundle-imports": {
+        "task": "competitions.tasks.requeue_stuck_bundle_imports",
         "schedule": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60),
     },
 }
@@ -417,6 +424,12 @@ COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS = env_int("COMMUNITY_BUILD_REQUEUE_AFTER_S
 # Where builds unpack and write before publishing: <dir>/<build>/<attempt>, removed when a
 # run claims the build and when it ends (a killed worker's leftovers go at the next claim).
 COMMUNITY_BUILD_SCRATCH_DIR = env_path("COMMUNITY_BUILD_SCRATCH_DIR", VAR_DIR / "builds")
+# Competition bundles (docs/bundles.md) are imported in the background, on the builds'
+# queue: an import running longer stops (Celery's soft limit) and keeps nothing; one still
+# queued or running after BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS was lost and is sent again.
+BUNDLE_IMPORT_TIME_LIMIT = env_int("BUNDLE_IMPORT_TIME_LIMIT", 1800)
+BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS = env_int("BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS",
+                                              BUNDLE_IMPORT_TIME_LIMIT + 120)
 
 # The REST API (competitions/api). Rate limits per user and endpoint scope; the numbers are
 # published in the API docs (SPECTACULAR_SETTINGS' description below).

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .. import policy
 from ..events import announce, build_finished
-from ..models import Competition, CompetitionBuild, Visibility
+from ..models import BundleImport, Competition, CompetitionBuild, Visibility
 from ..models.build import MAX_BUILD_ATTEMPTS, Superseded
 from .archive import Archive
 from .build import BuildOptions, Deadline, build_dataset
@@ -53,9 +53,12 @@ def check_host(*, user, slug: str, organizer_run: bool = False) -> None:
 
 
 def slug_taken(slug: str) -> bool:
+    """Taken by a competition, or promised to a build or a bundle import under way."""
     return (Competition.objects.filter(slug=slug).exists()
             or CompetitionBuild.objects.filter(slug=slug,
-                                               status__in=CompetitionBuild.ACTIVE).exists())
+                                               status__in=CompetitionBuild.ACTIVE).exists()
+            or BundleImport.objects.filter(slug=slug,
+                                           status__in=BundleImport.ACTIVE).exists())
 
 
 def build_request(*, host, upload: UploadedFile, slug: str, title: str,

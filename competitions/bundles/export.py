@@ -4,6 +4,7 @@ Django's storage API (object storage works the same)."""
 
 import hashlib
 import zipfile
+from enum import Enum
 from typing import BinaryIO
 
 import yaml
@@ -24,7 +25,7 @@ def bundle_export(competition: Competition, handle: BinaryIO, *,
         "exported_at": timezone.now().isoformat(timespec="seconds"),
         "source": {"slug": competition.slug, "start_at": _iso(competition.start_at),
                    "end_at": _iso(competition.end_at)},
-        "competition": {name: getattr(competition, name) for name in SETTINGS},
+        "competition": {name: _plain(getattr(competition, name)) for name in SETTINGS},
         "solution": None, "data_files": [], "gallery": [], "submissions": [],
     }
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
@@ -72,6 +73,12 @@ def _copy(field_file, archive: zipfile.ZipFile, path: str) -> str:
             digest.update(chunk)
             target.write(chunk)
     return digest.hexdigest()
+
+
+def _plain(value):
+    """A choice as its value: a competition not yet reloaded holds the enum member, which
+    the YAML safe dumper refuses."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def _iso(value) -> str | None:

@@ -11,6 +11,8 @@ transaction, and a different score refuses the whole import.
 import hashlib
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -33,6 +35,8 @@ from ..submission_scoring import competition_scores
 from .manifest import FORMAT, MANIFEST, REQUIRED_SETTINGS, SETTINGS, VERSION, BundleRefused
 
 CHUNK = 1024 * 1024
+# The stages an import reports through Hooks.progress.
+CHECKING, WRITING, SCORING = "checking", "writing", "scoring"
 # Files up to this size are copied in memory, larger ones through a temporary file.
 SPOOL_BYTES = 16 * 1024 * 1024
 # Scores compared to this many places: the same file and solution give the same float.
@@ -45,28 +49,46 @@ class Imported:
     submissions_checked: int
 
 
+@dataclass(frozen=True)
+class Hooks:
+    """What a background import (jobs.py) follows: `progress(stage, done, total)` between
+    files; `record_names(names)` before the first file is written (a run taking over from
+    a worker that died deletes them); `on_created(competition, submissions_checked)`
+    inside the transaction that creates it (an exception there rolls everything back)."""
+    progress: Callable[[str, int, int], None] = lambda stage, done, total: None
+    record_names: Callable[[list[str]], None] = lambda names: None
+    on_created: Callable[[Competition, int], None] = lambda competition, checked: None
+
+
+NO_HOOKS = Hooks()
+
+
 def bundle_import(handle: BinaryIO, *, slug: str, start_at: datetime,
-                  end_at: datetime | None, user=None) -> Imported:
+                  end_at: datetime | None, user=None, title: str = "",
+                  hooks: Hooks = NO_HOOKS) -> Imported:
     """The new competition (unpublished: the publish checklist comes first), organized by
-    `user`; BundleRefused saying why, with nothing stored."""
-    _check_request(slug, start_at, end_at)
-    try:
-        archive = zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise BundleRefused("not_a_zip") from None
-    with archive:
+    `user`, titled `title` if given (the bundle's title if not); BundleRefused saying why,
+    with nothing stored."""
+    check_request(slug, start_at, end_at)
+    with _opened(handle) as archive:
         manifest = _manifest(archive)
         settings = _settings(manifest)
+        if title:
+            settings["title"] = title
         solution = _solution(archive, manifest, settings["labels"])
-        for entry in _files(manifest):
+        entries = _files(manifest)
+        for done, entry in enumerate(entries):
+            hooks.progress(CHECKING, done, len(entries))
             _verify(archive, entry)
         names = _storage_names(slug, manifest)
+        hooks.record_names(list(names.values()))
         try:
-            _write(archive, manifest, names)
+            _write(archive, names, hooks)
             with transaction.atomic():
                 competition = _create(manifest, settings, slug, start_at, end_at, names,
                                       solution, user)
-                checked = _check_scores(archive, manifest, competition)
+                checked = _check_scores(archive, manifest, competition, hooks)
+                hooks.on_created(competition, checked)
         except IntegrityError:
             _delete(names)
             raise BundleRefused("slug_taken", slug=slug) from None
@@ -76,7 +98,27 @@ def bundle_import(handle: BinaryIO, *, slug: str, start_at: datetime,
     return Imported(competition=competition, submissions_checked=checked)
 
 
-def _check_request(slug: str, start_at: datetime, end_at: datetime | None) -> None:
+def bundle_precheck(handle: BinaryIO) -> dict:
+    """The quick checks of an upload before it is queued (the zip's directory, the
+    manifest and its settings; no file read whole): its manifest, or BundleRefused."""
+    with _opened(handle) as archive:
+        manifest = _manifest(archive)
+        _settings(manifest)
+        _files(manifest)
+    return manifest
+
+
+@contextmanager
+def _opened(handle: BinaryIO) -> Iterator[zipfile.ZipFile]:
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise BundleRefused("not_a_zip") from None
+    with archive:
+        yield archive
+
+
+def check_request(slug: str, start_at: datetime, end_at: datetime | None) -> None:
     try:
         validate_slug(slug)
     except ValidationError:
@@ -193,9 +235,10 @@ def _storage_names(slug: str, manifest: dict) -> dict[str, str]:
     return names
 
 
-def _write(archive: zipfile.ZipFile, manifest: dict, names: dict[str, str]) -> None:
+def _write(archive: zipfile.ZipFile, names: dict[str, str], hooks: Hooks) -> None:
     storage = private_storage()
-    for path, name in names.items():
+    for done, (path, name) in enumerate(names.items()):
+        hooks.progress(WRITING, done, len(names))
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as copy:
             with archive.open(path) as source:
                 while chunk := source.read(CHUNK):
@@ -243,13 +286,15 @@ def _create(manifest: dict, settings: dict, slug: str, start_at: datetime,
     return competition
 
 
-def _check_scores(archive: zipfile.ZipFile, manifest: dict, competition: Competition) -> int:
+def _check_scores(archive: zipfile.ZipFile, manifest: dict, competition: Competition,
+                  hooks: Hooks) -> int:
     """Score every bundled scored submission here: the same scores, or a refusal (which
     rolls the import back)."""
     checked = 0
-    for entry in manifest.get("submissions") or []:
-        if entry.get("status") != "scored" or not competition.has_solution:
-            continue
+    entries = [entry for entry in manifest.get("submissions") or []
+               if entry.get("status") == "scored" and competition.has_solution]
+    for entry in entries:
+        hooks.progress(SCORING, checked, len(entries))
         scores = competition_scores(competition, archive.read(entry["path"]))
         for side, new in (("public", scores.public), ("private", scores.private)):
             old = entry.get(f"{side}_score")

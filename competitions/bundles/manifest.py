@@ -46,6 +46,16 @@ MESSAGES: dict[str, str] = {
     "scores_differ": gettext_noop(
         "The bundled submission %(name)s scores %(new)s here but %(old)s in the original: "
         "nothing was imported."),
+    # Refusals of an import running in the background (jobs.py).
+    "source_gone": gettext_noop(
+        "The competition to copy is gone, or you no longer organize it: nothing was "
+        "imported."),
+    "too_slow": gettext_noop(
+        "The import took longer than %(seconds)s seconds and was stopped: nothing was "
+        "imported."),
+    "internal_error": gettext_noop(
+        "The import failed on the site's side: nothing was imported. Try again; if it "
+        "fails again, tell the site's administrators."),
 }
 
 
@@ -60,3 +70,15 @@ class BundleRefused(Exception):
 
     def message(self, translate: Callable[[str], str] = str) -> str:
         return translate(MESSAGES[self.code]) % self.params
+
+    def as_dict(self) -> dict:
+        """For a background import's record (JSON): the message is made in the reader's
+        language when the status page shows it."""
+        params = {name: value if isinstance(value, str | int | float | None) else str(value)
+                  for name, value in self.params.items()}
+        return {"code": self.code, "params": params}
+
+    @classmethod
+    def from_dict(cls, saved: dict) -> "BundleRefused":
+        code = saved.get("code")
+        return cls(code if code in MESSAGES else "internal_error", **saved.get("params", {}))

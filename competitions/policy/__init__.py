@@ -9,6 +9,8 @@ from .boards import private_board_required, private_board_visible
 from .competitions import (
     admin_build_for,
     admin_builds,
+    admin_bundle_import_for,
+    admin_bundle_imports,
     admin_competition_for,
     build_for,
     competition_for,
@@ -18,6 +20,7 @@ from .competitions import (
     listed_competitions,
     participation_for,
     participation_required,
+    rerun_source_for,
     visible_competitions,
 )
 from .discussion import (
@@ -86,6 +89,7 @@ from .teams import invitation_for, merge_request_for
 __all__ = [
     "FeedbackWithheld", "Hidden", "InsightAccess", "Locked", "NotAuthor", "NotJoined",
     "NotRevealed", "OrganizersOnly", "Refusal", "SignInRequired", "admin_build_for",
+    "admin_bundle_import_for", "admin_bundle_imports",
     "admin_builds", "admin_competition_for", "admin_users", "announcing_required",
     "answer_choosing_required", "build_for", "bundle_export_required", "competition_for",
     "data_files_required", "deleting_required", "editing_required", "first_organizer",
@@ -98,7 +102,8 @@ __all__ = [
     "notifications_of", "organized_competitions", "organizer_required", "organizes",
     "participation_for", "participation_required", "post_for", "posting_required",
     "private_board_required", "private_board_visible", "private_file_required",
-    "replying_required", "roster_competition_for", "runners", "runs", "shown_body",
+    "replying_required", "rerun_source_for", "roster_competition_for", "runners", "runs",
+    "shown_body",
     "submission_for", "team_submission_for", "team_submissions_of", "test_images_required",
     "thread_for", "visible_competitions", "visible_submissions", "visible_threads",
 ]

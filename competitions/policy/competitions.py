@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from ..models import Competition, CompetitionBuild, Participation, Visibility
+from ..models import BundleImport, Competition, CompetitionBuild, Participation, Visibility
 from .errors import Hidden, NotJoined, SignInRequired
 from .people import is_superuser, organized_competitions
 
@@ -106,6 +106,39 @@ def admin_competition_for(user, competition_id) -> Competition:
     competition = (organized_competitions(user).filter(pk=competition_id).first()
                    if may_use_admin(user) and str(competition_id).isdecimal() else None)
     if competition is None:
+        raise Hidden()
+    return competition
+
+
+def admin_bundle_imports(user) -> QuerySet[BundleImport]:
+    """The bundle imports a user follows in the admin: those they started (all, for
+    superusers). The competition being copied is not enough: an import is its requester's."""
+    from .people import may_use_admin
+
+    imports = BundleImport.objects.all()
+    if is_superuser(user):
+        return imports
+    if not may_use_admin(user):
+        return imports.none()
+    return imports.filter(requested_by=user)
+
+
+def admin_bundle_import_for(user, import_id: int) -> BundleImport:
+    """A bundle import followed in the admin (see admin_bundle_imports); Hidden otherwise."""
+    job = admin_bundle_imports(user).filter(pk=import_id).first()
+    if job is None:
+        raise Hidden()
+    return job
+
+
+def rerun_source_for(user, competition_id) -> Competition:
+    """A competition to run again: copying it exports its hidden solution, so only its
+    organizers (and superusers); Hidden for anyone else, as on its admin page."""
+    from .people import bundle_export_required, may_import_bundle
+
+    competition = admin_competition_for(user, competition_id)
+    bundle_export_required(user, competition)
+    if not may_import_bundle(user):
         raise Hidden()
     return competition
 

@@ -185,7 +185,7 @@ def test_the_import_command_says_why_a_bundle_is_refused(db, tmp_path):
 
 
 def test_an_organizer_exports_from_the_admin_and_another_imports_it_under_a_new_slug(
-        client, competition, make_user):
+        client, competition, make_user, django_capture_on_commit_callbacks):
     from django.urls import reverse
 
     from competitions import policy
@@ -207,11 +207,16 @@ def test_an_organizer_exports_from_the_admin_and_another_imports_it_under_a_new_
     assert client.get(reverse("admin:competitions_competition_export",
                               args=[competition.pk])).status_code == 404
     from django.core.files.uploadedfile import SimpleUploadedFile
-    response = client.post(reverse("admin:competitions_competition_import"), {
-        "bundle": SimpleUploadedFile("b.zip", bundle), "slug": "animals-2027",
-        "start_at_0": "2027-04-01", "start_at_1": "09:00", "end_at_0": "2027-06-01",
-        "end_at_1": "09:00"})
+
+    from competitions.tasks import import_bundle_task
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("admin:competitions_competition_import"), {
+            "bundle": SimpleUploadedFile("b.zip", bundle), "slug": "animals-2027",
+            "start_at_0": "2027-04-01", "start_at_1": "09:00", "end_at_0": "2027-06-01",
+            "end_at_1": "09:00"})
     assert response.status_code == 302, response.content.decode()[:2000]
+    # The worker's side (the request only queued it).
+    assert import_bundle_task(int(response["Location"].rstrip("/").rsplit("/", 1)[1])) == "done"
     copy = Competition.objects.get(slug="animals-2027")
     assert policy.organizes(successor, copy) and not policy.organizes(teacher, copy)
     assert copy.solution_private_rows == competition.solution_private_rows

@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from competitions import policy, teams
-from competitions.models import CompetitionBuild, Submission
+from competitions.models import BundleImport, CompetitionBuild, Submission
 from competitions.services import join_competition, submission_create
 from notifications.kinds import Kind
 from notifications.models import Notification
@@ -56,6 +56,11 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
     olivia_build = CompetitionBuild.objects.create(
         host=olivia, slug="olivia-term-two", title="Term two", organizer_run=True,
         upload_name="images.zip", status=CompetitionBuild.Status.FAILED)
+    # olivia's *Run again* of her competition, refused by the worker.
+    olivia_import = BundleImport.objects.create(
+        kind=BundleImport.Kind.RERUN, requested_by=olivia, source=competition,
+        slug="animals-next", start_at=competition.start_at, status=BundleImport.Status.FAILED,
+        refusal={"code": "internal_error", "params": {}})
     carol, dave = make_user("carol"), make_user("dave")
     for inviter, invitee in ((alice_in, carol), (bob_in, dave)):
         teams.invitation_accept(invitation=teams.invitation_create(
@@ -69,6 +74,7 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
              "superuser": root, "team-mate": carol, "other member": dave}
     return {"competition": competition, "users": users, "alice_file": alice_file,
             "bob_file": bob_file, "alice_scored": alice_scored, "olivia_build": olivia_build,
+            "olivia_import": olivia_import,
             "invitation": invitation, "alice_token": teams.invite_token(alice_in.team),
             "alice_notification": alice_notification,
             **discussion_world(competition, alice, bob, olivia)}
@@ -149,6 +155,14 @@ EXPECTED = [
      [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
     ("import a bundle", lambda w: reverse("admin:competitions_competition_import"),
      [302, 302, 302, 302, 302, 200, 200, 200, 302, 302]),
+    # A bundle import is followed by the one who started it (and superusers); running a
+    # competition again copies its hidden solution: its organizers only.
+    ("an admin bundle import's progress", lambda w: reverse(
+        "admin:competitions_competition_import_status", args=[w["olivia_import"].pk]),
+     [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
+    ("run the competition again", lambda w: reverse(
+        "admin:competitions_competition_rerun", args=[w["competition"].pk]),
+     [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
     ("export the bundle", lambda w: reverse(
         "admin:competitions_competition_export", args=[w["competition"].pk]),
      [302, 302, 302, 302, 302, 200, 404, 200, 302, 302]),
