@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from scoring.metrics import METRICS
 from scoring.problems import InvalidFile
 
-from . import policy, services
+from . import policy, services, teams
 from .admin_views import CompetitionAdminViews
 from .baseline_entries import baseline_post, standard_baselines
 from .checklist import publish_refusals
@@ -472,6 +472,13 @@ class ParticipationAdminForm(forms.ModelForm):
         team, competition = cleaned.get("team"), cleaned.get("competition")
         if team and competition and team.competition_id != competition.pk:
             self.add_error("team", _("This team belongs to another competition."))
+        elif team and competition and team.pk != self.instance.team_id:
+            # A move (or a new member) takes a place, as an invitation would: the same
+            # size rule as on the site (competitions.teams), which the admin cannot skip.
+            try:
+                teams.check_room(competition, team, joining=1)
+            except teams.TeamRefused as refusal:
+                self.add_error("team", refusal.message)
         return cleaned
 
 

@@ -14,9 +14,12 @@ import io
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from accounts.names import display_name
 
 from . import selectors
 from .models import Board, Competition, Participation, Submission
@@ -31,14 +34,17 @@ ROWS_PER_CHUNK = 500
 ROWS_PER_FETCH = 2000
 
 # "{zone}" is the site's time zone, so that nobody has to guess what the times mean.
-LEADERBOARD_HEADER = [_("competition"), _("board"), _("rank"), _("participant"),
+# "members": who is in the team, as MEMBERS_SEPARATOR-joined member_label()s.
+LEADERBOARD_HEADER = [_("competition"), _("board"), _("rank"), _("participant"), _("members"),
                       _("student numbers"), _("score"), _("entries"),
                       _("best entry at ({zone})")]
-SUBMISSION_HEADER = [_("competition"), _("submission"), _("participant"), _("submitted by"),
+SUBMISSION_HEADER = [_("competition"), _("submission"), _("participant"), _("members"),
+                     _("submitted by"),
                      _("student number"), _("file name"), _("description"), _("status"), _("late"),
                      _("public score"), _("private score"), _("submitted at ({zone})"),
                      _("finished at ({zone})"), _("error")]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+MEMBERS_SEPARATOR = "; "
 
 
 def header(columns: list) -> list[str]:
@@ -108,16 +114,43 @@ def team_student_numbers(competition: Competition) -> dict[int, str]:
     return {team_id: " ".join(sorted(values)) for team_id, values in numbers.items()}
 
 
+def member_label(user, student_number: str = "") -> str:
+    """A member as the organizer's export names them: the display name, then the username
+    (where it differs) and the student number in brackets, "山田 太郎 (learner01, S1)".
+    A deleted account is only "deleted user": its username names no one any more."""
+    shown = display_name(user)
+    try:
+        deleted = user.profile.deleted_at is not None
+    except ObjectDoesNotExist:  # no profile yet: not deleted
+        deleted = False
+    extras = [] if deleted or shown == user.get_username() else [user.get_username()]
+    extras += [student_number] if student_number else []
+    return f"{shown} ({', '.join(extras)})" if extras else shown
+
+
+def team_members(competitions: Iterable[Competition]) -> dict[int, str]:
+    """Team id → its members in the order they joined (member_label), for a team that is
+    one row; one query, a class's worth of rows."""
+    members: dict[int, list[str]] = {}
+    for participation in (Participation.objects.filter(competition__in=list(competitions))
+                          .select_related("user__profile").order_by("pk")):
+        members.setdefault(participation.team_id, []).append(
+            member_label(participation.user, participation.student_number))
+    return {team_id: MEMBERS_SEPARATOR.join(labels) for team_id, labels in members.items()}
+
+
 def leaderboard_rows(competitions: Iterable[Competition]) -> Iterator[list]:
     """Both boards of each competition: rank, participant, best score, entries, time. Each
     competition's boards are read only when the previous one has been sent."""
     for competition in competitions:
         numbers = team_student_numbers(competition)
+        members = team_members([competition])
         for board, ranking in ((Board.PUBLIC, selectors.public_leaderboard(competition)),
                                (Board.PRIVATE, selectors.private_ranking(competition))):
             for row in ranking:
                 yield [competition.slug, board.label, row.rank, row.team_name,
-                       numbers.get(row.team_id, ""), row.score, row.entries,
+                       members.get(row.team_id, ""), numbers.get(row.team_id, ""), row.score,
+                       row.entries,
                        local_time(row.best_at)]
 
 
@@ -125,16 +158,20 @@ def submission_rows(competitions: Iterable[Competition]) -> Iterator[list]:
     """Every submission of the competitions, oldest first, read in chunks."""
     competitions = list(competitions)
     numbers = student_numbers(competitions)
+    members = team_members(competitions)
     username = "submitted_by__" + get_user_model().USERNAME_FIELD
     rows = (Submission.objects.filter(competition__in=competitions)
             .order_by("competition__slug", "created_at", "id")
-            .values_list("competition__slug", "id", "team__name", username, "competition_id",
+            .values_list("competition__slug", "id", "team_id", "team__name", username,
+                         "competition_id",
                          "submitted_by_id", "original_name",
                          "description", "status", "is_late", "public_score",
                          "private_score", "created_at", "finished_at", "error"))
-    for (slug, pk, team, user, competition_id, user_id, name, description, status, late,
-         public, private, created, finished, error) in rows.iterator(chunk_size=ROWS_PER_FETCH):
-        yield [slug, pk, team, user, numbers.get((competition_id, user_id), ""), name,
+    for (slug, pk, team_id, team, user, competition_id, user_id, name, description, status,
+         late, public, private, created, finished, error) in rows.iterator(
+            chunk_size=ROWS_PER_FETCH):
+        yield [slug, pk, team, members.get(team_id, ""), user,
+               numbers.get((competition_id, user_id), ""), name,
                description, Submission.Status(status).label,
                yes_no(late), public, private, local_time(created), local_time(finished),
                error]

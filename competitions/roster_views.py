@@ -1,5 +1,5 @@
 """The class roster's pages: the organizer's import (in the admin) and the learner's
-one-time sign-in link."""
+one-time sign-in link (a page that asks, then a POST that signs in)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from . import policy
 from .roster import (
@@ -69,19 +70,32 @@ def roster_admin(request, admin_site, object_id):
                   status=400 if problems or form.errors else 200)
 
 
+@never_cache  # the page carries the link's token
+@require_http_methods(["GET", "POST"])
 def roster_sign_in(request, uidb64: str, token: str):
-    """A learner's one-time link: signs them in once (the token changes with the sign-in),
-    then sends them to choose a password."""
-    User = get_user_model()
-    try:
-        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not user.is_active or not default_token_generator.check_token(
-            user, token):
+    """A learner's one-time link. A GET only asks: mail scanners and link previews open
+    links, and must not use it up. The POST (CSRF-protected) signs the learner in once —
+    the token changes with the sign-in — then sends them to choose a password."""
+    user = _link_user(uidb64, token)
+    if user is None:
         return render(request, "competitions/roster_link_used.html", status=404)
+    if request.method != "POST":
+        return render(request, "competitions/roster_sign_in.html", {
+            "learner": user, "competition": policy.roster_link_competition(user)})
     login(request, user, backend=SIGN_IN_BACKEND)
     messages.success(request, _("Welcome, you are signed in. Choose a password now: the "
                                 "link you used works only once."))
     return redirect("account_set_password" if not user.has_usable_password()
                     else "account")
+
+
+def _link_user(uidb64: str, token: str):
+    """The active user whose link this is, while its token is still good; else None."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    if not user.is_active or not default_token_generator.check_token(user, token):
+        return None
+    return user

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from . import policy, teams
 from .forms import JoinForm
 from .models import Standing
+from .throttling import invitation_refusal
 from .views import tab_context
 
 
@@ -84,6 +85,9 @@ def team_rename(request, competition):
 @team_action
 def team_invite(request, competition):
     participation = policy.participation_required(competition, request.user)
+    too_often = invitation_refusal(request)
+    if too_often:
+        raise teams.TeamRefused(too_often, "throttled")
     form = InviteForm(request.POST)
     if not form.is_valid():
         raise teams.TeamRefused(teams.NO_SUCH_USER % {"username": ""}, "no_such_user")

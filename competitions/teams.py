@@ -211,7 +211,7 @@ def invitation_create(*, participation: Participation, username: str) -> TeamInv
             raise TeamRefused(RUNNERS_NOT_IN_TEAMS, "organizer")
         if team.participations.filter(user=invitee).exists():
             raise TeamRefused(ALREADY_MEMBER % {"username": invitee.username}, "already_member")
-        _check_room(competition, team, joining=1)
+        check_room(competition, team, joining=1)
         if team.invitations.filter(invitee=invitee, status=TeamInvitation.Status.PENDING
                                    ).exists():
             raise TeamRefused(ALREADY_INVITED % {"username": invitee.username},
@@ -366,7 +366,9 @@ def _check_team_changes(competition: Competition, team: Team) -> None:
         raise TeamRefused(NOT_A_COMPETING_TEAM, "not_competing")
 
 
-def _check_room(competition: Competition, team: Team, joining: int) -> None:
+def check_room(competition: Competition, team: Team, joining: int) -> None:
+    """TeamRefused ("team_full") unless `joining` more people fit in the team within
+    `max_team_size`: the one rule for invitations, links and the admin's moves."""
     # A deleted account (accounts/deletion.py) keeps its submissions in the team but no
     # longer holds a place in it.
     count = team.participations.filter(user__profile__deleted_at__isnull=True).count()
@@ -389,7 +391,7 @@ def _enter_team(team: Team, user) -> Participation:
     locked = _lock(*ids)
     team = locked[0]
     _check_team_changes(competition, team)
-    _check_room(competition, team, joining=1)
+    check_room(competition, team, joining=1)
     if current is None:
         return Participation.objects.create(competition=competition, user=user, team=team,
                                             accepted_rules_at=timezone.now())

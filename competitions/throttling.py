@@ -1,4 +1,5 @@
-"""Limits on signing in and signing up, and the page that says when to try again.
+"""Limits on signing in and signing up, and the page that says when to try again; the
+limit on sending team invitations.
 
 Two counts, both kept in the shared cache (settings.CACHES) so that they hold across web
 workers and hosts:
@@ -6,6 +7,8 @@ workers and hosts:
   refuses the account's sign-in for LOGIN_LOCKOUT_SECONDS after LOGIN_FAILURE_LIMIT;
 - per client address: posts to the sign-in pages and to sign-up are rate-limited
   (SignInRateLimitMiddleware, DRF's throttle arithmetic).
+Team invitations are counted per user, the Team tab and the API in one count (DRF's
+scope "invite", settings' TEAM_INVITE_RATE).
 """
 
 import logging
@@ -25,13 +28,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from redis.exceptions import RedisError
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 logger = logging.getLogger(__name__)
 LOCKED_UNTIL_KEY = "sign-in-locked-until:{username}"
 # url names whose posts count against the address's sign-in or sign-up budget
 LIMITED_PAGES = {"account_login": "sign_in", "admin:login": "sign_in",
                  "account_signup": "sign_up"}
+# The API's scope for new team invitations (api/teams.py), whose budget the page shares.
+INVITE_SCOPE = "invite"
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -129,3 +134,19 @@ def _try_again_page(request: HttpRequest, message: str, until: datetime) -> Http
                       {"message": message, "wait": wait}, status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+class InvitationThrottle(UserRateThrottle):
+    """New team invitations per user: each notifies its invitee, and a refusal says whether
+    a username exists. The same cache key as the API's scope, so one budget for both."""
+
+    scope = INVITE_SCOPE
+
+
+def invitation_refusal(request: HttpRequest) -> str | None:
+    """None if this user may send an invitation now; else the words saying when."""
+    throttle = InvitationThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    return _("You are sending invitations too often: try again in %(seconds)s s.") % {
+        "seconds": math.ceil(throttle.wait() or 1)}

@@ -450,6 +450,9 @@ REST_FRAMEWORK = {
         "validate": env_str("API_RATE_VALIDATE", "30/min"),
         # New threads and replies, pages and API together (discussion/throttling.py).
         "discussion": env_str("DISCUSSION_POST_RATE", "6/min"),
+        # New team invitations, pages and API together (competitions/throttling.py): each
+        # one notifies someone, and a refusal tells whether a username exists.
+        "invite": env_str("TEAM_INVITE_RATE", "30/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
@@ -463,7 +466,8 @@ SPECTACULAR_SETTINGS = {
         + env_str("API_RATE_READ", "120/min") + ", submissions "
         + env_str("API_RATE_SUBMIT", "10/min") + ", dry runs "
         + env_str("API_RATE_VALIDATE", "30/min") + ", discussion posts "
-        + env_str("DISCUSSION_POST_RATE", "6/min")
+        + env_str("DISCUSSION_POST_RATE", "6/min") + ", team invitations "
+        + env_str("TEAM_INVITE_RATE", "30/hour")
         + ". Past a limit the answer is 429 with a `Retry-After` header in seconds. "
         "Daily submission limits are per competition and shown on each competition."),
     "VERSION": "1.0.0",

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from .. import policy, teams
 from ..policy.drf import CompetitionScoped, CompetitionVisible, IsParticipant
+from ..throttling import INVITE_SCOPE
 from .schema import JOIN_FIRST, refused
 from .team_serializers import (
     InvitationSerializer,
@@ -80,7 +81,11 @@ class Invitations(CompetitionScoped, APIView):
 
     permission_classes = [permissions.IsAuthenticated, CompetitionVisible]
     parser_classes = [JSONParser]
-    throttle_scope = "read"
+
+    def get_throttles(self):
+        # Inviting has its own budget, shared with the Team tab; reading is a read.
+        self.throttle_scope = INVITE_SCOPE if self.request.method == "POST" else "read"
+        return super().get_throttles()
 
     @extend_schema(responses={200: InvitationsSerializer})
     def get(self, request, slug):

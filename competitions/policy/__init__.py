@@ -77,7 +77,7 @@ from .people import (
     runners,
     runs,
 )
-from .rosters import roster_competition_for
+from .rosters import roster_competition_for, roster_link_competition
 from .submissions import (
     submission_for,
     team_submission_for,
@@ -102,8 +102,8 @@ __all__ = [
     "notifications_of", "organized_competitions", "organizer_required", "organizes",
     "participation_for", "participation_required", "post_for", "posting_required",
     "private_board_required", "private_board_visible", "private_file_required",
-    "replying_required", "rerun_source_for", "roster_competition_for", "runners", "runs",
-    "shown_body",
+    "replying_required", "rerun_source_for", "roster_competition_for",
+    "roster_link_competition", "runners", "runs", "shown_body",
     "submission_for", "team_submission_for", "team_submissions_of", "test_images_required",
     "thread_for", "visible_competitions", "visible_submissions", "visible_threads",
 ]

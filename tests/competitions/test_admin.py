@@ -118,3 +118,43 @@ def test_probability_metrics_need_the_probability_format(client, olivia):
     competition = Competition.objects.get()
     assert competition.extra_metrics == ["top_k_accuracy", "accuracy"]
     assert competition.expected_header == "id,すずめ,からす,はと"
+
+
+def test_the_admin_refuses_to_move_someone_into_a_full_team(client, olivia, make_competition,
+                                                            alice, bob, make_user):
+    import html
+
+    from django.utils import timezone
+
+    from competitions import teams
+    from competitions.services import join_competition
+
+    course = make_competition(slug="course", max_team_size=2)
+    alice_in = join_competition(competition=course, user=alice)
+    bob_in = teams.invitation_accept(invitation=teams.invitation_create(
+        participation=alice_in, username="bob"), user=bob)
+    carol = make_user("carol")
+    carol_in = join_competition(competition=course, user=carol)
+    accepted = timezone.localtime(carol_in.accepted_rules_at)
+
+    def edit(participation, team, notes=""):
+        return client.post(reverse("admin:competitions_participation_change",
+                                   args=[participation.pk]), {
+            "user": participation.user_id, "competition": course.pk, "team": team.pk,
+            "accepted_rules_at_0": accepted.strftime("%Y-%m-%d"),
+            "accepted_rules_at_1": accepted.strftime("%H:%M:%S"), "report_notes": notes})
+
+    client.force_login(olivia)
+    refused = edit(carol_in, alice_in.team)
+    assert refused.status_code == 200
+    assert ("The team has 2 of at most 2 members: there is no room."
+            in html.unescape(refused.content.decode()))
+    carol_in.refresh_from_db()
+    assert carol_in.team_id != alice_in.team_id
+    # A member of the full team who stays in it is edited as before.
+    assert edit(bob_in, alice_in.team, notes="stays").status_code == 302
+    course.max_team_size = 3
+    course.save(update_fields=["max_team_size"])
+    assert edit(carol_in, alice_in.team).status_code == 302
+    assert [user.username for user in teams.members(alice_in.team)] == ["alice", "bob",
+                                                                         "carol"]

@@ -37,15 +37,16 @@ def test_organizer_exports_both_boards_and_every_submission(client, olivia, comp
     url = reverse("admin:competitions_competition_changelist")
     boards = rows(client.post(url, {"action": "export_leaderboards",
                                     "_selected_action": [competition.pk]}))
-    assert boards[0] == ["competition", "board", "rank", "participant", "student numbers",
-                         "score", "entries", "best entry at (Asia/Tokyo)"]
-    assert [row[:6] for row in boards[1:]] == [
-        ["animals", "Public leaderboard", "1", "'=cmd|' /C calc'!A0", "", "0.75"],
-        ["animals", "Private leaderboard", "1", "'=cmd|' /C calc'!A0", "", "0.5"]]
+    assert boards[0] == ["competition", "board", "rank", "participant", "members",
+                         "student numbers", "score", "entries", "best entry at (Asia/Tokyo)"]
+    assert [row[:7] for row in boards[1:]] == [
+        ["animals", "Public leaderboard", "1", "'=cmd|' /C calc'!A0", "alice", "", "0.75"],
+        ["animals", "Private leaderboard", "1", "'=cmd|' /C calc'!A0", "alice", "", "0.5"]]
     submissions = rows(client.post(url, {"action": "export_submissions",
                                          "_selected_action": [competition.pk]}))
     assert submissions[1][:3] == ["animals", str(submission.pk), "'=cmd|' /C calc'!A0"]
-    assert submissions[1][9:11] == ["0.75", "0.5"]
+    assert submissions[0][3:5] == ["members", "submitted by"]
+    assert submissions[1][10:12] == ["0.75", "0.5"]
 
 
 def test_participants_cannot_export(client, alice, competition):
@@ -80,7 +81,7 @@ def test_a_large_submissions_export_streams_in_pieces_read_only_as_they_are_sent
     assert all(piece.count("\n") <= ROWS_PER_CHUNK + 1 for piece in pieces)
     exported = list(csv.reader(io.StringIO("".join(pieces)[1:])))
     assert len(exported) == EXPORT_ROWS + 1
-    assert [row[5] for row in exported[1:4]] == ["p0.csv", "p1.csv", "p2.csv"]
+    assert [row[6] for row in exported[1:4]] == ["p0.csv", "p1.csv", "p2.csv"]
 
 
 def test_exports_speak_the_readers_language_and_the_sites_time(client, olivia, competition,
@@ -103,4 +104,44 @@ def test_exports_speak_the_readers_language_and_the_sites_time(client, olivia, c
                                     "_selected_action": [competition.pk]},
                               HTTP_ACCEPT_LANGUAGE="ja"))
     assert boards[0][:4] == ["コンペティション", "リーダーボード", "順位", "参加者"]
-    assert "T" not in boards[1][7] and "+00:00" not in boards[1][7]
+    assert "T" not in boards[1][8] and "+00:00" not in boards[1][8]
+
+
+def test_a_team_is_one_row_that_names_its_members_with_their_student_numbers(
+        client, olivia, make_competition, alice, bob, make_user):
+    from accounts.profiles import profile_of
+    from competitions import teams
+    from competitions.services import join_competition
+
+    course = make_competition(slug="course", max_team_size=3)
+    alice_in = join_competition(competition=course, user=alice)
+    teams.invitation_accept(invitation=teams.invitation_create(
+        participation=alice_in, username="bob"), user=bob)
+    profile = profile_of(alice)
+    profile.display_name = "山田 花子"
+    profile.save(update_fields=["display_name"])
+    alice_in.student_number = "S2026001"
+    alice_in.save(update_fields=["student_number"])
+    scored(alice_in, 0.75, 0.5, 10)
+    solo = scored(join_competition(competition=course, user=make_user("carol")), 0.5, 0.25)
+    client.force_login(olivia)
+    url = reverse("admin:competitions_competition_changelist")
+    exported = rows(client.post(url, {"action": "export_leaderboards",
+                                      "_selected_action": [course.pk]}))
+    boards = [dict(zip(exported[0], line, strict=True)) for line in exported[1:]]
+    public = [entry for entry in boards if entry["board"] == "Public leaderboard"]
+    assert [(entry["participant"], entry["members"], entry["student numbers"])
+            for entry in public] == [("alice", "山田 花子 (alice, S2026001); bob", "S2026001"),
+                                     ("carol", "carol", "")]
+    submissions = rows(client.post(url, {"action": "export_submissions",
+                                         "_selected_action": [course.pk]}))
+    by_submitter = {line[4]: line[3] for line in submissions[1:]}
+    assert by_submitter == {"alice": "山田 花子 (alice, S2026001); bob",
+                            solo.submitted_by.username: "carol"}
+    # A deleted account is named as deleted, not by the username it no longer has.
+    from accounts.deletion import delete_account
+
+    delete_account(user=bob)
+    exported = rows(client.post(url, {"action": "export_leaderboards",
+                                      "_selected_action": [course.pk]}))
+    assert exported[1][4] == "山田 花子 (alice, S2026001); deleted user"

@@ -66,6 +66,8 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
         teams.invitation_accept(invitation=teams.invitation_create(
             participation=inviter, username=invitee.username), user=invitee)
     invitation = teams.invitation_create(participation=alice_in, username="mallory")
+    # A class roster's learner who has not used their one-time sign-in link yet.
+    learner = make_user("learner-kenta")
     alice_notification = Notification.objects.create(
         recipient=alice, kind=Kind.BUILD_DONE, event_key="build:1:done",
         params={"title": ALICE_NOTIFICATION_MARKER}, link="/host/")
@@ -76,7 +78,7 @@ def world(make_competition, make_user, competition, alice, bob, mallory):
             "bob_file": bob_file, "alice_scored": alice_scored, "olivia_build": olivia_build,
             "olivia_import": olivia_import,
             "invitation": invitation, "alice_token": teams.invite_token(alice_in.team),
-            "alice_notification": alice_notification,
+            "alice_notification": alice_notification, "roster_link": roster_link(learner),
             **discussion_world(competition, alice, bob, olivia)}
 
 
@@ -97,6 +99,15 @@ def discussion_world(competition, alice, bob, olivia) -> dict:
     services.post_hide(post=hidden.posts.get(), hidden=True)
     return {"question": question, "question_post": question.posts.get(is_opening=True),
             "reply": reply, "hidden_thread": hidden}
+
+
+def roster_link(user) -> str:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return reverse("roster_sign_in", args=[urlsafe_base64_encode(force_bytes(user.pk)),
+                                           default_token_generator.make_token(user)])
 
 
 def as_persona(client, world, persona):
@@ -195,6 +206,12 @@ EXPECTED = [
      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("a wrong verification link", lambda w: "/accounts/confirm-email/not-a-key/",
      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),  # a page that says the link is invalid
+    # A roster's one-time sign-in link only asks when opened (a POST signs in); a wrong or
+    # used one says it no longer works.
+    ("a roster sign-in link", lambda w: w["roster_link"],
+     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("a wrong roster sign-in link", lambda w: reverse("roster_sign_in", args=["MQ", "wrong"]),
+     [404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     # Teams: the Team tab is for anyone signed in (an invitee who has not joined answers
     # there); a team's own data only for its members.
     ("the Team tab", lambda w: reverse("team", args=["animals"]),
@@ -315,6 +332,9 @@ EXPECTED_POSTS = [
      [401, 200, 200, 404, 404, 404, 404, 404, 200, 404]),
     ("leave one's team", lambda w: "/api/v1/competitions/animals/team/leave/",
      [401, 403, 409, 409, 403, 403, 403, 403, 200, 200]),
+    # Whoever holds the link is the learner it was made for: it signs them in, once.
+    ("sign in with a roster link", lambda w: w["roster_link"],
+     [302, 302, 302, 302, 302, 302, 302, 302, 302, 302]),
 ]
 
 

@@ -83,20 +83,69 @@ def test_a_learner_signs_in_with_the_initial_password(client, teacher, competiti
     assert client.get(reverse("submission_new", args=[competition.slug])).status_code == 200
 
 
+def link_for(client, competition, count: int = 2) -> str:
+    rows = credentials(post_roster(client, competition, roster_csv(count), credential="link"))
+    assert not rows[0]["initial password"]
+    return rows[0]["one-time sign-in link"]
+
+
 def test_a_one_time_link_signs_in_once_then_asks_for_a_password(client, teacher,
                                                                  competition):
     client.force_login(teacher)
-    rows = credentials(post_roster(client, competition, roster_csv(2), credential="link"))
-    link = rows[0]["one-time sign-in link"]
-    assert link.startswith("http://testserver/roster/sign-in/") and not rows[0][
-        "initial password"]
+    link = link_for(client, competition)
+    assert link.startswith("http://testserver/roster/sign-in/")
     client.logout()
-    first = client.get(link)
-    assert first.status_code == 302
+    first = client.post(link)
+    assert first.status_code == 302 and first.url == reverse("account_set_password")
     assert client.get(reverse("submission_new", args=[competition.slug])).status_code == 200
     client.logout()
-    again = client.get(link)
+    again = client.post(link)
     assert again.status_code == 404 and "no longer works" in again.content.decode()
+
+
+def test_opening_the_link_only_asks_so_a_mail_scanner_does_not_use_it_up(
+        client, teacher, competition):
+    client.force_login(teacher)
+    link = link_for(client, competition)
+    client.logout()
+    for _scanner_visit in range(2):
+        asked = client.get(link)
+        page = asked.content.decode()
+        assert asked.status_code == 200 and "learner01" in page
+        assert competition.title in page and "works only once" in page
+        assert "_auth_user_id" not in client.session
+    assert client.post(link).status_code == 302
+    assert client.session["_auth_user_id"] == str(
+        get_user_model().objects.get(username="learner01").pk)
+    client.logout()
+    refused = client.post(link)
+    assert refused.status_code == 404 and "_auth_user_id" not in client.session
+    assert client.get(link).status_code == 404
+
+
+def test_the_link_page_speaks_japanese_and_a_bad_link_says_it_no_longer_works(
+        client, teacher, competition):
+    client.force_login(teacher)
+    link = link_for(client, competition)
+    client.logout()
+    asked = client.get(link, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "一度だけ" in asked
+    wrong = link.rstrip("/").rsplit("/", 1)[0] + "/not-a-token/"
+    for answer in (client.get(wrong), client.post(wrong)):
+        assert answer.status_code == 404 and "no longer works" in answer.content.decode()
+
+
+def test_signing_in_with_the_link_needs_the_pages_csrf_token(client, teacher, competition):
+    from django.test import Client
+
+    client.force_login(teacher)
+    link = link_for(client, competition)
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(link).status_code == 403
+    page = browser.get(link)
+    token = page.cookies["csrftoken"].value
+    assert browser.post(link, {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "_auth_user_id" in browser.session
 
 
 def test_the_board_shows_display_names_and_the_export_has_student_numbers(

@@ -37,7 +37,7 @@ def test_schemathesis_finds_no_failure_as_a_participant(live_server, competition
     from competitions.tasks import score_submission_task
 
     # The fuzzer sends hundreds of requests a minute: the rate limits are tested elsewhere.
-    for scope in ("read", "submit", "validate", "discussion"):
+    for scope in ("read", "submit", "validate", "discussion", "invite"):
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "100000/min")
     # Uploads are scored in the server's own thread: nothing leaves the test database and
     # nothing reaches the broker (queueing.publish is its one boundary).

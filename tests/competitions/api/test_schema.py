@@ -79,7 +79,7 @@ def test_every_documented_path_answers(schema, token_client, competition, alice,
     from notifications.models import Notification
     from tests.conftest import scored_upload
 
-    for scope in ("read", "submit", "validate", "discussion"):
+    for scope in ("read", "submit", "validate", "discussion", "invite"):
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
     competition.feedback_while_open = "full"  # so that the insight paths answer too
     competition.save(update_fields=["feedback_while_open"])

@@ -112,3 +112,31 @@ def test_the_leaderboard_lists_each_teams_members(token_client, api, course, ali
     rows = api.get("/api/v1/competitions/course/leaderboard/").data["rows"]
     assert [(row["participant"], row["members"]) for row in rows] == [("alice", ["alice",
                                                                                  "bob"])]
+
+
+def test_inviting_has_its_own_rate_shared_by_the_team_tab_and_the_api(
+        client, token_client, course, alice, bob, mallory, make_user, monkeypatch):
+    from django.urls import reverse
+    from rest_framework.throttling import ScopedRateThrottle
+
+    from competitions.models import TeamInvitation
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "invite", "2/min")
+    carol = make_user("carol")
+    join_competition(competition=course, user=alice)
+    client.force_login(alice)
+    invite_page = reverse("team_invite", args=["course"])
+    assert "bob is invited." in client.post(invite_page, {"username": "bob"},
+                                            follow=True).content.decode()
+    as_alice = token_client(alice)
+    url = "/api/v1/competitions/course/team/invitations/"
+    assert as_alice.post(url, {"username": "mallory"}, format="json").status_code == 201
+    refused = as_alice.post(url, {"username": "carol"}, format="json")
+    assert refused.status_code == status.HTTP_429_TOO_MANY_REQUESTS
+    assert refused.data["code"] == "throttled" and int(refused["Retry-After"]) > 0
+    page = client.post(invite_page, {"username": "carol"}, follow=True).content.decode()
+    assert "You are sending invitations too often: try again in" in page
+    assert not TeamInvitation.objects.filter(invitee=carol).exists()
+    # Inviting spends its own budget, not the one for reading.
+    assert as_alice.get(url).status_code == status.HTTP_200_OK
+    assert len(as_alice.get(url).data["sent"]) == 2
