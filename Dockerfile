@@ -25,7 +25,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
     KOMPE_VAR_DIR=/var/lib/kompe STATIC_ROOT=/app/static_collected
 COPY --from=dependencies /opt/venv /opt/venv
 WORKDIR /app
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY config ./config
 COPY competitions ./competitions
 COPY accounts ./accounts
@@ -44,9 +44,10 @@ USER kompe
 EXPOSE 8000
 # gunicorn is the container's first process (exec form, no shell), so `docker stop`'s
 # SIGTERM reaches it and it drains: requests under way finish within the graceful timeout
-# (keep it below the compose file's stop_grace_period). Migrations are a step of their own
-# (the compose file's `migrate` service).
-# The hooks module turns on Prometheus' multiprocess mode, so /metrics sums the workers.
-CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn_hooks", \
-     "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--graceful-timeout", "25", "--access-logfile", "-"]
+# (gunicorn.conf.py keeps it below the compose file's stop_grace_period). Migrations are a
+# step of their own (the compose file's `migrate` service).
+# gunicorn.conf.py is the one configuration of the web process, here as in the repository:
+# sync workers (WEB_CONCURRENCY of them), the app preloaded in the master, and the hooks of
+# Prometheus' multiprocess mode, so /metrics sums the workers.
+ENV GUNICORN_BIND=0.0.0.0:8000 GUNICORN_ACCESS_LOG=- WEB_CONCURRENCY=3
+CMD ["gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]

@@ -177,6 +177,14 @@ def batch_norm_momentum(train_images: int, batch_size: int, epochs: int) -> floa
     return 0.99 if steps >= SETTLED_STEPS else 0.9
 
 
+def _callbacks(config: TrainConfig, out: Path, learning_rate: float) -> list:
+    """The callbacks of a training run (for fine-tuning: of its second phase), from the
+    config; `learning_rate` is the one the run starts from."""
+    return make_callbacks(out, epochs=config.epochs, learning_rate=learning_rate,
+                          schedule=config.schedule, patience=config.patience,
+                          time_budget_minutes=config.time_budget_minutes)
+
+
 def _train_cnn(config: TrainConfig, prepared: Prepared, out: Path) -> dict:
     momentum = batch_norm_momentum(len(prepared.split.train), config.batch_size,
                                    config.epochs)
@@ -189,11 +197,7 @@ def _train_cnn(config: TrainConfig, prepared: Prepared, out: Path) -> dict:
     training, validation = _datasets(config, prepared)
     history = model.fit(training, validation_data=validation, epochs=config.epochs,
                         shuffle=False, verbose=config.verbose,
-                        callbacks=make_callbacks(out, epochs=config.epochs,
-                                                 learning_rate=config.learning_rate,
-                                                 schedule=config.schedule,
-                                                 patience=config.patience,
-                                                 time_budget_minutes=config.time_budget_minutes))
+                        callbacks=_callbacks(config, out, config.learning_rate))
     model.save(out / "model.keras")
     return {"epochs_run": len(history.history["loss"]), "parameters": model.count_params(),
             "settings": {"blocks": config.blocks, "width": config.width,
@@ -226,11 +230,7 @@ def _train_finetune(config: TrainConfig, prepared: Prepared, out: Path) -> dict:
                          label_smoothing=config.label_smoothing)
     tuned = model.fit(training, validation_data=validation, epochs=config.epochs,
                       shuffle=False, verbose=config.verbose,
-                      callbacks=make_callbacks(out, epochs=config.epochs,
-                                               learning_rate=config.finetune_learning_rate,
-                                               schedule=config.schedule,
-                                               patience=config.patience,
-                                               time_budget_minutes=config.time_budget_minutes))
+                      callbacks=_callbacks(config, out, config.finetune_learning_rate))
     model.save(out / "model.keras")
     return {"epochs_run": len(head.history["loss"]) + len(tuned.history["loss"]),
             "parameters": model.count_params(),

@@ -7,9 +7,11 @@ backlog), then the master gets SIGTERM, then the uploads send the rest. Printed:
 upload's answer. Measured 2026-11-30 with gunicorn 23.0.0 and 27.0.1, with and without
 --preload: the two taken uploads answer 200 (drained), the third is reset
 (ConnectionResetError): the master closes its listening socket at SIGTERM, and what waits
-in the backlog is dropped. So the compose drain test (3 uploads, 3 workers) loses one
-whenever a worker is busy elsewhere at that moment — the container's /healthz probe
-every 10 s holds a worker for up to the broker ping's timeout — whatever the config file.
+in the backlog is dropped. So a compose drain test with as many uploads as workers (it had
+3 and 3) loses one whenever a worker is busy elsewhere at that moment — the container's
+/healthz probe every 10 s holds a worker for up to the broker ping's timeout — whatever
+the config file. tests/deploy/test_compose_stack.py therefore runs one worker more than
+it has uploads (WEB_CONCURRENCY, read by gunicorn.conf.py).
 """
 
 import argparse

@@ -26,9 +26,7 @@ from .builder.refusals import BuildRefused
 from .builder.service import build_request
 from .bundles import bundle_export
 from .checklist import competition_checklist, publish_refusals
-from .forms import SPLIT_KEEP, BuildForm
-
-FORM_WIDE = {"build_in_progress", "too_many_competitions", "slug_taken"}
+from .forms import BuildForm
 
 
 class AdminBuildForm(BuildForm):
@@ -68,18 +66,11 @@ class CompetitionAdminViews(BundleAdminViews):
         form = AdminBuildForm(request.POST or None, request.FILES or None,
                               initial={"slug": "", "visibility": "public"})
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
-                build = build_request(
-                    host=request.user, upload=data["zip_file"], slug=data["slug"],
-                    title=data["title"], short_description=data["short_description"],
-                    visibility=data["visibility"], test_fraction=data["test_percent"] / 100,
-                    public_fraction=data["public_percent"] / 100, max_side=data["max_side"],
-                    fixed_side=data["fixed_side"], keep_split=data["split"] == SPLIT_KEEP,
-                    organizer_run=True)
+                build = build_request(host=request.user, organizer_run=True,
+                                      **form.build_options())
             except BuildRefused as refusal:
-                form.add_error(None if refusal.code in FORM_WIDE else "zip_file",
-                               refusal.message(gettext))
+                form.add_refusal(refusal)
             else:
                 return redirect("admin:competitions_competition_build_status", build.pk)
         return self._page(request, "admin/competitions/competition/build.html", {

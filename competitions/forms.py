@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scoring.problems import MESSAGES
@@ -27,7 +28,11 @@ SPLIT_CHOICES = [(SPLIT_MERGE, _("Merge them and let Kompe split")),
 
 
 class BuildForm(forms.Form):
-    """A community competition from a zip of labelled images."""
+    """A community competition from a zip of labelled images (the host's page and the
+    admin's both use it, and both read it through build_options and add_refusal)."""
+
+    # Refusals about the request rather than the zip: shown above the form.
+    FORM_WIDE = frozenset({"build_in_progress", "too_many_competitions", "slug_taken"})
 
     title = forms.CharField(label=_("Title"), max_length=200)
     slug = forms.SlugField(
@@ -63,6 +68,21 @@ class BuildForm(forms.Form):
         help_text=_("Every image becomes a square of this side, its centre cropped: then no "
                     "class can be told by its images' size or shape. Leave empty to keep "
                     "their shape."))
+
+    def build_options(self) -> dict:
+        """The valid form as keywords of builder.service.build_request (all but `host` and
+        `organizer_run`)."""
+        data = self.cleaned_data
+        return {"upload": data["zip_file"], "slug": data["slug"], "title": data["title"],
+                "short_description": data["short_description"],
+                "visibility": data["visibility"], "test_fraction": data["test_percent"] / 100,
+                "public_fraction": data["public_percent"] / 100, "max_side": data["max_side"],
+                "fixed_side": data["fixed_side"], "keep_split": data["split"] == SPLIT_KEEP}
+
+    def add_refusal(self, refusal) -> None:
+        """A BuildRefused from build_request, above the form or on the zip field."""
+        self.add_error(None if refusal.code in self.FORM_WIDE else "zip_file",
+                       refusal.message(gettext))
 
     def clean(self):
         cleaned = super().clean()

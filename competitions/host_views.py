@@ -15,12 +15,9 @@ from .builder.limits import Limits
 from .builder.refusals import MESSAGES as REFUSALS
 from .builder.refusals import BuildRefused
 from .builder.service import build_request, check_zip
-from .forms import SPLIT_KEEP, BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
+from .forms import BuildForm, HostCompetitionForm, InviteCodeForm, JoinForm
 from .models import Competition
 from .permissions import host_required
-
-# Refusals about the request rather than the zip are shown above the form.
-FORM_WIDE = {"build_in_progress", "too_many_competitions", "slug_taken"}
 
 
 @login_required
@@ -38,18 +35,11 @@ def build_new(request):
         # Say what is wrong with the zip too, not on the next try only.
         _check_zip_as_well(form)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            build = build_request(
-                host=request.user, upload=data["zip_file"], slug=data["slug"],
-                title=data["title"], short_description=data["short_description"],
-                visibility=data["visibility"], test_fraction=data["test_percent"] / 100,
-                public_fraction=data["public_percent"] / 100, max_side=data["max_side"],
-                fixed_side=data["fixed_side"], keep_split=data["split"] == SPLIT_KEEP)
+            build = build_request(host=request.user, **form.build_options())
         except BuildRefused as refusal:
-            form.add_error(None if refusal.code in FORM_WIDE else "zip_file",
-                           refusal.message(_))
-            if refusal.code in FORM_WIDE:
+            form.add_refusal(refusal)
+            if refusal.code in BuildForm.FORM_WIDE:
                 _check_zip_as_well(form)
         else:
             return redirect("build_status", pk=build.pk)

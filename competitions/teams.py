@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -227,11 +227,11 @@ def invitation_accept(*, invitation: TeamInvitation, user) -> Participation:
     """The invitee joins the team (and the competition, accepting its rules, if they had
     not joined yet)."""
     with transaction.atomic():
-        invitation = _locked_invitation(invitation.pk, invitee=user)
+        invitation = _locked_pending(
+            TeamInvitation.objects.select_for_update(of=("self",)).select_related("team")
+            .filter(invitee=user), invitation.pk)
         participation = _enter_team(invitation.team, user)
-        invitation.status = TeamInvitation.Status.ACCEPTED
-        invitation.answered_at = timezone.now()
-        invitation.save(update_fields=["status", "answered_at"])
+        invitation.record_answer(TeamInvitation.Status.ACCEPTED)
     return participation
 
 
@@ -244,16 +244,11 @@ def join_by_link(*, competition: Competition, token: str, user) -> Participation
 def invitation_decline(*, invitation: TeamInvitation, user) -> TeamInvitation:
     """The invitee declines, or a member of the inviting team withdraws it."""
     with transaction.atomic():
-        invitation = (TeamInvitation.objects.select_for_update()
-                      .filter(pk=invitation.pk).first())
-        if invitation is None:
-            raise policy.Hidden()
-        if invitation.status != TeamInvitation.Status.PENDING:
-            raise TeamRefused(NOT_PENDING, "answered")
-        invitation.status = (TeamInvitation.Status.DECLINED if invitation.invitee_id == user.pk
-                             else TeamInvitation.Status.WITHDRAWN)
-        invitation.answered_at = timezone.now()
-        invitation.save(update_fields=["status", "answered_at"])
+        invitation = _locked_pending(TeamInvitation.objects.select_for_update(),
+                                     invitation.pk)
+        invitation.record_answer(TeamInvitation.Status.DECLINED
+                                 if invitation.invitee_id == user.pk
+                                 else TeamInvitation.Status.WITHDRAWN)
     return invitation
 
 
@@ -298,15 +293,13 @@ def merge_accept(*, request: MergeRequest, user) -> Team:
     """A member of the target team accepts: the requesting team's members and submissions
     move into it, and the requesting team goes away."""
     with transaction.atomic():
-        request = _locked_request(request.pk)
+        request = _locked_pending(MergeRequest.objects.select_for_update(), request.pk)
         into, other = _lock(request.to_team_id, request.from_team_id)
         if not into.participations.filter(user=user).exists():
             raise policy.Hidden()
         competition = into.competition
         _check_merge(competition, into=into, other=other)
-        request.status = MergeRequest.Status.ACCEPTED
-        request.answered_at = timezone.now()
-        request.save(update_fields=["status", "answered_at"])
+        request.record_answer(MergeRequest.Status.ACCEPTED)
         _merge(competition, into=into, other=other)
     return into
 
@@ -314,15 +307,13 @@ def merge_accept(*, request: MergeRequest, user) -> Team:
 def merge_decline(*, request: MergeRequest, user) -> MergeRequest:
     """A member of the target team declines, or a member of the requesting one withdraws."""
     with transaction.atomic():
-        request = _locked_request(request.pk)
+        request = _locked_pending(MergeRequest.objects.select_for_update(), request.pk)
         mine = Participation.objects.filter(user=user, team__in=[
             request.from_team_id, request.to_team_id]).values_list("team_id", flat=True).first()
         if mine is None:
             raise policy.Hidden()
-        request.status = (MergeRequest.Status.DECLINED if mine == request.to_team_id
-                          else MergeRequest.Status.WITHDRAWN)
-        request.answered_at = timezone.now()
-        request.save(update_fields=["status", "answered_at"])
+        request.record_answer(MergeRequest.Status.DECLINED if mine == request.to_team_id
+                              else MergeRequest.Status.WITHDRAWN)
     return request
 
 
@@ -338,23 +329,15 @@ def _lock(*team_ids: int) -> list[Team]:
     return [locked[pk] for pk in team_ids]
 
 
-def _locked_invitation(pk: int, *, invitee) -> TeamInvitation:
-    invitation = (TeamInvitation.objects.select_for_update(of=("self",))
-                  .select_related("team").filter(pk=pk, invitee=invitee).first())
-    if invitation is None:
+def _locked_pending(rows: QuerySet, pk: int):
+    """The invitation or merge request `pk` among `rows` (locked: a select_for_update
+    queryset), refused unless it still waits for its answer."""
+    row = rows.filter(pk=pk).first()
+    if row is None:
         raise policy.Hidden()
-    if invitation.status != TeamInvitation.Status.PENDING:
+    if row.status != row.Status.PENDING:
         raise TeamRefused(NOT_PENDING, "answered")
-    return invitation
-
-
-def _locked_request(pk: int) -> MergeRequest:
-    request = MergeRequest.objects.select_for_update().filter(pk=pk).first()
-    if request is None:
-        raise policy.Hidden()
-    if request.status != MergeRequest.Status.PENDING:
-        raise TeamRefused(NOT_PENDING, "answered")
-    return request
+    return row
 
 
 def _check_team_changes(competition: Competition, team: Team) -> None:

@@ -10,8 +10,7 @@ folder, so its counters start from zero, which Prometheus takes as a restart. Ce
 workers and management commands never load this module and keep the ordinary one-process
 registry.
 
-Loaded by gunicorn.conf.py (runs from the repository) and by the image's command line
-(`--config python:config.gunicorn_hooks`), which does not carry gunicorn.conf.py.
+Loaded by gunicorn.conf.py, which the repository and the image both run gunicorn with.
 """
 
 import os

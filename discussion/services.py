@@ -102,6 +102,16 @@ def answer_unmark(*, thread: Thread) -> Thread:
     return thread
 
 
+def answer_choose(*, post: Post, answer: bool) -> Post:
+    """What the page and the API ask: make `post` the answer, or stop it being the answer
+    (unmarking another reply's answer through this one changes nothing)."""
+    if answer:
+        return answer_mark(post=post)
+    if post.thread.answer_id == post.pk:
+        answer_unmark(thread=post.thread)
+    return post
+
+
 def _forget_answer(post: Post) -> None:
     Thread.objects.filter(pk=post.thread_id, answer=post).update(answer=None)
     if post.thread.answer_id == post.pk:

@@ -98,14 +98,10 @@ def post_answer(request, slug, pk):
     competition = policy.competition_for(request.user, slug)
     post = policy.post_for(request.user, competition, pk)
     policy.answer_choosing_required(request.user, post.thread)
-    if request.POST.get("answer") == "0":
-        if post.thread.answer_id == post.pk:
-            services.answer_unmark(thread=post.thread)
-    else:
-        try:
-            services.answer_mark(post=post)
-        except services.DiscussionRefused as refusal:
-            messages.error(request, refusal.message)
+    try:
+        services.answer_choose(post=post, answer=request.POST.get("answer") != "0")
+    except services.DiscussionRefused as refusal:
+        messages.error(request, refusal.message)
     return redirect(post_url(post))
 
 

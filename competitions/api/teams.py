@@ -1,7 +1,7 @@
 """Teams: show and rename, invitations, leaving, merge requests. Every change is a service
 of competitions.teams; refusals answer with their `code` (TEAM_STATUS)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -42,6 +42,10 @@ def refusal(error: teams.TeamRefused) -> Response:
                     status=TEAM_STATUS.get(error.code, status.HTTP_409_CONFLICT))
 
 
+def team_data(request, team) -> dict:
+    return TeamSerializer(team, context={"request": request}).data
+
+
 CLOSED_403 = refused(*CLOSED, why="Teams cannot change here or now (or, for `not_joined`, "
                                   "join the competition first).")
 
@@ -56,8 +60,7 @@ class TeamView(CompetitionScoped, APIView):
 
     @extend_schema(responses={200: TeamSerializer, 403: JOIN_FIRST})
     def get(self, request, slug):
-        return Response(TeamSerializer(self.get_participation().team,
-                                       context={"request": request}).data)
+        return Response(team_data(request, self.get_participation().team))
 
     @extend_schema(request=RenameSerializer, responses={
         200: TeamSerializer, 403: JOIN_FIRST,
@@ -72,7 +75,7 @@ class TeamView(CompetitionScoped, APIView):
                                      name=incoming.validated_data["name"])
         except teams.TeamRefused as error:
             return refusal(error)
-        return Response(TeamSerializer(team, context={"request": request}).data)
+        return Response(team_data(request, team))
 
 
 class Invitations(CompetitionScoped, APIView):
@@ -112,31 +115,55 @@ class Invitations(CompetitionScoped, APIView):
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class InvitationAnswer(CompetitionScoped, APIView):
+class Answer(CompetitionScoped, APIView):
+    """Accept or decline (`answer`, set by the URL) something that waits for this user's
+    answer: the policy finds it (or hides it), the service answers, and a refusal answers
+    with its code. Subclasses say what is found and what each answer returns."""
+
+    throttle_scope = "read"
+    answer = "accept"
+
+    def find(self, request, pk):
+        raise NotImplementedError
+
+    def accept(self, request, pending) -> dict:
+        raise NotImplementedError
+
+    def decline(self, request, pending) -> dict:
+        raise NotImplementedError
+
+    def post(self, request, slug, pk):
+        pending = self.find(request, pk)
+        reply = self.decline if self.answer == "decline" else self.accept
+        try:
+            return Response(reply(request, pending))
+        except teams.TeamRefused as error:
+            return refusal(error)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses={
+    200: OpenApiResponse(TeamSerializer, description="Accept: the team you are in now. "
+                                                      "Decline: the invitation."),
+    403: refused(*CLOSED, why="Teams cannot change here or now."),
+    409: refused(*CONFLICTS_ENTER, why="No room, or you are in a team that cannot be "
+                                       "left this way, or it was answered already.")}))
+class InvitationAnswer(Answer):
     """Accept an invitation (you join the team; if you had not joined the competition, this
     joins it and accepts its rules), or decline it (the inviting team's members may
     withdraw it the same way)."""
 
     permission_classes = [permissions.IsAuthenticated, CompetitionVisible]
-    throttle_scope = "read"
-    answer = "accept"
 
-    @extend_schema(request=None, responses={
-        200: OpenApiResponse(TeamSerializer, description="Accept: the team you are in now. "
-                                                          "Decline: the invitation."),
-        403: refused(*CLOSED, why="Teams cannot change here or now."),
-        409: refused(*CONFLICTS_ENTER, why="No room, or you are in a team that cannot be "
-                                           "left this way, or it was answered already.")})
-    def post(self, request, slug, pk):
-        invitation = policy.invitation_for(request.user, self.get_competition(), pk)
-        try:
-            if self.answer == "decline":
-                invitation = teams.invitation_decline(invitation=invitation, user=request.user)
-                return Response(InvitationSerializer(invitation).data)
-            participation = teams.invitation_accept(invitation=invitation, user=request.user)
-        except teams.TeamRefused as error:
-            return refusal(error)
-        return Response(TeamSerializer(participation.team, context={"request": request}).data)
+    def find(self, request, pk):
+        return policy.invitation_for(request.user, self.get_competition(), pk)
+
+    def accept(self, request, pending) -> dict:
+        participation = teams.invitation_accept(invitation=pending, user=request.user)
+        return team_data(request, participation.team)
+
+    def decline(self, request, pending) -> dict:
+        return InvitationSerializer(
+            teams.invitation_decline(invitation=pending, user=request.user)).data
 
 
 class Leave(CompetitionScoped, APIView):
@@ -156,7 +183,7 @@ class Leave(CompetitionScoped, APIView):
             participation = teams.team_leave(participation=self.get_participation())
         except teams.TeamRefused as error:
             return refusal(error)
-        return Response(TeamSerializer(participation.team, context={"request": request}).data)
+        return Response(team_data(request, participation.team))
 
 
 class MergeRequests(CompetitionScoped, APIView):
@@ -190,28 +217,24 @@ class MergeRequests(CompetitionScoped, APIView):
         return Response(MergeRequestSerializer(merge).data, status=status.HTTP_201_CREATED)
 
 
-class MergeAnswer(CompetitionScoped, APIView):
+@extend_schema_view(post=extend_schema(request=None, responses={
+    200: OpenApiResponse(TeamSerializer, description="Accept: the merged team. "
+                                                      "Decline: your team."),
+    403: CLOSED_403,
+    409: refused(*CONFLICTS_MERGE, why="The merged team would break a rule, or the "
+                                       "request was answered already.")}))
+class MergeAnswer(Answer):
     """Accept a merge request for your team (the other team's members and submissions join
     yours), or decline it; the requesting team withdraws its own the same way."""
 
     permission_classes = [permissions.IsAuthenticated, IsParticipant]
-    throttle_scope = "read"
-    answer = "accept"
 
-    @extend_schema(request=None, responses={
-        200: OpenApiResponse(TeamSerializer, description="Accept: the merged team. "
-                                                          "Decline: your team."),
-        403: CLOSED_403,
-        409: refused(*CONFLICTS_MERGE, why="The merged team would break a rule, or the "
-                                           "request was answered already.")})
-    def post(self, request, slug, pk):
-        merge = policy.merge_request_for(request.user, self.get_competition(), pk)
-        try:
-            if self.answer == "decline":
-                teams.merge_decline(request=merge, user=request.user)
-                team = self.get_participation().team
-            else:
-                team = teams.merge_accept(request=merge, user=request.user)
-        except teams.TeamRefused as error:
-            return refusal(error)
-        return Response(TeamSerializer(team, context={"request": request}).data)
+    def find(self, request, pk):
+        return policy.merge_request_for(request.user, self.get_competition(), pk)
+
+    def accept(self, request, pending) -> dict:
+        return team_data(request, teams.merge_accept(request=pending, user=request.user))
+
+    def decline(self, request, pending) -> dict:
+        teams.merge_decline(request=pending, user=request.user)
+        return team_data(request, self.get_participation().team)

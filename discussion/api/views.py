@@ -151,13 +151,9 @@ class MarkAnswer(DiscussionView, APIView):
         policy.answer_choosing_required(request.user, post.thread)
         incoming = AnswerSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        if not incoming.validated_data["answer"]:
-            if post.thread.answer_id == post.pk:
-                services.answer_unmark(thread=post.thread)
-        else:
-            try:
-                services.answer_mark(post=post)
-            except services.DiscussionRefused as refusal:
-                return Response({"detail": str(refusal.message), "code": refusal.code},
-                                status=status.HTTP_409_CONFLICT)
+        try:
+            services.answer_choose(post=post, answer=incoming.validated_data["answer"])
+        except services.DiscussionRefused as refusal:
+            return Response({"detail": str(refusal.message), "code": refusal.code},
+                            status=status.HTTP_409_CONFLICT)
         return Response(PostSerializer(post, context={"request": request}).data)

@@ -23,6 +23,13 @@ pytestmark = pytest.mark.deploy
 DEMO = REPO / "demo" / "hiragana-20"
 SLUG = "hiragana-20"
 SCORE_SECONDS = 300
+# Uploads under way when the web container is stopped.
+UPLOADS = 3
+# gunicorn's workers (gunicorn.conf.py reads WEB_CONCURRENCY): one for each upload and a
+# spare for the container's /healthz probe, which holds a worker for up to the broker
+# ping's timeout. Without the spare an upload can wait in the listen backlog instead, and
+# gunicorn drops what waits there when it stops (bench/gunicorn_stop_backlog.py).
+WEB_WORKERS = UPLOADS + 1
 
 
 def expected_public_accuracy(predictions: bytes) -> str:
@@ -41,7 +48,7 @@ def stack():
     if problem:
         skip_or_fail(problem)
     timings = prepare_images()
-    stack = Stack()
+    stack = Stack(extra_env={"WEB_CONCURRENCY": str(WEB_WORKERS)})
     try:
         timings["image build (docker-compose build)"] = stack.build()
         timings["stack start (up -d until /healthz answers 200)"] = stack.up()
@@ -114,11 +121,15 @@ def test_docker_stop_of_the_web_container_during_uploads_fails_no_request(stack)
     status, predictions = bob.get(f"/c/{SLUG}/data/sample_submission.csv")
     bob.get(f"/c/{SLUG}/submit/")
     container = stack.compose("ps", "-q", "web").stdout.strip()
+    # The image runs gunicorn.conf.py, which took its workers from WEB_CONCURRENCY.
+    processes = stack.compose("top", "web").stdout
+    assert sum("config.wsgi" in line for line in processes.splitlines()) == WEB_WORKERS + 1, (
+        processes)  # the master and its workers
 
-    # As many uploads under way as gunicorn has workers (3), each half sent.
+    # UPLOADS uploads under way, each half sent and held by a worker of its own.
     results, go_on = [], threading.Event()
     uploads = []
-    for _ in range(3):
+    for _ in range(UPLOADS):
         started = threading.Event()
         upload = threading.Thread(target=slow_upload, args=(
             stack, bob, predictions, started, go_on, results))
@@ -137,17 +148,17 @@ def test_docker_stop_of_the_web_container_during_uploads_fails_no_request(stack)
     stopping.join(120)
     stop_seconds = time.monotonic() - stopped_at
 
-    assert results == [(302, f"/c/{SLUG}/submissions/")] * 3, results
+    assert results == [(302, f"/c/{SLUG}/submissions/")] * UPLOADS, results
     # Drained, not killed after the grace period.
     assert stop_seconds < 25, stop_seconds
     exit_code = run("docker", "inspect", "--format", "{{.State.ExitCode}}", container)
     assert exit_code.stdout.strip() == "0"
 
     stack.up()
-    page = wait_until(lambda: (lambda page: page if page.count('class="score"') >= 3
+    page = wait_until(lambda: (lambda page: page if page.count('class="score"') >= UPLOADS
                                and "Queued" not in page else None)(
         bob.get(f"/c/{SLUG}/submissions/")[1].decode()), SCORE_SECONDS, "three scores")
-    assert page.count(expected_public_accuracy(predictions)) >= 3
+    assert page.count(expected_public_accuracy(predictions)) >= UPLOADS
 
 
 def test_healthz_and_metrics_answer_and_the_logs_follow_an_upload_to_its_score(stack):
