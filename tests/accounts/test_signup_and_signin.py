@@ -160,3 +160,15 @@ def test_the_password_is_changed_with_the_old_one(client, alice):
     assert answer.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(new)
+
+
+def test_a_sign_up_with_an_address_already_taken_answers_as_for_a_new_one_and_mails_it(
+        client, alice):
+    EmailAddress.objects.create(user=alice, email="alice@example.com", primary=True,
+                                verified=True)
+    answer = sign_up(client, username="someone", email="alice@example.com")
+    assert answer.status_code == 302 and answer["Location"] == reverse(
+        "account_email_verification_sent")
+    assert not get_user_model().objects.filter(username="someone").exists()
+    assert "_auth_user_id" not in client.session
+    assert [message.to for message in mail.outbox] == [["alice@example.com"]]
