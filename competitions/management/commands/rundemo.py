@@ -1,5 +1,6 @@
 """Run a Celery worker and the web server together; Ctrl-C stops both."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -28,13 +29,14 @@ class Command(BaseCommand):
         # One worker for the demo takes every queue: scoring, community builds, sweeps.
         queues = (f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE},"
                   f"{settings.CELERY_SWEEP_QUEUE}")
+        environment = child_environment(host, port, os.environ)
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker",
                                    "--queues", queues, "--loglevel", "INFO", "--pool", "threads",
                                    "--concurrency", "2", "--without-gossip", "--without-mingle",
                                    # The sweeper that requeues lost submissions, in-process.
-                                   "--beat"])
+                                   "--beat"], env=environment)
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload",
-                                   f"{host}:{port}"])
+                                   f"{host}:{port}"], env=environment)
         processes = {"worker": worker, "web server": server}
         stop_requested = []
         # Ctrl-C reaches the whole process group: the children stop on their own, and
@@ -62,6 +64,16 @@ class Command(BaseCommand):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise CommandError("The web server did not start.")
             time.sleep(0.2)
+
+
+def child_environment(host: str, port: int, environ) -> dict[str, str]:
+    """The worker's and the web server's environment: links in e-mails (SITE_URL) lead to
+    this server, on whatever port it runs, unless SITE_URL was set on purpose."""
+    environment = dict(environ)
+    if not environment.get("SITE_URL"):
+        shown = "localhost" if host in {"", "0.0.0.0", "::"} else host
+        environment["SITE_URL"] = f"http://{shown}:{port}"
+    return environment
 
 
 def _port_taken(host: str, port: int) -> bool:
