@@ -172,3 +172,11 @@ def test_a_sign_up_with_an_address_already_taken_answers_as_for_a_new_one_and_ma
     assert not get_user_model().objects.filter(username="someone").exists()
     assert "_auth_user_id" not in client.session
     assert [message.to for message in mail.outbox] == [["alice@example.com"]]
+
+
+def test_account_emails_greet_from_kompe_and_link_to_the_host_asked(client):
+    sign_up(client, language="ja")
+    body = mail.outbox[0].body
+    assert "Kompe" in body.splitlines()[0]
+    assert "testserver" not in body.splitlines()[0]
+    assert "://testserver/accounts/confirm-email/" in body
