@@ -57,7 +57,7 @@ def thread_detail(request, slug, pk):
             post = services.reply_create(thread=thread, author=request.user,
                                          body=form.cleaned_data["body"])
             return redirect(post_url(post))
-    posts = Paginator(thread.posts.select_related("author"), POSTS_PER_PAGE)
+    posts = Paginator(thread.posts.select_related("author__profile"), POSTS_PER_PAGE)
     page = posts.get_page(request.GET.get("page"))
     for post in page:
         post.shown_body = policy.shown_body(request.user, post)
