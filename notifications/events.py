@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from accounts.names import display_name
 from competitions import policy, selectors
 from competitions.models import Board, Competition, CompetitionBuild, RescoreRun, Submission
 
@@ -135,7 +136,7 @@ def team_invitation_created(invitation) -> None:
            competition=team.competition,
            link=_url("team", team.competition.slug),
            tells=[Tell(invitee, {"team": team.name,
-                                 "inviter": inviter.get_username() if inviter else ""})])
+                                 "inviter": display_name(inviter)})])
 
 
 def _author_id(thing):
@@ -143,8 +144,8 @@ def _author_id(thing):
 
 
 def _name(thing) -> str:
-    author = getattr(thing, "author", None)
-    return author.get_username() if author is not None else ""
+    """As pages name people: the display name, else the username."""
+    return display_name(getattr(thing, "author", None))
 
 
 def _title(thread) -> str:
