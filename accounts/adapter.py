@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib import messages
 from django.contrib.sites.requests import RequestSite
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 
 from .profiles import set_language
@@ -29,6 +30,11 @@ class AccountAdapter(DefaultAccountAdapter):
         site = RequestSite(allauth_context.request)
         site.name = SITE_NAME
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def get_password_change_redirect_url(self, request) -> str:
+        # The account page, which says the password was set: allauth's default, the
+        # change-password form, asks a roster learner who just chose one for it again.
+        return reverse("account")
 
     def get_login_stages(self) -> list[str]:
         return [("accounts.stages.EmailVerificationStage" if path == ALLAUTH_EMAIL_STAGE

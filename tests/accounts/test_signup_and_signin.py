@@ -180,3 +180,16 @@ def test_account_emails_greet_from_kompe_and_link_to_the_host_asked(client):
     assert "Kompe" in body.splitlines()[0]
     assert "testserver" not in body.splitlines()[0]
     assert "://testserver/accounts/confirm-email/" in body
+
+
+def test_setting_or_changing_a_password_lands_on_the_account_page(client, alice):
+    alice.set_unusable_password()  # as a roster's sign-in link leaves a learner
+    alice.save()
+    client.force_login(alice)
+    answer = client.post(reverse("account_set_password"),
+                         {"password1": PASSWORD, "password2": PASSWORD})
+    assert answer.status_code == 302 and answer["Location"] == reverse("account")
+    changed = client.post(reverse("account_change_password"), {
+        "oldpassword": PASSWORD, "password1": "yet-another-phrase-3",
+        "password2": "yet-another-phrase-3"})
+    assert changed.status_code == 302 and changed["Location"] == reverse("account")
