@@ -257,7 +257,9 @@ def _import_row(competition: Competition, row: RosterRow, credential: str,
         participation = _move_to_team(competition, participation, row.team)
     participation.student_number = row.student_number
     participation.save(update_fields=["student_number"])
-    return Imported(username=username, display_name=row.display_name,
+    # What the boards will show: an existing account keeps the name it chose.
+    shown_name = profile.display_name if profile is not None else row.display_name
+    return Imported(username=username, display_name=shown_name,
                     student_number=row.student_number, team=participation.team.name,
                     created=created, password=password, link=link)
 

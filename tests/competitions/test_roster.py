@@ -188,9 +188,12 @@ def test_a_roster_does_not_rename_an_existing_account_that_chose_its_own_name(
     client.force_login(teacher)
     content = ("username,display_name,student_number\ncarol,Teacher's Label,S1\n"
                "newcomer,新入生,S2\n").encode()
-    assert post_roster(client, competition, content).status_code == 200
+    answer = post_roster(client, competition, content)
+    assert answer.status_code == 200
     carol.refresh_from_db()
     assert carol.profile.display_name == "Carol Chosen"
+    # The teacher's copy says what the board will show, not the label the roster asked for.
+    assert [row["display name"] for row in credentials(answer)] == ["Carol Chosen", "新入生"]
     assert Participation.objects.get(user=carol, competition=competition).student_number == "S1"
     newcomer = get_user_model().objects.get(username="newcomer")
     assert newcomer.profile.display_name == "新入生"
