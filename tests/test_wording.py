@@ -1,0 +1,24 @@
+"""Words that must agree across pages, in both languages: a fix that names a field names
+it by the field's own label, and the private leaderboard has one name."""
+
+import pytest
+from django.utils import translation
+
+from competitions.admin import CompetitionAdminForm
+from competitions.checklist import competition_checklist
+from competitions.models import Competition
+from notifications.kinds import Kind
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_checklist_names_the_solution_field_by_its_label(language):
+    with translation.override(language):
+        label = str(CompetitionAdminForm.base_fields["solution_upload"].label)
+        items = competition_checklist(Competition(slug="empty", labels="a\nb"))
+        fix = next(str(item.fix) for item in items if item.code == "no_solution")
+    assert f"“{label}”" in fix or f"「{label}」" in fix
+
+
+def test_japanese_names_the_private_leaderboard_in_notifications_as_its_pages_do():
+    with translation.override("ja"):
+        assert str(Kind.PRIVATE_REVEALED.label).startswith("Private リーダーボード")
