@@ -213,3 +213,18 @@ def test_a_roster_cannot_put_a_learner_into_a_baseline_or_an_organizers_team(
     assert (f"line 2: team “{preview.name}” is a baseline or an organizer's team, not a "
             "learners' team.") in html.unescape(response.content.decode())
     assert not get_user_model().objects.filter(username="learner01").exists()
+
+
+def test_a_rosters_learners_get_e_mails_in_the_class_language_then_their_browsers(
+        client, teacher, competition):
+    from accounts.profiles import language_of
+
+    client.force_login(teacher)
+    rows = credentials(post_roster(client, competition, roster_csv(2), credential="link",
+                                   language="ja"))
+    learners = get_user_model().objects.filter(username__startswith="learner")
+    assert {language_of(learner) for learner in learners} == {"ja"}
+    client.logout()
+    link = rows[0]["1 回限りのサインインリンク"]  # the teacher's copy speaks Japanese too
+    client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert language_of(get_user_model().objects.get(username="learner01")) == "en"
