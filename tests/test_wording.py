@@ -22,3 +22,16 @@ def test_the_checklist_names_the_solution_field_by_its_label(language):
 def test_japanese_names_the_private_leaderboard_in_notifications_as_its_pages_do():
     with translation.override("ja"):
         assert str(Kind.PRIVATE_REVEALED.label).startswith("Private リーダーボード")
+
+
+def test_japanese_says_login_for_signing_in_everywhere_as_the_header_does():
+    # The header and allauth's pages say ログイン; one word keeps a learner from
+    # wondering whether a "サインイン" link is something else.
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[1] / "locale/ja/LC_MESSAGES/django.po"
+    with path.open("rb") as catalogue:
+        strings = [message.string for message in read_po(catalogue) if message.id]
+    assert not [text for text in strings if "サインイン" in str(text)]
