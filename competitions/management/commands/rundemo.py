@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -26,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, **options):
         if _port_taken(host, port):
             raise CommandError(f"Port {port} is in use: try `make demo PORT=8123`.")
+        for compiled in compile_stale_catalogues(settings.LOCALE_PATHS):
+            self.stdout.write(f"Compiled {compiled}")
         # One worker for the demo takes every queue: scoring, community builds, sweeps.
         queues = (f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_BUILD_QUEUE},"
                   f"{settings.CELERY_SWEEP_QUEUE}")
@@ -64,6 +67,26 @@ class Command(BaseCommand):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise CommandError("The web server did not start.")
             time.sleep(0.2)
+
+
+def compile_stale_catalogues(locale_paths) -> list[Path]:
+    """Compile each .po newer than its .mo (as `make messages` does, with Babel): run
+    without make, the demo would otherwise speak English to a Japanese browser."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for folder in locale_paths:
+        for source in sorted(Path(folder).glob("*/LC_MESSAGES/django.po")):
+            target = source.with_suffix(".mo")
+            if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+                continue
+            with source.open("rb") as po:
+                catalogue = read_po(po)
+            with target.open("wb") as mo:
+                write_mo(mo, catalogue)
+            compiled.append(target)
+    return compiled
 
 
 def child_environment(host: str, port: int, environ) -> dict[str, str]:
