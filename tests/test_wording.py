@@ -19,9 +19,13 @@ def test_the_checklist_names_the_solution_field_by_its_label(language):
     assert f"“{label}”" in fix or f"「{label}」" in fix
 
 
-def test_japanese_names_the_private_leaderboard_in_notifications_as_its_pages_do():
+def test_japanese_names_the_leaderboards_in_notifications_as_its_pages_do():
+    from notifications.kinds import sentence
+
     with translation.override("ja"):
         assert str(Kind.PRIVATE_REVEALED.label).startswith("Private リーダーボード")
+        told = sentence(Kind.PRIVATE_REVEALED, {"rank": 2, "count": 2, "change": -1}, "A")
+    assert "Private リーダーボード" in told and "Public リーダーボードから" in told
 
 
 def test_japanese_says_login_for_signing_in_everywhere_as_the_header_does():
