@@ -61,6 +61,9 @@ def thread_detail(request, slug, pk):
     page = posts.get_page(request.GET.get("page"))
     for post in page:
         post.shown_body = policy.shown_body(request.user, post)
+        # Learners tell the teacher's answer from a classmate's guess by this badge.
+        post.by_runner = post.author is not None and policy.named_runner(post.author,
+                                                                         competition)
     return render(request, "discussion/thread.html", {
         **tab_context(request, competition, "discussion"), "thread": thread, "page": page,
         "form": form, "may_reply": _may(policy.replying_required, request.user, thread),

@@ -26,3 +26,15 @@ def test_a_deleted_authors_posts_say_deleted_user_not_the_emptied_username(
                 reverse("discussion", args=["animals"])):
         text = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "deleted user" in text and alice.get_username() not in text
+
+
+def test_an_organizers_post_carries_the_organizer_badge_and_a_learners_does_not(
+        client, question, teacher):
+    from discussion import services
+
+    services.reply_create(thread=question, author=teacher, body="Yes, held out.")
+    page = client.get(reverse("discussion_thread", args=["animals", question.pk]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    teachers_post, learners_post = (page.split('id="post-')[2], page.split('id="post-')[1])
+    assert 'data-testid="organizer-badge"' in teachers_post
+    assert 'data-testid="organizer-badge"' not in learners_post
