@@ -16,7 +16,7 @@ from config import broker
 def _connection(folder) -> Connection:
     return Connection(transport=broker.Transport, transport_options={
         "data_folder_in": str(folder), "data_folder_out": str(folder),
-        "store_processed": False})
+        "control_folder": str(folder / "control"), "store_processed": False})
 
 
 def test_a_message_sent_is_received_whole(tmp_path):
