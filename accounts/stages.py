@@ -23,6 +23,11 @@ def held_for_verification(user) -> bool:
 
 class EmailVerificationStage(stages.EmailVerificationStage):
     def handle(self):
+        # No user: a sign-up with an address some account already has. allauth's own stage
+        # mails that address and answers as for a new account (no enumeration); letting it
+        # through unhandled signs in nobody and fails (500).
+        if self.login.user is None:
+            return super().handle()
         if not held_for_verification(self.login.user):
             return None, True
         return super().handle()

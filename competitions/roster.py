@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Competition, Participation, Team
@@ -221,7 +222,7 @@ def _import_row(competition: Competition, row: RosterRow, credential: str,
                 base_url: str) -> Imported:
     from allauth.account.models import EmailAddress
 
-    from accounts.profiles import profile_of
+    from accounts.profiles import profile_of, set_language
 
     from .services import join_competition
 
@@ -238,6 +239,9 @@ def _import_row(competition: Competition, row: RosterRow, credential: str,
         else:
             user.set_unusable_password()
         user.save()
+        # E-mails go out in the class's language (the teacher's, as they import) until
+        # the learner opens their link or switches.
+        set_language(user, (get_language() or "")[:2])
         if row.email:
             # The teacher vouches for the school's addresses: no verification mail first.
             EmailAddress.objects.create(user=user, email=row.email, verified=True,
@@ -257,7 +261,9 @@ def _import_row(competition: Competition, row: RosterRow, credential: str,
         participation = _move_to_team(competition, participation, row.team)
     participation.student_number = row.student_number
     participation.save(update_fields=["student_number"])
-    return Imported(username=username, display_name=row.display_name,
+    # What the boards will show: an existing account keeps the name it chose.
+    shown_name = profile.display_name if profile is not None else row.display_name
+    return Imported(username=username, display_name=shown_name,
                     student_number=row.student_number, team=participation.team.name,
                     created=created, password=password, link=link)
 

@@ -8,10 +8,12 @@ from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from accounts.profiles import set_language
 
 from . import policy
 from .roster import (
@@ -83,6 +85,8 @@ def roster_sign_in(request, uidb64: str, token: str):
         return render(request, "competitions/roster_sign_in.html", {
             "learner": user, "competition": policy.roster_link_competition(user)})
     login(request, user, backend=SIGN_IN_BACKEND)
+    # The learner's own browser speaks now: their e-mails follow it.
+    set_language(user, (get_language() or "")[:2])
     messages.success(request, _("Welcome, you are signed in. Choose a password now: the "
                                 "link you used works only once."))
     return redirect("account_set_password" if not user.has_usable_password()

@@ -129,7 +129,7 @@ def _try_again_page(request: HttpRequest, message: str, until: datetime) -> Http
     minutes = math.ceil(seconds / 60)
     wait = ngettext("Try again after %(time)s (in %(count)d minute).",
                     "Try again after %(time)s (in %(count)d minutes).", minutes) % {
-        "time": timezone.localtime(until).strftime("%H:%M:%S"), "count": minutes}
+        "time": timezone.localtime(until).strftime("%H:%M:%S %Z"), "count": minutes}
     response = render(request, "registration/try_again.html",
                       {"message": message, "wait": wait}, status=429)
     response["Retry-After"] = str(seconds)

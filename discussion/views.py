@@ -57,10 +57,13 @@ def thread_detail(request, slug, pk):
             post = services.reply_create(thread=thread, author=request.user,
                                          body=form.cleaned_data["body"])
             return redirect(post_url(post))
-    posts = Paginator(thread.posts.select_related("author"), POSTS_PER_PAGE)
+    posts = Paginator(thread.posts.select_related("author__profile"), POSTS_PER_PAGE)
     page = posts.get_page(request.GET.get("page"))
     for post in page:
         post.shown_body = policy.shown_body(request.user, post)
+        # Learners tell the teacher's answer from a classmate's guess by this badge.
+        post.by_runner = post.author is not None and policy.named_runner(post.author,
+                                                                         competition)
     return render(request, "discussion/thread.html", {
         **tab_context(request, competition, "discussion"), "thread": thread, "page": page,
         "form": form, "may_reply": _may(policy.replying_required, request.user, thread),

@@ -33,7 +33,7 @@ from .people import organizes
 def visible_threads(user, competition: Competition) -> QuerySet:
     """The threads of a competition (already asked of `competition_for`) this user sees,
     announcements first, then the most recently active."""
-    threads = competition.threads.select_related("author")
+    threads = competition.threads.select_related("author__profile")
     if not organizes(user, competition):
         threads = threads.filter(is_hidden=False)
     return threads.order_by("-is_announcement", "-last_posted_at", "-pk")

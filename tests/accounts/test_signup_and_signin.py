@@ -160,3 +160,36 @@ def test_the_password_is_changed_with_the_old_one(client, alice):
     assert answer.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(new)
+
+
+def test_a_sign_up_with_an_address_already_taken_answers_as_for_a_new_one_and_mails_it(
+        client, alice):
+    EmailAddress.objects.create(user=alice, email="alice@example.com", primary=True,
+                                verified=True)
+    answer = sign_up(client, username="someone", email="alice@example.com")
+    assert answer.status_code == 302 and answer["Location"] == reverse(
+        "account_email_verification_sent")
+    assert not get_user_model().objects.filter(username="someone").exists()
+    assert "_auth_user_id" not in client.session
+    assert [message.to for message in mail.outbox] == [["alice@example.com"]]
+
+
+def test_account_emails_greet_from_kompe_and_link_to_the_host_asked(client):
+    sign_up(client, language="ja")
+    body = mail.outbox[0].body
+    assert "Kompe" in body.splitlines()[0]
+    assert "testserver" not in body.splitlines()[0]
+    assert "://testserver/accounts/confirm-email/" in body
+
+
+def test_setting_or_changing_a_password_lands_on_the_account_page(client, alice):
+    alice.set_unusable_password()  # as a roster's sign-in link leaves a learner
+    alice.save()
+    client.force_login(alice)
+    answer = client.post(reverse("account_set_password"),
+                         {"password1": PASSWORD, "password2": PASSWORD})
+    assert answer.status_code == 302 and answer["Location"] == reverse("account")
+    changed = client.post(reverse("account_change_password"), {
+        "oldpassword": PASSWORD, "password1": "yet-another-phrase-3",
+        "password2": "yet-another-phrase-3"})
+    assert changed.status_code == 302 and changed["Location"] == reverse("account")

@@ -39,11 +39,16 @@ def test_a_learner_signs_up_verifies_signs_in_and_resets_a_forgotten_password(
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/accounts/password/reset/done/")
     page.goto(emailed_link("hanako@example.com"))
+    # "Cancel" looks secondary, and its hidden sign-out form draws no empty card.
+    assert "secondary" in page.get_by_role("button", name="Cancel").get_attribute("class")
+    assert not page.locator("#logout-from-stage").is_visible()
     page.fill("#id_password1", NEW_PASSWORD)
     page.fill("#id_password2", NEW_PASSWORD)
     page.get_by_role("button", name="Change Password").click()
     page.wait_for_url("**/accounts/password/reset/key/done/")
     screenshot(page, "accounts-password-reset-done")
+    page.get_by_test_id("sign-in-after-reset").click()  # the way on from there
+    page.wait_for_url("**/accounts/login/")
 
     sign_in(page, "はなこ", PASSWORD)  # the old password no longer works
     assert page.url.endswith("/accounts/login/")

@@ -51,3 +51,14 @@ def test_my_submissions_on_a_desktop_keeps_status_and_final_button_on_one_line(
                     page.locator("#submissions td.final .button").first):
         assert locator.bounding_box()["height"] < 40
     assert page_width(page) <= 1200
+
+
+def test_the_data_page_fits_a_375_px_phone_with_the_demos_long_descriptions(
+        page, competition, alice, alice_joined):
+    competition.data_files.update(
+        description="a valid submission to start from, every test id once / 投稿ファイルの例")
+    page.set_viewport_size({"width": 375, "height": 812})
+    log_in(page, "alice")
+    page.goto(f"/c/{competition.slug}/data/")
+    assert page.get_by_role("link", name="sample_submission.csv").is_visible()
+    assert page_width(page) <= 375

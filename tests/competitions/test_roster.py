@@ -237,9 +237,12 @@ def test_a_roster_does_not_rename_an_existing_account_that_chose_its_own_name(
     client.force_login(teacher)
     content = ("username,display_name,student_number\ncarol,Teacher's Label,S1\n"
                "newcomer,新入生,S2\n").encode()
-    assert post_roster(client, competition, content).status_code == 200
+    answer = post_roster(client, competition, content)
+    assert answer.status_code == 200
     carol.refresh_from_db()
     assert carol.profile.display_name == "Carol Chosen"
+    # The teacher's copy says what the board will show, not the label the roster asked for.
+    assert [row["display name"] for row in credentials(answer)] == ["Carol Chosen", "新入生"]
     assert Participation.objects.get(user=carol, competition=competition).student_number == "S1"
     newcomer = get_user_model().objects.get(username="newcomer")
     assert newcomer.profile.display_name == "新入生"
@@ -259,3 +262,18 @@ def test_a_roster_cannot_put_a_learner_into_a_baseline_or_an_organizers_team(
     assert (f"line 2: team “{preview.name}” is a baseline or an organizer's team, not a "
             "learners' team.") in html.unescape(response.content.decode())
     assert not get_user_model().objects.filter(username="learner01").exists()
+
+
+def test_a_rosters_learners_get_e_mails_in_the_class_language_then_their_browsers(
+        client, teacher, competition):
+    from accounts.profiles import language_of
+
+    client.force_login(teacher)
+    rows = credentials(post_roster(client, competition, roster_csv(2), credential="link",
+                                   language="ja"))
+    learners = get_user_model().objects.filter(username__startswith="learner")
+    assert {language_of(learner) for learner in learners} == {"ja"}
+    client.logout()
+    link = rows[0]["1 回限りのログインリンク"]  # the teacher's copy speaks Japanese too
+    client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert language_of(get_user_model().objects.get(username="learner01")) == "en"

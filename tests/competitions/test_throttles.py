@@ -1,6 +1,7 @@
 """Sign-in and sign-up are limited per account and per address, and the reader is told, in
 their language, when to try again; the right password works again after that time."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -41,6 +42,8 @@ def test_a_locked_account_is_told_in_english_to_an_english_reader(client, alice,
     page = sign_in(client, "alice", "guess-4").content.decode()
     assert "Too many wrong passwords for this account: signing in to it is paused." in page
     assert "Try again after" in page
+    # With its zone, as every other time on the site ("14:40:36 JST").
+    assert re.search(r"Try again after \d\d:\d\d:\d\d JST", page)
 
 
 def test_the_admin_sign_in_counts_against_the_same_account(client, olivia, settings):

@@ -34,7 +34,7 @@ def test_the_reveal_e_mail_is_one_per_participant_in_their_language(ended, alice
     by_user = {message.to[0]: message for message in mail.outbox}
     assert "you are 1 of 2" in by_user["alice@example.com"].body
     japanese = by_user["bob@example.com"]
-    assert "非公開リーダーボード" in japanese.subject
+    assert "Private リーダーボード" in japanese.subject
     assert "2 位" in japanese.body and "/notifications/unsubscribe/" in japanese.body
     assert japanese.extra_headers["List-Unsubscribe"].startswith("<http")
 

@@ -70,7 +70,7 @@ def test_the_reveal_sends_each_participant_one_e_mail_in_their_language(
         "from the public leaderboard).")
     japanese = by_user["bob@example.com"]
     assert _unfolded(japanese["Subject"]) == _unfolded(
-        "Kompe: Animals 動物 の非公開リーダーボードが公開されました。あなたは 2 チーム中 2 位"
-        "です（公開リーダーボードから1 位下降）。")
+        "Kompe: Animals 動物 の Private リーダーボードが公開されました。あなたは 2 チーム中 2 位"
+        "です（Public リーダーボードから1 位下降）。")
     body = japanese.get_content()
     assert "bob さん" in body and "/notifications/unsubscribe/" in body
