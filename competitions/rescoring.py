@@ -61,23 +61,30 @@ def _queue_everything(competition: Competition, run: RescoreRun) -> None:
 
 def record_rescore_result(submission: Submission) -> None:
     """Called by the worker after a submission is finished: fill in its audit record, and
-    close the run with the ranks after once its last submission is done."""
+    close the run with the ranks after once its last submission is done. Safe to call
+    again (a connection cut halfway): a run left unclosed with nothing open is closed."""
     open_records = RescoreRecord.objects.filter(submission=submission, new_status="",
                                                 run__finished_at__isnull=True)
-    for record in open_records.select_related("run"):
+    for record in open_records:
         record.new_status = submission.status
         record.new_public_score = submission.public_score
         record.new_private_score = submission.private_score
         record.save(update_fields=["new_status", "new_public_score", "new_private_score"])
-        if not record.run.records.filter(new_status="").exists():
-            _finish(record.run)
+    done = RescoreRun.objects.filter(records__submission=submission, finished_at__isnull=True
+                                     ).exclude(records__new_status="").distinct()
+    for run in done:
+        _finish(run)
 
 
 def _finish(run: RescoreRun) -> None:
-    run.ranks_after = selectors.ranks_snapshot(run.competition)
-    run.finished_at = timezone.now()
-    run.save(update_fields=["ranks_after", "finished_at"])
-    announce(rescore_finished, RescoreRun, run=run)
+    ranks_after = selectors.ranks_snapshot(run.competition)
+    # Closed once: two workers finishing the last submissions at once, or a call again
+    # after a cut, find it closed and announce nothing.
+    closed = RescoreRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(
+        ranks_after=ranks_after, finished_at=timezone.now())
+    if closed:
+        run.refresh_from_db(fields=["ranks_after", "finished_at"])
+        announce(rescore_finished, RescoreRun, run=run)
 
 
 def rank_changes(run: RescoreRun) -> list[dict]:

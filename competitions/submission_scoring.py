@@ -61,23 +61,29 @@ def submission_score(*, submission_id: int) -> str:
             raise ScoreLater(RETRY_DELAYS_SECONDS[0]) from None
         return "superseded"
     if outcome in ("scored", "failed"):
-        try:
-            _record_and_announce(submission)
-        except DatabaseError:
-            # The result is committed; a connection cut now (a database restart) must not
-            # turn it into a failed task, nor lose its audit record and announcement: once
-            # more, on a new connection. A second failure goes up and is logged by Celery.
-            logger.warning("Submission %s: %s, then the database connection was lost; "
-                           "recording it again", submission_id, outcome, exc_info=True)
-            connection.close()
-            _record_and_announce(submission)
+        _record_and_announce(submission_id, submission)
     return outcome
 
 
-def _record_and_announce(submission: Submission) -> None:
+def _record_and_announce(submission_id: int, submission: Submission) -> None:
+    """The result is committed: fill in its audit record and announce it. A connection cut
+    now (a database restart) must neither turn the result into a failed task nor lose
+    them, so each step runs once more on a new connection; a second failure goes up and
+    Celery logs it."""
+
+    def again_if_cut(step):
+        try:
+            return step()
+        except DatabaseError:
+            logger.warning("Submission %s: %s, then the database connection was lost; "
+                           "trying again", submission_id, submission.status, exc_info=True)
+            connection.close()
+            return step()
+
     # Asked before the audit record is filled in: an open record means a rescore.
-    rescore = RescoreRecord.objects.filter(submission=submission, new_status="").exists()
-    record_rescore_result(submission)
+    rescore = again_if_cut(lambda: RescoreRecord.objects.filter(
+        submission=submission, new_status="").exists())
+    again_if_cut(lambda: record_rescore_result(submission))  # safe to repeat
     announce(submission_finished, Submission, submission=submission, rescore=rescore)
 
 

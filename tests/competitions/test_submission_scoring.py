@@ -5,13 +5,18 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import OperationalError
 
-from competitions import services, submission_scoring
+from competitions import rescoring, services, submission_scoring
 from competitions.events import submission_finished
 from competitions.models import Submission
 from competitions.models.submission import MAX_SCORING_ATTEMPTS
+from competitions.rescoring import solution_replace
 from competitions.tasks import score_submission_task
-from tests.conftest import perfect_csv
+from tests.conftest import SOLUTION_CSV, TRUE_LABELS, perfect_csv, submission_csv
 from tests.factories import make_submission
+
+# The solution with one label fixed: a rescore changes that image's answer.
+FIXED_SOLUTION = SOLUTION_CSV.replace("img_01.png,いぬ,Public".encode(),
+                                      "img_01.png,とり,Public".encode())
 
 
 def test_task_scores_a_queued_submission(competition, alice_joined):
@@ -59,6 +64,37 @@ def test_a_connection_lost_after_the_score_is_saved_still_records_and_announces_
     assert calls == [submission.pk, submission.pk]
     assert announced == [(submission.pk, Submission.Status.SCORED, False)]
     assert Submission.objects.get().status == Submission.Status.SCORED
+
+
+def test_a_connection_lost_while_closing_a_rescore_run_still_closes_it_and_announces_a_rescore(
+        transactional_db, competition, alice_joined, monkeypatch,
+        django_capture_on_commit_callbacks):
+    submission = make_submission(competition, alice_joined, submission_csv(TRUE_LABELS))
+    assert score_submission_task(submission.pk) == "scored"
+    with django_capture_on_commit_callbacks(execute=False):  # the worker is called below
+        run = solution_replace(competition=competition, content=FIXED_SOLUTION, reason="fix")
+    real_finish, calls, announced = rescoring._finish, [], []
+
+    def finish_after_a_database_restart(finished_run):
+        calls.append(finished_run.pk)
+        if len(calls) == 1:  # the audit record is saved; closing the run is cut
+            raise OperationalError("terminating connection due to administrator command")
+        real_finish(finished_run)
+
+    def listener(sender, submission, rescore, **kwargs):
+        announced.append(rescore)
+
+    monkeypatch.setattr(rescoring, "_finish", finish_after_a_database_restart)
+    submission_finished.connect(listener)
+    try:
+        assert score_submission_task(submission.pk) == "scored"
+    finally:
+        submission_finished.disconnect(listener)
+    run.refresh_from_db()
+    assert calls == [run.pk, run.pk]
+    assert run.finished_at is not None and run.ranks_after is not None
+    assert announced == [True]
+    assert run.records.get().new_status == Submission.Status.SCORED
 
 
 def run_task(submission_id: int):

@@ -165,6 +165,12 @@ class Stack:
         return sum(len(pattern.findall(log.read_text()))
                    for log in self.folder.glob("worker*.log"))
 
+    def log_lines(self, *needles: str) -> list[str]:
+        """The workers' log lines holding any of `needles` (for a failing drill's message)."""
+        return [line[:300] for log in sorted(self.folder.glob("worker*.log"))
+                for line in log.read_text().splitlines()
+                if any(needle in line for needle in needles)]
+
 
 def _group_alive(group: int) -> bool:
     try:

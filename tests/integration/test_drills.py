@@ -89,7 +89,12 @@ def assert_nothing_lost_or_counted_twice(competition, users, load: traffic.Load,
     assert {submission.status for submission in submissions} == {"scored"}
     # Scored once: each was claimed by one scoring run, and the workers saved no more
     # scores than there are submissions (a second save would have been "superseded").
-    assert len(ids) - unlogged <= stack.task_results("scored") <= len(ids)
+    outcomes = {outcome: stack.task_results(outcome)
+                for outcome in ("scored", "failed", "skipped", "superseded")}
+    assert len(ids) - unlogged <= outcomes["scored"] <= len(ids), (
+        f"{len(ids)} accepted, {unlogged} may be unlogged; tasks ended {outcomes}, "
+        f"{len(stack.log_lines('raised unexpected'))} raised:\n" + "\n".join(
+            stack.log_lines("database connection", "raised unexpected", "trying again")))
     # The quota counts exactly the accepted uploads.
     for user in users:
         team = user.participations.get(competition=competition).team
