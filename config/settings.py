@@ -358,6 +358,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-bundle-imports": {
         "task": "competitions.tasks.requeue_stuck_bundle_imports",
         "schedule": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60),
+        "options": {"expires": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60)},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -428,10 +429,14 @@ COMMUNITY_BUILD_REQUEUE_AFTER_SECONDS = env_int("COMMUNITY_BUILD_REQUEUE_AFTER_S
 COMMUNITY_BUILD_SCRATCH_DIR = env_path("COMMUNITY_BUILD_SCRATCH_DIR", VAR_DIR / "builds")
 # Competition bundles (docs/bundles.md) are imported in the background, on the builds'
 # queue: an import running longer stops (Celery's soft limit) and keeps nothing; one still
-# queued or running after BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS was lost and is sent again.
+# running after BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS was lost (its worker died) and is sent
+# again; one still queued after BUNDLE_IMPORT_RESEND_QUEUED_AFTER_SECONDS lost its message
+# (sending it twice is harmless: the first run claims the import, the second does nothing).
 BUNDLE_IMPORT_TIME_LIMIT = env_int("BUNDLE_IMPORT_TIME_LIMIT", 1800)
 BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS = env_int("BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS",
                                               BUNDLE_IMPORT_TIME_LIMIT + 120)
+BUNDLE_IMPORT_RESEND_QUEUED_AFTER_SECONDS = env_int(
+    "BUNDLE_IMPORT_RESEND_QUEUED_AFTER_SECONDS", 120)
 
 # The REST API (competitions/api). Rate limits per user and endpoint scope; the numbers are
 # published in the API docs (SPECTACULAR_SETTINGS' description below).

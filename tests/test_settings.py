@@ -61,6 +61,13 @@ def test_the_build_sweeper_has_its_own_schedule():
     assert result.stdout.split() == ["300", "30"], result.stderr
 
 
+def test_the_bundle_import_sweep_expires_like_its_siblings_and_resends_queued_ones_soon():
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue-stuck-bundle-imports"]
+    assert entry["options"]["expires"] == entry["schedule"]
+    assert (settings.BUNDLE_IMPORT_RESEND_QUEUED_AFTER_SECONDS
+            < settings.BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS)
+
+
 def test_community_builds_are_routed_to_their_own_queue():
     from django.conf import settings
 

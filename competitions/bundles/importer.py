@@ -52,9 +52,10 @@ class Imported:
 @dataclass(frozen=True)
 class Hooks:
     """What a background import (jobs.py) follows: `progress(stage, done, total)` between
-    files; `record_names(names)` before the first file is written (a run taking over from
-    a worker that died deletes them); `on_created(competition, submissions_checked)`
-    inside the transaction that creates it (an exception there rolls everything back)."""
+    files, never inside the transaction (scoring is reported once, before it);
+    `record_names(names)` before the first file is written (a run taking over from a
+    worker that died deletes them); `on_created(competition, submissions_checked)` inside
+    the transaction that creates it (an exception there rolls everything back)."""
     progress: Callable[[str, int, int], None] = lambda stage, done, total: None
     record_names: Callable[[list[str]], None] = lambda names: None
     on_created: Callable[[Competition, int], None] = lambda competition, checked: None
@@ -80,20 +81,33 @@ def bundle_import(handle: BinaryIO, *, slug: str, start_at: datetime,
         for done, entry in enumerate(entries):
             hooks.progress(CHECKING, done, len(entries))
             _verify(archive, entry)
+        scored = _scored_submissions(manifest, solution)
         names = _storage_names(slug, manifest)
         hooks.record_names(list(names.values()))
+        committed = []  # not empty once the rows are committed: their files then stay
         try:
             _write(archive, names, hooks)
+            if scored:
+                # Said before the transaction: a stage written inside it would stay unseen
+                # (and the job's row locked) until the commit.
+                hooks.progress(SCORING, 0, len(scored))
             with transaction.atomic():
+                # Registered first, so it runs as soon as COMMIT returns: a time limit
+                # striking later in atomic()'s exit must not delete the kept files.
+                transaction.on_commit(lambda: committed.append(True))
                 competition = _create(manifest, settings, slug, start_at, end_at, names,
                                       solution, user)
-                checked = _check_scores(archive, manifest, competition, hooks)
+                checked = _check_scores(archive, scored, competition)
                 hooks.on_created(competition, checked)
+            committed.append(True)  # inside a caller's transaction, on_commit waits for it
         except IntegrityError:
+            if committed:
+                raise
             _delete(names)
             raise BundleRefused("slug_taken", slug=slug) from None
         except BaseException:
-            _delete(names)
+            if not committed:
+                _delete(names)
             raise
     return Imported(competition=competition, submissions_checked=checked)
 
@@ -286,23 +300,27 @@ def _create(manifest: dict, settings: dict, slug: str, start_at: datetime,
     return competition
 
 
-def _check_scores(archive: zipfile.ZipFile, manifest: dict, competition: Competition,
-                  hooks: Hooks) -> int:
+def _scored_submissions(manifest: dict, solution: bytes | None) -> list[dict]:
+    """The bundled submissions to score again: the scored ones, if there is a solution."""
+    if solution is None:
+        return []
+    return [entry for entry in manifest.get("submissions") or []
+            if isinstance(entry, dict) and entry.get("status") == "scored"]
+
+
+def _check_scores(archive: zipfile.ZipFile, entries: list[dict],
+                  competition: Competition) -> int:
     """Score every bundled scored submission here: the same scores, or a refusal (which
-    rolls the import back)."""
-    checked = 0
-    entries = [entry for entry in manifest.get("submissions") or []
-               if entry.get("status") == "scored" and competition.has_solution]
+    rolls the import back). No progress is reported from here: this runs inside the
+    import's transaction."""
     for entry in entries:
-        hooks.progress(SCORING, checked, len(entries))
         scores = competition_scores(competition, archive.read(entry["path"]))
         for side, new in (("public", scores.public), ("private", scores.private)):
             old = entry.get(f"{side}_score")
             if _rounded(old) != _rounded(new):
                 raise BundleRefused("scores_differ", name=entry.get("original_name", ""),
                                     old=old, new=new)
-        checked += 1
-    return checked
+    return len(entries)
 
 
 def _rounded(value) -> float | None:

@@ -31,6 +31,7 @@ from .importer import Hooks, bundle_import, bundle_precheck, check_request
 from .manifest import BundleRefused
 
 logger = logging.getLogger(__name__)
+SLUG_LENGTH = Competition._meta.get_field("slug").max_length
 
 
 def import_request(*, user, upload: UploadedFile, slug: str, start_at: datetime,
@@ -93,11 +94,18 @@ def rerun_defaults(source: Competition) -> dict:
     address with that year (or a free variant of it)."""
     start = _a_year_later(source.start_at) if source.start_at else timezone.now()
     end = _a_year_later(source.end_at) if source.end_at else None
-    base = f"{source.slug[:44]}-{timezone.localtime(start).year}"
-    slug, number = base, 2
+    year, number = timezone.localtime(start).year, 1
+    slug = _with_tail(source.slug, f"-{year}")
     while slug_taken(slug):
-        slug, number = f"{base}-{number}", number + 1
+        number += 1
+        slug = _with_tail(source.slug, f"-{year}-{number}")
     return {"slug": slug, "title": source.title, "start_at": start, "end_at": end}
+
+
+def _with_tail(slug: str, tail: str) -> str:
+    """`slug` cut to leave room for `tail` within a slug's 50 characters (the form's and
+    the model's limit); a hyphen the cut leaves at the end goes, or it would double."""
+    return slug[:SLUG_LENGTH - len(tail)].rstrip("-") + tail
 
 
 def _a_year_later(moment: datetime) -> datetime:
@@ -154,8 +162,10 @@ def _import(job: BundleImport) -> None:
             bundle_import(handle, **options)
         return
     source = job.source
-    # The requester may have lost the competition since: its solution stays its organizers'.
-    if source is None or not policy.organizes(job.requested_by, source):
+    # The requester may have lost the competition, or the admin's door, since it was
+    # queued: the solution stays with those the policy lets copy it.
+    if (source is None or not policy.may_import_bundle(job.requested_by)
+            or not policy.organizes(job.requested_by, source)):
         raise BundleRefused("source_gone")
     job.record_progress(BundleImport.Stage.EXPORTING, 0, 1)
     with tempfile.TemporaryFile() as spool:
@@ -185,14 +195,20 @@ def _delete_files(names: list[str]) -> None:
 
 
 def imports_requeue_stuck(*, older_than_seconds: int | None = None) -> int:
-    """Send again imports whose message was lost (queued too long) or whose worker died
-    (running past the time limit; the claim lets the new run take over)."""
+    """Send again imports whose message was lost (queued for
+    BUNDLE_IMPORT_RESEND_QUEUED_AFTER_SECONDS) or whose worker died (running past the time
+    limit; the claim lets the new run take over). `older_than_seconds` replaces both."""
+    now = timezone.now()
+    queued_for = running_for = older_than_seconds
     if older_than_seconds is None:
-        older_than_seconds = settings.BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+        # A queued import waits for nothing but a worker: resent soon (a duplicate message
+        # finds it claimed and does nothing). A running one may be working for the limit.
+        queued_for = settings.BUNDLE_IMPORT_RESEND_QUEUED_AFTER_SECONDS
+        running_for = settings.BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS
     stuck = BundleImport.objects.filter(
-        Q(status=BundleImport.Status.QUEUED, queued_at__lt=cutoff)
-        | Q(status=BundleImport.Status.RUNNING, started_at__lt=cutoff))
+        Q(status=BundleImport.Status.QUEUED, queued_at__lt=now - timedelta(seconds=queued_for))
+        | Q(status=BundleImport.Status.RUNNING,
+            started_at__lt=now - timedelta(seconds=running_for)))
     count = 0
     for job in stuck:
         job.mark_requeued()

@@ -2,26 +2,35 @@
 follows them; *Run again* copies a competition into next term's draft the same way."""
 
 import io
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from competitions import policy
-from competitions.bundles import bundle_export
+from competitions.admin_bundle_views import RerunForm
+from competitions.bundles import bundle_export, importer
 from competitions.bundles.jobs import (
     import_request,
     import_run,
     imports_requeue_stuck,
+    rerun_defaults,
     rerun_request,
 )
 from competitions.bundles.manifest import BundleRefused
 from competitions.models import BundleImport, Competition
 from competitions.storage import private_storage
-from competitions.tasks import import_bundle_task
+from competitions.tasks import import_bundle_task, score_submission_task
 from tests.competitions.test_bundles import manifest_changed, rewritten
+from tests.conftest import TRUE_LABELS, submission_csv
+from tests.factories import make_submission
 from tests.imagezips import stored_files
 
 START = timezone.make_aware(datetime(2027, 4, 1, 9, 0))
@@ -218,6 +227,118 @@ def test_run_again_copies_nothing_for_a_requester_who_no_longer_organizes_it(
     job.refresh_from_db()
     assert job.refusal["code"] == "source_gone"
     assert not Competition.objects.filter(slug="animals-next").exists()
+
+
+def test_run_again_copies_nothing_for_a_requester_who_lost_the_admins_door_while_queued(
+        competition, teacher, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = rerun_request(user=teacher, source=competition, slug="animals-next",
+                            start_at=START, end_at=END)
+    teacher.is_staff = False
+    teacher.save()
+    assert policy.organizes(teacher, competition)  # still listed, but no longer staff
+    assert import_run(job_id=job.pk) == BundleImport.Status.FAILED
+    job.refresh_from_db()
+    assert job.refusal["code"] == "source_gone"
+    assert not Competition.objects.filter(slug="animals-next").exists()
+
+
+def test_run_again_suggests_an_address_of_at_most_fifty_characters_even_when_one_is_taken(
+        make_competition):
+    source = make_competition(slug="a" * 44 + "-bbbbb")
+    year = timezone.localtime(source.start_at).year + 1
+    assert rerun_defaults(source)["slug"] == "a" * 44 + f"-{year}"  # no "--"
+    make_competition(slug="a" * 44 + f"-{year}")
+    suggested = rerun_defaults(source)["slug"]
+    assert suggested == "a" * 43 + f"-{year}-2"
+    form = RerunForm(data={"slug": suggested, "title": "t", "start_at_0": "2030-01-01",
+                           "start_at_1": "09:00"})
+    assert form.is_valid(), form.errors
+
+
+def test_an_import_whose_message_was_lost_is_sent_again_after_two_minutes_not_half_an_hour(
+        competition, teacher, django_capture_on_commit_callbacks, settings):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = rerun_request(user=teacher, source=competition, slug="animals-next",
+                            start_at=START, end_at=END)
+    settings.BUNDLE_IMPORT_RESEND_QUEUED_AFTER_SECONDS = 120
+    BundleImport.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=100))
+    assert imports_requeue_stuck() == 0
+    BundleImport.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=150))
+    assert imports_requeue_stuck() == 1
+    assert imports_requeue_stuck() == 0  # sent again: queued anew, it waits again
+    # A run that old is still working: only the time limit's cutoff takes it over.
+    BundleImport.objects.filter(pk=job.pk).update(
+        status=BundleImport.Status.RUNNING, attempts=1,
+        started_at=timezone.now() - timedelta(seconds=150))
+    assert imports_requeue_stuck() == 0
+    assert import_run(job_id=job.pk) == "skipped"
+
+
+def _bundle_with_a_scored_submission(competition, participation) -> bytes:
+    submission = make_submission(competition, participation, submission_csv(TRUE_LABELS))
+    assert score_submission_task(submission.pk) == "scored"
+    buffer = io.BytesIO()
+    bundle_export(competition, buffer, with_submissions=True)
+    return buffer.getvalue()
+
+
+def _stage_seen_by_another_connection(job_id: int) -> str:
+    """What the status page, on its own connection, reads of the import right now."""
+    seen = []
+
+    def read():
+        try:
+            seen.append(BundleImport.objects.get(pk=job_id).stage)
+        finally:
+            connections.close_all()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join(timeout=30)
+    return seen[0]
+
+
+def test_the_status_page_shows_the_scoring_stage_while_bundled_submissions_are_scored(
+        transactional_db, competition, teacher, alice_joined, monkeypatch,
+        django_capture_on_commit_callbacks):
+    bundle = _bundle_with_a_scored_submission(competition, alice_joined)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = import_request(user=teacher, upload=SimpleUploadedFile("b.zip", bundle),
+                             slug="again", start_at=START, end_at=END)
+    real_scores, seen = importer.competition_scores, []
+
+    def scores_watched(competition, content):
+        seen.append(_stage_seen_by_another_connection(job.pk))
+        return real_scores(competition, content)
+
+    monkeypatch.setattr(importer, "competition_scores", scores_watched)
+    assert import_run(job_id=job.pk) == BundleImport.Status.DONE
+    assert seen == [BundleImport.Stage.SCORING]
+    job.refresh_from_db()
+    assert job.submissions_checked == 1
+
+
+def test_a_time_limit_striking_as_the_import_commits_keeps_the_new_competitions_files(
+        transactional_db, competition, monkeypatch):
+    real_atomic = transaction.atomic
+
+    @contextmanager
+    def atomic_then_time_limit():
+        with real_atomic():
+            yield
+        raise SoftTimeLimitExceeded()  # after COMMIT, before the import returns
+
+    monkeypatch.setattr(importer, "transaction", SimpleNamespace(
+        atomic=atomic_then_time_limit, on_commit=transaction.on_commit))
+    with pytest.raises(SoftTimeLimitExceeded):
+        importer.bundle_import(io.BytesIO(bundle_of(competition)), slug="again",
+                               start_at=START, end_at=END)
+    copy = Competition.objects.get(slug="again")
+    kept = [f.file.name for f in copy.data_files.all()] + [copy.solution_file.name]
+    assert len(kept) == 2 and all(private_storage().exists(name) for name in kept)
 
 
 def test_only_the_one_who_started_an_import_and_superusers_follow_it(

@@ -2,9 +2,11 @@
 once, in bounded batches, never twice when the lost task turns up after all. Real rows,
 a real HTTP server on loopback; only the broker is replaced (tasks run here)."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from notifications.models import Webhook, WebhookDelivery
@@ -159,3 +161,21 @@ def test_two_copies_of_one_attempt_racing_post_once(competition, settings):
     assert len(slow.requests) == 1
     delivery.refresh_from_db()
     assert delivery.attempts == 1
+
+
+def test_the_migration_leaves_a_delivery_in_its_backoff_to_its_retry_not_to_the_sweep(
+        hook, receiver):
+    from notifications.webhooks import retry_delay
+
+    migration = importlib.import_module(
+        "notifications.migrations.0002_webhook_delivery_next_attempt")
+    now = timezone.now()  # what the new column's default gave every row
+    waiting = _lost(hook, "score:1", due_minutes_ago=0, attempts=4)  # 32 min
+    new = _lost(hook, "score:2", due_minutes_ago=0)
+    done = _lost(hook, "score:3", due_minutes_ago=0, attempts=1)
+    WebhookDelivery.objects.filter(pk=done.pk).update(status=WebhookDelivery.Status.DELIVERED)
+    migration.clear_finished(apps, None)
+    for delivery in (waiting, new, done):
+        delivery.refresh_from_db()
+    assert waiting.next_attempt_at >= now + timedelta(seconds=retry_delay(4))
+    assert new.next_attempt_at <= timezone.now() and done.next_attempt_at is None
