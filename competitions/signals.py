@@ -11,6 +11,9 @@ from .organizers import host_previews_refresh
 # Sent after the commit that made a team invitation (competitions.teams), with
 # `invitation` (a TeamInvitation): the notifications app subscribes to tell the invitee.
 team_invitation_created = Signal()
+# Sent after the commit in which the invitee accepted or declined, with `invitation`: the
+# notifications app marks the invitee's notification of it read (the bell stopped at 1).
+team_invitation_answered = Signal()
 
 
 @receiver(post_delete, sender=Submission)

@@ -32,6 +32,16 @@ class MergeForm(forms.Form):
                                 max_length=150)
 
 
+class LeaveForm(forms.Form):
+    """Leaving is one click otherwise and takes a new invitation to undo: the box is ticked
+    on purpose (the browser asks for it too, without any script)."""
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Yes, I leave this team for a team of my own."), required=True)
+
+
+LEAVE_NOT_CONFIRMED = gettext_lazy("Tick the box to confirm that you leave the team.")
+
+
 def team_action(view):
     """A POST on the Team tab: the service's refusal becomes a message on the tab."""
 
@@ -57,7 +67,7 @@ def team(request, slug):
     context = {**tab_context(request, competition, "team", participation),
                "received": teams.pending_invitations_received(competition, request.user),
                "join_form": JoinForm(), "rename_form": RenameForm(), "invite_form": InviteForm(),
-               "merge_form": MergeForm()}
+               "merge_form": MergeForm(), "leave_form": LeaveForm()}
     if participation is not None:
         own = participation.team
         context.update({
@@ -106,6 +116,8 @@ def team_link_replace(request, competition):
 @team_action
 def team_leave(request, competition):
     participation = policy.participation_required(competition, request.user)
+    if not LeaveForm(request.POST).is_valid():
+        raise teams.TeamRefused(LEAVE_NOT_CONFIRMED, "not_confirmed")
     teams.team_leave(participation=participation)
     return _("You left the team. You are now a team of one.")
 

@@ -42,7 +42,7 @@ from .models import (
     TeamInvitation,
 )
 from .services import _unique_team_name, daily_limit, start_of_utc_day
-from .signals import team_invitation_created
+from .signals import team_invitation_answered, team_invitation_created
 
 SOLO = _("This competition is for individuals: teams of more than one are not allowed.")
 CLOSED = _("Teams can no longer change: the competition has ended or its team merger "
@@ -232,6 +232,7 @@ def invitation_accept(*, invitation: TeamInvitation, user) -> Participation:
             .filter(invitee=user), invitation.pk)
         participation = _enter_team(invitation.team, user)
         invitation.record_answer(TeamInvitation.Status.ACCEPTED)
+        _tell_answered(invitation)
     return participation
 
 
@@ -249,7 +250,14 @@ def invitation_decline(*, invitation: TeamInvitation, user) -> TeamInvitation:
         invitation.record_answer(TeamInvitation.Status.DECLINED
                                  if invitation.invitee_id == user.pk
                                  else TeamInvitation.Status.WITHDRAWN)
+        if invitation.invitee_id == user.pk:
+            _tell_answered(invitation)
     return invitation
+
+
+def _tell_answered(invitation: TeamInvitation) -> None:
+    transaction.on_commit(lambda: team_invitation_answered.send(
+        sender=TeamInvitation, invitation=invitation))
 
 
 def team_leave(*, participation: Participation) -> Participation:

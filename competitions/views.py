@@ -50,6 +50,7 @@ def competition_data(request, slug):
     competition = policy.competition_for(request.user, slug)
     return render(request, "competitions/data.html", {
         **tab_context(request, competition, "data"),
+        "join_form": JoinForm(),
         "data_files": competition.data_files.all(),
         "gallery": selectors.gallery_by_label(competition),
     })

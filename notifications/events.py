@@ -140,6 +140,15 @@ def team_invitation_created(invitation) -> None:
                                  "inviter": display_name(inviter)})])
 
 
+def team_invitation_answered(invitation) -> None:
+    """The invitee answered (on the Team page, in the API or the CLI): the bell stops
+    counting the invitation they already dealt with."""
+    from .models import Notification
+
+    Notification.objects.filter(recipient_id=invitation.invitee_id, kind=Kind.TEAM_INVITATION,
+                                event_key=f"team-invitation:{invitation.pk}").mark_read()
+
+
 def _author_id(thing):
     return getattr(thing, "author_id", None)
 

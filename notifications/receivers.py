@@ -57,8 +57,9 @@ def _queue_reveal(task, competition_id: int) -> None:
 
 # Other apps' signals, when they are there: discussion.signals.thread_posted(sender,
 # thread), reply_posted(sender, post), and competitions.signals.team_invitation_created(
-# sender, invitation). They are sent with send() after their commit: a failure here must
-# not turn the poster's saved reply into an error page, so it is logged instead.
+# sender, invitation) and team_invitation_answered(sender, invitation). They are sent with
+# send() after their commit: a failure here must not turn the poster's saved reply into an
+# error page, so it is logged instead.
 def _safely(tell, argument: str):
     def receive(sender, **kwargs) -> None:
         try:
@@ -84,3 +85,7 @@ if hasattr(competition_signals, "team_invitation_created"):
     competition_signals.team_invitation_created.connect(
         _safely(events.team_invitation_created, "invitation"), weak=False,
         dispatch_uid="notifications.team_invitation_created")
+if hasattr(competition_signals, "team_invitation_answered"):
+    competition_signals.team_invitation_answered.connect(
+        _safely(events.team_invitation_answered, "invitation"), weak=False,
+        dispatch_uid="notifications.team_invitation_answered")

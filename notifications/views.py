@@ -63,12 +63,17 @@ def notification_settings(request):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def notification_unsubscribe(request, token: str):
-    """One click: that kind's e-mails stop for the token's user. Turning e-mail off is all
-    a token can do, so a forwarded e-mail can do no harm beyond that."""
+    """GET only asks: mail scanners open an e-mail's links before its reader does. A POST
+    (the page's button, or a mail client's RFC 8058 one-click `List-Unsubscribe=One-Click`)
+    stops that kind's e-mails for the token's user. Turning e-mail off is all a token can
+    do, so a forwarded e-mail can do no harm beyond that."""
     found = read_unsubscribe_token(token)
     user = (get_user_model().objects.filter(pk=found[0]).first()
             if found is not None else None)
     if user is None:
         return render(request, "notifications/unsubscribed.html", {"kind": None}, status=404)
+    kind = Kind(found[1]).label
+    if request.method == "GET":
+        return render(request, "notifications/unsubscribe_confirm.html", {"kind": kind})
     preferences_set(user=user, choices={found[1]: False})
-    return render(request, "notifications/unsubscribed.html", {"kind": Kind(found[1]).label})
+    return render(request, "notifications/unsubscribed.html", {"kind": kind})

@@ -42,3 +42,28 @@ def test_unpublished_competition_is_hidden_from_participants(client, make_compet
     client.force_login(alice)
     assert client.get(reverse("competition_overview", args=[competition.slug])).status_code == 404
     assert "draft" not in client.get(reverse("competition_list")).content.decode()
+
+
+def _join_box(page: str) -> str:
+    return page.split('data-testid="join-to-download"', 1)[1].split('class="table-wrap"', 1)[0]
+
+
+def test_the_data_page_offers_joining_to_a_signed_in_user_who_has_not_joined(
+        client, competition, alice):
+    client.force_login(alice)
+    page = client.get(reverse("competition_data", args=[competition.slug])).content.decode()
+    box = _join_box(page)
+    assert f'action="{reverse("competition_join", args=[competition.slug])}"' in box
+    assert 'name="accept_rules"' in box and "Join the competition</button>" in box
+    assert reverse("competition_overview", args=[competition.slug]) in box
+    joined = client.post(reverse("competition_join", args=[competition.slug]),
+                         {"accept_rules": "on"}, follow=True).content.decode()
+    assert 'data-testid="join-to-download"' not in joined
+    assert Participation.objects.filter(user=alice, competition=competition).exists()
+
+
+def test_the_data_page_asks_an_anonymous_visitor_to_log_in_to_join(client, competition):
+    page = client.get(reverse("competition_data", args=[competition.slug]),
+                      HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    box = _join_box(page)
+    assert f'{reverse("account_login")}?next=' in box and "competition_join" not in box

@@ -136,3 +136,18 @@ def test_the_organizer_reads_invitations_and_merge_requests_in_the_admin(
                                args=[invitation.pk]))
     assert shown.status_code == 200
     assert client.get(reverse("admin:competitions_mergerequest_changelist")).status_code == 200
+
+
+def test_leaving_the_team_on_the_tab_asks_for_a_ticked_confirmation(client, pair, bob):
+    client.force_login(bob)
+    page = client.get(reverse("team", args=["course"])).content.decode()
+    form = page.split('data-testid="leave-form"', 1)[1].split("</form>", 1)[0]
+    assert 'type="checkbox" name="confirm"' in form and "required" in form
+    assert "Only a member who has not submitted in this team may leave" in page
+    url = reverse("team_leave", args=["course"])
+    refused = client.post(url, follow=True).content.decode()
+    assert "Tick the box to confirm that you leave the team." in refused
+    assert Participation.objects.get(user=bob).team.name == "alice"
+    left = client.post(url, {"confirm": "on"}, follow=True).content.decode()
+    assert "You left the team. You are now a team of one." in left
+    assert Participation.objects.get(user=bob).team.name != "alice"

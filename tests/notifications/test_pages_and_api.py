@@ -1,6 +1,8 @@
 """The bell, the list (mark read, mark all read), the settings, the unsubscribe link, and
 the API: each user's own notifications only."""
 
+import html
+
 import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -54,17 +56,43 @@ def test_the_list_page_speaks_japanese(client, alice, told):
     assert "通知" in page.content.decode()
 
 
-def test_the_unsubscribe_link_works_without_signing_in_for_its_kind_only(client, alice):
+def test_opening_the_unsubscribe_link_only_asks_and_its_button_unsubscribes(client, alice):
     url = reverse("notification_unsubscribe",
                   args=[unsubscribe_token(alice, Kind.ANNOUNCEMENT)])
-    response = client.get(url)
-    assert response.status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    assert str(Kind.ANNOUNCEMENT.label) in html.unescape(page.content.decode())
+    assert not EmailPreference.objects.exists()
+    assert client.post(url).status_code == 200
     assert EmailPreference.objects.get(user=alice).kind == Kind.ANNOUNCEMENT
     assert not EmailPreference.objects.get(user=alice).email
-    assert client.post(url).status_code == 200  # List-Unsubscribe-Post
+
+
+def test_a_mail_clients_one_click_post_unsubscribes_without_a_csrf_token(alice):
+    from django.test import Client
+
+    url = reverse("notification_unsubscribe", args=[unsubscribe_token(alice, Kind.REPLY)])
+    response = Client(enforce_csrf_checks=True).post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    preference = EmailPreference.objects.get(user=alice)
+    assert (preference.kind, preference.email) == (Kind.REPLY, False)
+
+
+def test_the_unsubscribe_confirm_page_speaks_japanese(client, alice):
+    url = reverse("notification_unsubscribe",
+                  args=[unsubscribe_token(alice, Kind.ANNOUNCEMENT)])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "配信を停止" in page
+
+
+def test_a_forged_unsubscribe_link_says_it_does_not_work_and_changes_nothing(client, db):
     forged = reverse("notification_unsubscribe", args=["e30:forged:signature"])
     assert client.get(forged).status_code == 404
-    assert EmailPreference.objects.count() == 1
+    response = client.post(forged, "List-Unsubscribe=One-Click",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 404
+    assert not EmailPreference.objects.exists()
 
 
 def test_the_settings_page_saves_each_kinds_choice(client, alice):
