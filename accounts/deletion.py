@@ -54,9 +54,9 @@ def delete_account(*, user) -> None:
     # A class roster's student number identifies the person as their name does.
     Participation.objects.filter(user=user).update(student_number="")
     Token.objects.filter(user=user).delete()
-    profile.display_name = ""
+    profile.display_name = profile.time_zone = ""
     profile.deleted_at = timezone.now()
-    profile.save(update_fields=["display_name", "deleted_at"])
+    profile.save(update_fields=["display_name", "time_zone", "deleted_at"])
 
 
 def is_deleted(user) -> bool:

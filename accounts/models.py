@@ -18,6 +18,11 @@ class Profile(models.Model):
     # choice): set at sign-up from the request and again when the user switches.
     language = models.CharField(_("language"), max_length=8, blank=True,
                                 choices=settings.LANGUAGES)
+    # Where the reader is, for the times on pages (config.timezones): blank follows the
+    # browser. Not a choices list: the zones are the server's, checked by the form.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True,
+                                 help_text=_("Times on pages are shown in this zone. "
+                                             "Leave empty to use your browser's."))
     # Set when the person deleted their account (accounts.deletion): the user row stays,
     # emptied of personal data, so that their team's submissions and boards stay whole.
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)

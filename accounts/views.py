@@ -1,4 +1,5 @@
-"""Profile pages, the display name, deleting one's account, and the language switch."""
+"""Profile pages, the display name, the time zone, deleting one's account, and the
+language switch."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,7 +13,7 @@ from competitions import selectors
 from competitions.policy import profiles as policy
 
 from .deletion import delete_account
-from .forms import DeleteAccountForm, DisplayNameForm
+from .forms import DeleteAccountForm, DisplayNameForm, TimeZoneForm
 from .profiles import profile_of
 from .profiles import set_language as remember_language
 
@@ -35,6 +36,18 @@ def display_name(request):
         messages.success(request, _("Your display name was saved."))
     else:
         messages.error(request, " ".join(form.errors.get("display_name", [])))
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def time_zone(request):
+    form = TimeZoneForm(request.POST, instance=profile_of(request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Your time zone was saved."))
+    else:
+        messages.error(request, " ".join(form.errors.get("time_zone", [])))
     return redirect("account")
 
 

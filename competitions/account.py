@@ -1,4 +1,4 @@
-"""The account page: display name, e-mail and password links, and the personal API token,
+"""The account page: display name, time zone, e-mail and password links, and the personal API token,
 created, shown and revoked by its owner."""
 
 from django.contrib import messages
@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from accounts.forms import DisplayNameForm
+from accounts.forms import DisplayNameForm, TimeZoneForm
 from accounts.profiles import profile_of
 
 
@@ -17,8 +17,10 @@ from accounts.profiles import profile_of
 @login_required
 def account(request):
     token = Token.objects.filter(user=request.user).first()
+    profile = profile_of(request.user)
     return render(request, "account.html", {
-        "token": token, "display_name_form": DisplayNameForm(instance=profile_of(request.user)),
+        "token": token, "display_name_form": DisplayNameForm(instance=profile),
+        "time_zone_form": TimeZoneForm(instance=profile),
         "email_addresses": request.user.emailaddress_set.all()})
 
 

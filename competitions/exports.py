@@ -5,7 +5,8 @@ the rows are read from the database in chunks (`.iterator()`) and sent a few hun
 at a time.
 
 A teacher opens these in a spreadsheet: the headers, boards and statuses are in the
-reader's language and the times in the site's time zone (named in the header), written
+reader's language and the times in the site's time zone (named in the header, the same
+for every reader, whatever zone their pages use), written
 as a spreadsheet reads a date ("2026-04-01 18:00:00"), not as UTC ISO strings.
 """
 
@@ -48,12 +49,15 @@ MEMBERS_SEPARATOR = "; "
 
 
 def header(columns: list) -> list[str]:
-    zone = timezone.get_current_timezone_name()
+    zone = timezone.get_default_timezone_name()
     return [str(column).format(zone=zone) for column in columns]
 
 
 def local_time(value) -> str:
-    return timezone.localtime(value).strftime(TIME_FORMAT) if value else ""
+    # The site's zone, not the reader's (config.timezones): a file is passed around a
+    # course, and one file in one stated zone is easier to merge than each reader's own.
+    return (timezone.localtime(value, timezone.get_default_timezone()).strftime(TIME_FORMAT)
+            if value else "")
 
 
 def yes_no(value: bool) -> str:

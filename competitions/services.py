@@ -143,8 +143,8 @@ def _limit_refusal(competition: Competition, team: Team) -> SubmissionRefused:
 
 
 def reset_time_shown(at: datetime | None = None) -> str:
-    """When the daily count starts again, in the reader's time (the site's time zone):
-    00:00 UTC is 09:00 JST, and a learner in Tokyo should not have to work that out."""
+    """When the daily count starts again, in the reader's time zone (config.timezones):
+    00:00 UTC is 09:00 JST or 19:00 EST, and a learner should not have to work that out."""
     return date_format(timezone.localtime(next_reset(at)), "H:i T")
 
 

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times shown in the reader's time zone (their choice, else their browser's).
+    "config.timezones.ReaderTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Policy refusals raised by page views become 404, 403 or a redirect (policy.http).
@@ -175,6 +177,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The site's zone: for readers whose browser has not said theirs, and for exports. Pages
+# show each reader's own zone (config/timezones.py).
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Tokyo")
 USE_TZ = True
 

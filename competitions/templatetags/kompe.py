@@ -72,7 +72,8 @@ def score(value: float | None) -> str:
 
 @register.filter
 def when(value) -> str:
-    """A moment as "2026-11-28 09:14 JST": the same in every language, with its zone."""
+    """A moment as "2026-11-28 09:14 JST": the same in every language, in the reader's
+    zone (config.timezones) and naming it."""
     if value is None:
         return "—"
     return date_format(localtime(value), "Y-m-d H:i T")

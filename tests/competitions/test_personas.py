@@ -195,6 +195,8 @@ EXPECTED = [
      [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("change of password", lambda w: reverse("account_change_password"),
      [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("saving one's time zone (POST only)", lambda w: reverse("account_time_zone"),
+     [302, 405, 405, 405, 405, 405, 405, 405, 405, 405]),
     ("deleting one's account", lambda w: reverse("account_delete"),
      [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("sign-in", lambda w: reverse("account_login"),
