@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("Accounts")
+    # Not "Accounts": allauth's e-mail addresses already sit under that name in the admin.
+    verbose_name = _("Profiles")
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (register the deploy check)

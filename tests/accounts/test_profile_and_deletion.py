@@ -1,6 +1,7 @@
 """Profile pages show only what the viewer may see; the display name is shown on pages;
 deleting an account empties it and keeps boards and team-mates' data whole."""
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -183,3 +184,13 @@ def test_a_deleted_users_student_numbers_go_with_their_name(competition, alice, 
     Participation.objects.filter(pk=alice_joined.pk).update(student_number="S2026001")
     delete_account(user=alice)
     assert Participation.objects.get(pk=alice_joined.pk).student_number == ""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_admin_index_names_each_app_once(client, make_user, language):
+    import re
+
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    apps = re.findall(r'<caption>\s*<a [^>]*class="section"[^>]*>([^<]+)</a>', page)
+    assert apps and len(apps) == len(set(apps)), apps
