@@ -28,11 +28,11 @@ from rest_framework.authtoken.models import Token
 from competitions.models import Participation, Standing, Team
 from competitions.policy import people
 
+from .names import DELETED_TEAM_NAME
 from .profiles import profile_of
 
 # A colon: no one can sign up under such a name (Django's username rule refuses it).
 DELETED_USERNAME = "deleted:{pk}"
-DELETED_TEAM_NAME = "deleted user {pk}"
 
 
 @transaction.atomic

@@ -1,7 +1,14 @@
 """How a person is named on pages: their display name, else their username."""
 
+import re
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
+
+# The name a deleted account's team of one takes (accounts/deletion.py): stored in English
+# and unique in its competition (" (2)" added if another team chose it); pages show it in
+# the reader's language (board_names).
+DELETED_TEAM_NAME = "deleted user {pk}"
 
 
 def display_name(user) -> str:
@@ -20,17 +27,38 @@ def display_name(user) -> str:
 
 def board_names(team_ids: list[int]) -> dict[int, str]:
     """The display name of each team of one member still named after that member's
-    username (as a team is at joining); a team with a chosen name, or with several
-    members, keeps its own name (absent here). One query."""
+    username (as a team is at joining), and the translated name of a deleted account's
+    team of one; a team with a chosen name, or with several members, keeps its own name
+    (absent here). One query."""
     from competitions.models import Participation
 
     members: dict[int, list] = {}
     for participation in (Participation.objects.filter(team_id__in=team_ids)
                           .select_related("user__profile", "team")):
         members.setdefault(participation.team_id, []).append(participation)
-    return {team_id: display_name(entries[0].user)
-            for team_id, entries in members.items()
-            if len(entries) == 1 and entries[0].team.name == entries[0].user.get_username()}
+    names = {}
+    for team_id, entries in members.items():
+        if len(entries) != 1:
+            continue
+        team, user = entries[0].team, entries[0].user
+        if team.name == user.get_username():
+            names[team_id] = display_name(user)
+        elif _is_deleted(user) and _is_deleted_team_name(team):
+            names[team_id] = _("deleted user %(number)s") % {"number": team.pk}
+    return names
+
+
+def _is_deleted(user) -> bool:
+    try:
+        return user.profile.deleted_at is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def _is_deleted_team_name(team) -> bool:
+    """The name deletion gave the team, not one a team-mate chose since."""
+    base = re.escape(DELETED_TEAM_NAME.format(pk=team.pk))
+    return re.fullmatch(rf"{base}( \(\d+\))?", team.name) is not None
 
 
 def team_name(team) -> str:

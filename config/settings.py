@@ -343,6 +343,7 @@ if SUBMISSION_REQUEUE_AFTER_SECONDS <= CELERY_TASK_TIME_LIMIT:
         f"longer than the scoring task's hard time limit ({CELERY_TASK_TIME_LIMIT} s): the "
         "sweeper would take over submissions still being scored.")
 SUBMISSION_SWEEP_EVERY_SECONDS = env_int("SUBMISSION_SWEEP_EVERY_SECONDS", 60)
+COMMUNITY_BUILD_SWEEP_EVERY_SECONDS = env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "send-unsent-submissions": {
         "task": "competitions.tasks.send_unsent_submissions",
@@ -357,12 +358,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stuck-builds": {
         "task": "competitions.tasks.requeue_stuck_builds",
-        "schedule": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60),
+        "schedule": COMMUNITY_BUILD_SWEEP_EVERY_SECONDS,
+        "options": {"expires": COMMUNITY_BUILD_SWEEP_EVERY_SECONDS},
     },
     "requeue-stuck-bundle-imports": {
         "task": "competitions.tasks.requeue_stuck_bundle_imports",
-        "schedule": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60),
-        "options": {"expires": env_int("COMMUNITY_BUILD_SWEEP_EVERY_SECONDS", 60)},
+        "schedule": COMMUNITY_BUILD_SWEEP_EVERY_SECONDS,
+        "options": {"expires": COMMUNITY_BUILD_SWEEP_EVERY_SECONDS},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -68,6 +68,15 @@ def test_the_bundle_import_sweep_expires_like_its_siblings_and_resends_queued_on
             < settings.BUNDLE_IMPORT_REQUEUE_AFTER_SECONDS)
 
 
+def test_every_sweep_that_waited_past_its_next_run_is_dropped_not_run_late():
+    # A sweep left in the queue while the workers were busy would otherwise pile up and
+    # run many times in a row when they come back.
+    for name in ("send-unsent-submissions", "requeue-stuck-submissions",
+                 "requeue-stuck-builds", "requeue-stuck-bundle-imports"):
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["options"]["expires"] == entry["schedule"], name
+
+
 def test_community_builds_are_routed_to_their_own_queue():
     from django.conf import settings
 

@@ -158,6 +158,10 @@ def _import(job: BundleImport) -> None:
     options = {"slug": job.slug, "start_at": job.start_at, "end_at": job.end_at,
                "user": job.requested_by, "title": job.title, "hooks": hooks}
     if job.kind == BundleImport.Kind.UPLOAD:
+        # The requester may have lost the admin's door while the import waited: the
+        # policy decides again now, as for *Run again* below.
+        if not policy.may_import_bundle(job.requested_by):
+            raise BundleRefused("may_not_import")
         with job.upload.open("rb") as handle:
             bundle_import(handle, **options)
         return

@@ -50,6 +50,9 @@ MESSAGES: dict[str, str] = {
     "source_gone": gettext_noop(
         "The competition to copy is gone, or you no longer organize it: nothing was "
         "imported."),
+    "may_not_import": gettext_noop(
+        "You may no longer import competitions (your access to the site's admin was "
+        "removed while the import waited): nothing was imported."),
     "too_slow": gettext_noop(
         "The import took longer than %(seconds)s seconds and was stopped: nothing was "
         "imported."),

@@ -102,6 +102,21 @@ def test_a_deleted_users_solo_team_keeps_its_scores_and_rank_under_a_neutral_nam
     assert Submission.objects.filter(team=alice_joined.team).count() == 1
 
 
+def test_a_deleted_users_solo_team_is_named_in_the_readers_language_on_the_board(
+        client, competition, alice, bob, alice_joined, bob_joined):
+    scored(alice_joined, 0.75)
+    delete_account(user=alice)
+    url = reverse("leaderboard", args=[competition.slug])
+    japanese = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert f"削除されたユーザー {alice_joined.team_id}" in japanese
+    assert f"deleted user {alice_joined.team_id}" not in japanese
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"deleted user {alice_joined.team_id}" in english
+    # The stored name stays the unique English one.
+    assert Team.objects.get(pk=alice_joined.team_id).name == (
+        f"deleted user {alice_joined.team_id}")
+
+
 def test_a_deleted_member_of_a_shared_team_leaves_the_team_its_name_and_submissions(
         competition, alice, bob, alice_joined):
     from competitions.models import Participation

@@ -243,6 +243,21 @@ def test_run_again_copies_nothing_for_a_requester_who_lost_the_admins_door_while
     assert not Competition.objects.filter(slug="animals-next").exists()
 
 
+def test_an_uploaded_bundle_imports_nothing_for_a_requester_who_lost_the_admins_door_while_queued(
+        competition, teacher, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = import_request(user=teacher, upload=SimpleUploadedFile(
+            "b.zip", bundle_of(competition)), slug="animals-next", start_at=START, end_at=END)
+    teacher.is_staff = False
+    teacher.save()
+    assert import_run(job_id=job.pk) == BundleImport.Status.FAILED
+    job.refresh_from_db()
+    assert job.refusal["code"] == "may_not_import"
+    assert "nothing was imported" in BundleRefused.from_dict(job.refusal).message()
+    assert not Competition.objects.filter(slug="animals-next").exists()
+    assert not job.upload  # the stored bundle is deleted with the refusal
+
+
 def test_run_again_suggests_an_address_of_at_most_fifty_characters_even_when_one_is_taken(
         make_competition):
     source = make_competition(slug="a" * 44 + "-bbbbb")
