@@ -44,7 +44,10 @@ def board_names(team_ids: list[int]) -> dict[int, str]:
         if team.name == user.get_username():
             names[team_id] = display_name(user)
         elif _is_deleted(user) and _is_deleted_team_name(team):
-            names[team_id] = _("deleted user %(number)s") % {"number": team.pk}
+            # The suffix stays (" (2)"): it exists because another team chose the bare
+            # name, and the two rows must not read alike.
+            suffix = team.name[len(DELETED_TEAM_NAME.format(pk=team.pk)):]
+            names[team_id] = _("deleted user %(number)s") % {"number": team.pk} + suffix
     return names
 
 

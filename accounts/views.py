@@ -32,7 +32,9 @@ def profile(request, username):
 def display_name(request):
     form = DisplayNameForm(request.POST, instance=profile_of(request.user))
     if form.is_valid():
-        form.save()
+        # This field only: a whole-row save would put back what another request (a
+        # deletion in another tab) changed meanwhile.
+        form.save(commit=False).save(update_fields=["display_name"])
         messages.success(request, _("Your display name was saved."))
     else:
         messages.error(request, " ".join(form.errors.get("display_name", [])))
@@ -44,7 +46,7 @@ def display_name(request):
 def time_zone(request):
     form = TimeZoneForm(request.POST, instance=profile_of(request.user))
     if form.is_valid():
-        form.save()
+        form.save(commit=False).save(update_fields=["time_zone"])  # as display_name
         messages.success(request, _("Your time zone was saved."))
     else:
         messages.error(request, " ".join(form.errors.get("time_zone", [])))

@@ -168,8 +168,9 @@ def _import(job: BundleImport) -> None:
     source = job.source
     # The requester may have lost the competition, or the admin's door, since it was
     # queued: the solution stays with those the policy lets copy it.
-    if (source is None or not policy.may_import_bundle(job.requested_by)
-            or not policy.organizes(job.requested_by, source)):
+    if not policy.may_import_bundle(job.requested_by):
+        raise BundleRefused("may_not_import")
+    if source is None or not policy.organizes(job.requested_by, source):
         raise BundleRefused("source_gone")
     job.record_progress(BundleImport.Stage.EXPORTING, 0, 1)
     with tempfile.TemporaryFile() as spool:

@@ -5,6 +5,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from accounts.deletion import delete_account
@@ -165,6 +166,13 @@ def test_a_solo_team_is_renamed_even_if_another_team_chose_the_neutral_name(
     delete_account(user=alice)
     assert Team.objects.get(pk=alice_joined.team_id).name == (
         f"deleted user {alice_joined.team_id} (2)")
+    # On the board too, the two rows do not read alike, in either language.
+    from accounts.names import board_names
+
+    for language, label in (("en", "deleted user"), ("ja", "削除されたユーザー")):
+        with translation.override(language):
+            assert board_names([alice_joined.team_id])[alice_joined.team_id] == (
+                f"{label} {alice_joined.team_id} (2)")
 
 
 def test_no_one_can_sign_up_under_a_deleted_accounts_name(client, db):
@@ -209,3 +217,25 @@ def test_the_admin_index_names_each_app_once(client, make_user, language):
     page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     apps = re.findall(r'<caption>\s*<a [^>]*class="section"[^>]*>([^<]+)</a>', page)
     assert apps and len(apps) == len(set(apps)), apps
+
+
+def test_saving_a_time_zone_or_display_name_writes_only_that_field(client, alice):
+    from django.db.models.signals import pre_save
+
+    from accounts.models import Profile
+
+    profile_of(alice)
+    client.force_login(alice)
+
+    def another_request_changes_the_row_meanwhile(sender, instance, **kwargs):
+        Profile.objects.filter(pk=instance.pk).update(language="ja")
+
+    pre_save.connect(another_request_changes_the_row_meanwhile, sender=Profile)
+    try:
+        client.post(reverse("account_time_zone"), {"time_zone": "Europe/Paris"})
+        client.post(reverse("account_display_name"), {"display_name": "アリス"})
+    finally:
+        pre_save.disconnect(another_request_changes_the_row_meanwhile, sender=Profile)
+    saved = Profile.objects.get(user=alice)
+    assert (saved.time_zone, saved.display_name, saved.language) == (
+        "Europe/Paris", "アリス", "ja")

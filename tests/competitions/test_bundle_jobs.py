@@ -239,7 +239,7 @@ def test_run_again_copies_nothing_for_a_requester_who_lost_the_admins_door_while
     assert policy.organizes(teacher, competition)  # still listed, but no longer staff
     assert import_run(job_id=job.pk) == BundleImport.Status.FAILED
     job.refresh_from_db()
-    assert job.refusal["code"] == "source_gone"
+    assert job.refusal["code"] == "may_not_import"
     assert not Competition.objects.filter(slug="animals-next").exists()
 
 
