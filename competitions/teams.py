@@ -237,9 +237,17 @@ def invitation_accept(*, invitation: TeamInvitation, user) -> Participation:
 
 
 def join_by_link(*, competition: Competition, token: str, user) -> Participation:
+    """Join the team whose invite link this is. An invitation from that team still waiting
+    for the user is answered by it: accepted (its notification is then read)."""
     with transaction.atomic():
         team = team_for_token(competition, token)
-        return _enter_team(team, user)
+        participation = _enter_team(team, user)
+        waiting = TeamInvitation.objects.select_for_update().filter(
+            team=team, invitee=user, status=TeamInvitation.Status.PENDING)
+        for invitation in waiting:
+            invitation.record_answer(TeamInvitation.Status.ACCEPTED)
+            _tell_answered(invitation)
+    return participation
 
 
 def invitation_decline(*, invitation: TeamInvitation, user) -> TeamInvitation:

@@ -39,6 +39,22 @@ def test_accepting_a_team_invitation_marks_its_notification_read(
     assert Notification.objects.filter(recipient=bob).unread().count() == 0
 
 
+def test_joining_by_the_teams_link_answers_its_waiting_invitation_and_reads_its_notification(
+        make_competition, alice, bob, django_capture_on_commit_callbacks):
+    from competitions.models import TeamInvitation
+    from competitions.teams import invite_token, join_by_link
+
+    competition = make_competition(slug="pairs", max_team_size=2)
+    alice_in = join_competition(competition=competition, user=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitation_create(participation=alice_in, username="bob")
+    with django_capture_on_commit_callbacks(execute=True):
+        join_by_link(competition=competition, token=invite_token(alice_in.team), user=bob)
+    invitation.refresh_from_db()
+    assert invitation.status == TeamInvitation.Status.ACCEPTED
+    assert Notification.objects.filter(recipient=bob).unread().count() == 0
+
+
 def test_declining_a_team_invitation_marks_only_that_notification_read(
         make_competition, alice, bob, django_capture_on_commit_callbacks):
     from competitions.teams import invitation_decline
