@@ -303,7 +303,11 @@ def credentials_csv(imported: list[Imported]) -> str:
     writer.writerow([_("username"), _("display name"), _("student number"), _("team"),
                      _("initial password"), _("one-time sign-in link"), _("note")])
     for row in imported:
-        note = "" if row.created else _("existing account: signs in as before")
+        # A username or address someone had already signed up with: the teacher must
+        # check that it is this learner, since their account now joins the class.
+        note = "" if row.created else _(
+            "existing account, not created: check that it is this learner (they sign in "
+            "as before)")
         writer.writerow([neutralise(value) for value in (
             row.username, row.display_name, row.student_number, row.team, row.password,
             row.link, note)])

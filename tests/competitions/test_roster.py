@@ -243,6 +243,9 @@ def test_a_roster_does_not_rename_an_existing_account_that_chose_its_own_name(
     assert carol.profile.display_name == "Carol Chosen"
     # The teacher's copy says what the board will show, not the label the roster asked for.
     assert [row["display name"] for row in credentials(answer)] == ["Carol Chosen", "新入生"]
+    # An account someone had already signed up with: the teacher is asked to check it.
+    notes = [row["note"] for row in credentials(answer)]
+    assert "check that it is this learner" in notes[0] and notes[1] == ""
     assert Participation.objects.get(user=carol, competition=competition).student_number == "S1"
     newcomer = get_user_model().objects.get(username="newcomer")
     assert newcomer.profile.display_name == "新入生"
